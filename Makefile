@@ -1,0 +1,124 @@
+# studentflow — two commands from a fresh clone:
+#   make build   install everything, generate the demo data, run `dbt build`
+#   make test    the same set-up, then every check the project has
+# Everything runs from the project root; nothing needs to be installed first
+# but Python 3.11 and make.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+DBT         := $(VENV)/bin/dbt
+SEED        ?= 42
+SCALE       ?= demo
+RAW_DIR     ?= data/raw
+export STUDENTFLOW_RAW_DIR ?= $(RAW_DIR)
+
+.PHONY: help setup data build test lint dbt-build pytest gx docs clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+profiles.yml: profiles.yml.example
+	cp profiles.yml.example profiles.yml
+
+setup: $(VENV)/.installed profiles.yml  ## create .venv with the pinned tools and a working dbt profile
+	mkdir -p data/warehouse/tmp
+
+$(RAW_DIR)/.complete: $(VENV)/.installed
+	$(VENV)/bin/studentflow generate --scale $(SCALE) --seed $(SEED) --out $(RAW_DIR)
+	touch $@
+
+data: setup $(RAW_DIR)/.complete  ## generate the demo register extracts (SCALE=demo|region|national)
+
+dbt-build: setup data
+	$(DBT) build
+
+build: dbt-build  ## install, generate demo data and run `dbt build` into data/warehouse/studentflow.duckdb
+
+lint: setup  ## sqlfluff (dbt templater, in-memory target), ruff, and the other pre-commit hooks
+	$(VENV)/bin/sqlfluff lint models analyses tests --processes 2
+	$(VENV)/bin/ruff check src tests_py
+	$(VENV)/bin/ruff format --check src tests_py
+	SKIP=sqlfluff-lint,ruff-check,ruff-format $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+pytest: setup data
+	$(VENV)/bin/pytest -q
+
+gx: setup  ## Great Expectations checkpoints on the raw extracts and the published marts
+	$(VENV)/bin/studentflow gx --raw-dir $(RAW_DIR) --duckdb data/warehouse/studentflow.duckdb --out target/gx
+
+test: setup data lint dbt-build pytest gx  ## everything CI checks: lint, dbt build with tests, Python tests, GX
+
+docs: setup data  ## dbt docs site into target/ (open target/index.html)
+	$(DBT) docs generate
+
+clean:  ## remove generated data, warehouse and dbt artefacts (keeps .venv)
+	rm -rf data target target_* logs
+
+# --- pull-request CI (CONTRIBUTING.md) ----------------------------------------
+STATE_DIR ?= state
+BASE      ?= origin/main
+DBT_ARGS  ?=
+
+.PHONY: ci-pr state lint-changed actionlint pre-commit
+
+ci-pr: setup data  ## slim CI: dbt build state:modified+ --defer against main's manifest in $(STATE_DIR)/ (full build without one)
+	STATE_DIR=$(STATE_DIR) DBT=$(DBT) scripts/slim_ci.sh $(DBT_ARGS)
+
+state:  ## after a build of main: keep its manifest in $(STATE_DIR)/ as the baseline for `make ci-pr`
+	test -f target/manifest.json || { echo "no target/manifest.json: run make build on main first" >&2; exit 1; }
+	mkdir -p $(STATE_DIR)
+	cp target/manifest.json $(STATE_DIR)/manifest.json
+
+lint-changed: setup  ## sqlfluff on the SQL changed since $(BASE) (what CI lints on a pull request), and ruff
+	@files=$$(git diff --name-only --diff-filter=d $(BASE)...HEAD -- models macros tests/generic analyses \
+	    | grep -E '\.sql$$' || true); \
+	if [[ -n "$$files" ]]; then echo "sqlfluff lint $$files"; $(VENV)/bin/sqlfluff lint $$files --processes 2; \
+	else echo "no changed SQL since $(BASE)"; fi
+	$(VENV)/bin/ruff check src tests_py
+	$(VENV)/bin/ruff format --check src tests_py
+
+actionlint: setup  ## check the GitHub Actions workflows (actionlint from PyPI, pinned)
+	$(VENV)/bin/actionlint -no-color -shellcheck=$(VENV)/bin/shellcheck -pyflakes= .github/workflows/*.yml
+	$(VENV)/bin/shellcheck scripts/*.sh .ci/run
+
+pre-commit: setup  ## every pre-commit hook on every file (.pre-commit-config.yaml, local hooks only)
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
+
+# --- analysts: BI exports, the standard report, the browser for its test (docs/analysts.md) ---
+INSTITUTION ?= liu
+WINDOW      ?= 2013
+WAREHOUSE   ?= data/warehouse/studentflow.duckdb
+MANIFEST    ?= target/manifest.json
+
+.PHONY: export report browser
+
+export: setup  ## every published mart to output/export: Parquet, Excel CSV (BOM, ';', decimal comma), data dictionary
+	$(PY) -m studentflow.export --duckdb $(WAREHOUSE) --out output/export --manifest $(MANIFEST)
+
+report: setup  ## static HTML report with charts, works offline: make report INSTITUTION=liu WINDOW=2013
+	$(PY) -m studentflow.report --institution $(INSTITUTION) --window $(WINDOW) --duckdb $(WAREHOUSE) --out output/report
+
+browser:  ## Debian's chromium + chromedriver for the report's browser test (apt-get; needs root)
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	    || (apt-get update && apt-get install -y chromium chromium-driver)
+
+# the report's browser test runs in `make pytest`/`make test`; within `make test` the
+# tests read the warehouse dbt-build has just made (read-only) instead of building their own
+pytest: browser
+test: export STUDENTFLOW_TEST_WAREHOUSE := $(WAREHOUSE)
+
+# --- national benchmark (README: Benchmark and the annual update) -------------
+.PHONY: bench
+bench: setup  ## national build measured: generator, layers, peak memory, floor, incremental; appends benchmarks/results.*
+	$(VENV)/bin/studentflow bench --scale national --work-dir data/bench

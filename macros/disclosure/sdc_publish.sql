@@ -1,0 +1,205 @@
+{#
+    Turns an exact aggregate (from sdc_count_cells) into protected figures.
+    Method var('sdc_method'):
+      suppression - primary (0 < n < k), then secondary suppression over every
+                    additive relation until stable, then derived figures;
+      cell_key    - every count perturbed from the perturbation table by its
+                    cell key (zeros stay zero), shares from perturbed counts.
+    Magnitudes (rule 3) need var('sdc_k_magnitude') persons in both methods.
+
+    dims          all columns that identify a cell (the mart's grain)
+    additive_dims dims with a var('total_label') member that is the sum of the
+                  other members of the same partition (hierarchy levels too)
+    share_dim     share = n / n of the row where this dim is the total
+    rate_denominator  column of the aggregate with a public denominator
+    measures      magnitude measures computed by sdc_count_cells
+    Output columns: docs/disclosure-control.md.
+#}
+{% macro sdc_publish(aggregate, dims, additive_dims=[], share_dim=none, rate_denominator=none, measures=[]) %}
+    {%- set total = var('total_label') -%}
+    {%- set k = var('sdc_k') -%}
+    {%- set method = var('sdc_method') -%}
+    {%- if method not in ['suppression', 'cell_key'] -%}
+        {{ exceptions.raise_compiler_error("var sdc_method must be 'suppression' or 'cell_key', got '" ~ method ~ "'") }}
+    {%- endif -%}
+    {%- for dim in additive_dims + ([share_dim] if share_dim else []) -%}
+        {%- if dim not in dims -%}
+            {{ exceptions.raise_compiler_error("sdc_publish: '" ~ dim ~ "' must also be listed in dims") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set carried = ['rate_denominator_value'] if rate_denominator else [] -%}
+    {%- for measure in measures -%}
+        {%- for stat in ['n', 'mean', 'p25', 'median', 'p75'] -%}
+            {%- do carried.append(measure ~ '_' ~ stat) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set cell_columns = dims + ['n_persons', 'cell_key', 'is_primary', 'is_suppressed'] + carried -%}
+
+    with cells as (
+
+        select
+            {%- for dim in dims %}
+            {{ dim }},
+            {%- endfor %}
+            {%- if rate_denominator %}
+            {{ rate_denominator }} as rate_denominator_value,
+            {%- endif %}
+            {%- for column in carried if column != 'rate_denominator_value' %}
+            {{ column }},
+            {%- endfor %}
+            n_persons,
+            cell_key,
+            {%- if method == 'suppression' %}
+            n_persons > 0 and n_persons < {{ k }} as is_primary,
+            n_persons > 0 and n_persons < {{ k }} as is_suppressed
+            {%- else %}
+            false as is_primary,
+            false as is_suppressed
+            {%- endif %}
+        from {{ aggregate }}
+
+    ),
+
+    {%- set state = namespace(previous='cells') %}
+    {%- if method == 'suppression' %}
+    {%- for pass_number in range(1, var('sdc_secondary_passes') + 1) %}
+    {%- for dim in additive_dims %}
+    {%- set others = dims | reject('equalto', dim) | list %}
+    {%- set step = 'secondary_pass_' ~ pass_number ~ '_' ~ dim %}
+
+    {{ step }} as (
+
+        {{ sdc_secondary_step(state.previous, cell_columns, dim, others) }}
+
+    ),
+    {%- set state.previous = step %}
+    {%- endfor %}
+    {%- endfor %}
+    {%- endif %}
+
+    counted as (
+
+        select
+            flagged.*,
+            {%- if method == 'cell_key' %}
+            flagged.n_persons + coalesce(ptable.pvalue, 0) as n_published
+            {%- else %}
+            case when flagged.is_suppressed then null else flagged.n_persons end as n_published
+            {%- endif %}
+        from {{ state.previous }} as flagged
+        {%- if method == 'cell_key' %}
+        left join {{ ref('int_sdc_perturbation_table') }} as ptable
+            on ptable.pcv = {{ sdc_ckm_pcv('flagged.n_persons') }}
+            and ptable.ckey = flagged.cell_key
+        {%- endif %}
+
+    ),
+
+    with_denominators as (
+
+        select
+            counted.*,
+            {%- if share_dim %}
+            {%- set others = dims | reject('equalto', share_dim) | list %}
+            max(case when {{ share_dim }} = '{{ total }}' then n_published end)
+                over (partition by {{ others | join(', ') if others else "'all'" }}) as share_denominator_value
+            {%- else %}
+            cast(null as bigint) as share_denominator_value
+            {%- endif %}
+        from counted
+
+    ),
+
+    protected as (
+
+        select
+            {%- for dim in dims %}
+            {{ dim }},
+            {%- endfor %}
+            n_published as n,
+            {{ sdc_display_count('n_published', 'is_suppressed', 'is_primary') }} as n_display,
+            is_suppressed as n_is_suppressed,
+            case
+                when is_primary then 'primär'
+                when is_suppressed then 'sekundär'
+            end as n_suppression_reason
+            {%- if share_dim %},
+            {%- set share_ok = "n_published is not null and share_denominator_value >= " ~ k %}
+            case when {{ share_ok }} then 1.0 * n_published / share_denominator_value end as share,
+            {{ sdc_display_share("case when " ~ share_ok ~ " then 1.0 * n_published / share_denominator_value end") }} as share_display,
+            not coalesce({{ share_ok }}, false) as share_is_suppressed,
+            share_denominator_value as share_denominator
+            {%- endif %}
+            {%- if rate_denominator %},
+            {%- set rate_ok = "n_published is not null and rate_denominator_value >= " ~ k %}
+            case when {{ rate_ok }} then 1.0 * n_published / rate_denominator_value end as rate,
+            {{ sdc_display_share("case when " ~ rate_ok ~ " then 1.0 * n_published / rate_denominator_value end") }} as rate_display,
+            not coalesce({{ rate_ok }}, false) as rate_is_suppressed,
+            rate_denominator_value as rate_denominator
+            {%- endif %}
+            {%- for measure in measures %},
+            {%- set magnitude_ok = "n_published >= " ~ var("sdc_k_magnitude") ~ " and " ~ measure ~ "_n >= " ~ var("sdc_k_magnitude") %}
+            case when {{ magnitude_ok }} then {{ measure }}_median end as {{ measure }}_median,
+            case when {{ magnitude_ok }} then {{ measure }}_p25 end as {{ measure }}_p25,
+            case when {{ magnitude_ok }} then {{ measure }}_p75 end as {{ measure }}_p75,
+            case when {{ magnitude_ok }} then {{ measure }}_mean end as {{ measure }}_mean,
+            not coalesce({{ magnitude_ok }}, false) as {{ measure }}_is_suppressed
+            {%- endfor %}
+        from with_denominators
+
+    )
+
+    select * from protected
+{% endmacro %}
+
+
+{#
+    One secondary-suppression step for one additive dimension. A relation is a
+    partition (all other dims fixed) that has a total row: total = sum of parts,
+    one linear equation, so any cell of it - a part or the total - is
+    recoverable when it is the only suppressed one. So whenever exactly one
+    cell of a relation is suppressed, also suppress the smallest remaining
+    part (non-zero first, ties by code); with no part left, the total. This is
+    stricter than 'one suppressed part beside a published total': it also
+    protects a total suppressed by another relation whose parts are all shown.
+    Flags only turn on, so repeated passes converge;
+    sdc_no_single_suppressed_part proves the result on every build.
+#}
+{% macro sdc_secondary_step(previous, cell_columns, dim, others) %}
+    {%- set total = var('total_label') -%}
+    {%- set partition = others | join(', ') if others else "'all'" -%}
+    select
+        {%- for column in cell_columns if column != 'is_suppressed' %}
+        {{ column }},
+        {%- endfor %}
+        is_suppressed
+        or (
+            {{ dim }} <> '{{ total }}'
+            and not is_suppressed
+            and has_total = 1
+            and n_suppressed_cells = 1
+            and candidate_rank = 1
+        )
+        or (
+            {{ dim }} = '{{ total }}'
+            and not is_suppressed
+            and n_suppressed_cells = 1
+            and n_open_parts = 0
+        ) as is_suppressed
+    from (
+        select
+            {{ previous }}.*,
+            max(case when {{ dim }} = '{{ total }}' then 1 else 0 end)
+                over (partition by {{ partition }}) as has_total,
+            sum(case when is_suppressed then 1 else 0 end)
+                over (partition by {{ partition }}) as n_suppressed_cells,
+            sum(case when {{ dim }} <> '{{ total }}' and not is_suppressed then 1 else 0 end)
+                over (partition by {{ partition }}) as n_open_parts,
+            row_number() over (
+                partition by {{ partition }},
+                    case when {{ dim }} <> '{{ total }}' and not is_suppressed then 0 else 1 end
+                order by case when n_persons > 0 then 0 else 1 end, n_persons, {{ dim }}
+            ) as candidate_rank
+        from {{ previous }}
+    ) as relation_state
+{% endmacro %}

@@ -1,0 +1,29 @@
+{# Member of the institution-choice variable that pools small institutions (analysis 4). #}
+{% macro institution_choice_other_label() -%}
+    Övriga
+{%- endmacro %}
+
+{#
+    Display names and order of the foreign-background groups (SCB), as a
+    relation with foreign_background_code, foreign_background_name, sort_order.
+#}
+{% macro foreign_background_groups() %}
+    select *
+    from (
+        values
+        ('utrikes_fodd', 'Utrikes född', 1),
+        ('inrikes_tva_utrikes_foraldrar', 'Inrikes född med två utrikes födda föräldrar', 2),
+        ('inrikes_en_utrikes_foralder', 'Inrikes född med en inrikes och en utrikes född förälder', 3),
+        ('inrikes_tva_inrikes_foraldrar', 'Inrikes född med två inrikes födda föräldrar', 4),
+        ('{{ var("unknown_code") }}', 'Okänt', 5),
+        ('{{ var("total_label") }}', 'Totalt', 6)
+    ) as groups (foreign_background_code, foreign_background_name, sort_order)
+{% endmacro %}
+
+{#
+    Programme member for institution entrants who started on freestanding
+    courses only (analysis 1), so the institution row always has parts.
+#}
+{% macro no_programme_label() -%}
+    Utan program
+{%- endmacro %}

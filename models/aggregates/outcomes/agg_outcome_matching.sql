@@ -1,0 +1,30 @@
+{#
+    Analysis 12, exact counts: graduates of a programme (degrees earned
+    within it) in a window by sex and SCB matching-indicator category in the
+    follow-up year. Emigrated graduates are left out; a person counts once
+    per programme and window (latest degree).
+#}
+with facts as (
+
+    select
+        person_id,
+        institution_code,
+        programme_code,
+        coalesce(programme_degree_code, '{{ var('unknown_code') }}') as programme_degree_code,
+        window_start_year,
+        years_after_graduation,
+        sex,
+        matching_code as category_code
+    from {{ ref('int_degree_followups_joined') }}
+    where is_programme_representative and not is_emigrated
+
+)
+
+{{ sdc_count_cells(
+    from='facts',
+    dims=[
+        'institution_code', 'programme_code', 'programme_degree_code',
+        'window_start_year', 'years_after_graduation',
+    ],
+    hierarchies=[['sex'], ['category_code']],
+) }}

@@ -1,0 +1,51 @@
+{#
+    Analysis 10, exact counts: högskolenybörjare per start university and
+    entry window who have graduated, by county of residence one year after
+    their first degree (basis 'bostadslan'; emigrated as 'Utvandrad') and by
+    gymnasielän (basis 'gymnasielan'). Both bases count the same persons.
+#}
+with graduates as (
+
+    select
+        person_id,
+        start_institution_code,
+        {{ window_start_year('entry_academic_year') }} as entry_window_start_year,
+        sex,
+        is_emigrated,
+        residence_county_code,
+        gymnasielan_code
+    from {{ ref('int_degree_followups_joined') }}
+    where
+        is_first_degree_of_person
+        and is_hogskolenyborjare
+        and years_after_graduation = 1
+
+),
+
+facts as (
+
+    select
+        person_id,
+        start_institution_code,
+        entry_window_start_year,
+        'bostadslan' as basis,
+        sex,
+        case when is_emigrated then 'Utvandrad' else residence_county_code end as county_code
+    from graduates
+    union all
+    select
+        person_id,
+        start_institution_code,
+        entry_window_start_year,
+        'gymnasielan' as basis,
+        sex,
+        gymnasielan_code as county_code
+    from graduates
+
+)
+
+{{ sdc_count_cells(
+    from='facts',
+    dims=['start_institution_code', 'entry_window_start_year', 'basis'],
+    hierarchies=[['sex'], ['county_code']],
+) }}

@@ -1,0 +1,50 @@
+{#
+    Analysis 11, exact counts: graduates (first or second cycle) of an
+    academic year by municipality of residence one year after graduation
+    (basis 'bosatt'; emigrated as 'Utvandrad') and by recruitment
+    municipality (basis 'rekryterad', from int_students_first_term). Both
+    bases count the same persons.
+#}
+with graduates as (
+
+    select
+        person_id,
+        graduation_academic_year,
+        sex,
+        is_emigrated,
+        residence_municipality_code,
+        recruitment_municipality_code
+    from {{ ref('int_degree_followups_joined') }}
+    where is_graduation_year_representative and years_after_graduation = 1
+
+),
+
+facts as (
+
+    select
+        person_id,
+        graduation_academic_year,
+        'bosatt' as basis,
+        sex,
+        case
+            when is_emigrated then 'Utvandrad' else residence_municipality_code
+        end as municipality_code
+    from graduates
+    union all
+    select
+        person_id,
+        graduation_academic_year,
+        'rekryterad' as basis,
+        sex,
+        recruitment_municipality_code as municipality_code
+    from graduates
+
+)
+
+{# municipality only (its county is an attribute in the mart): a county
+   level would make the national row a relation without parts #}
+{{ sdc_count_cells(
+    from='facts',
+    dims=['graduation_academic_year', 'basis'],
+    hierarchies=[['sex'], ['municipality_code']],
+) }}

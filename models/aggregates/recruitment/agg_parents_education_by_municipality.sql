@@ -1,0 +1,32 @@
+{# Analysis 5 per municipality: registered persons up to 25 by parents' highest level. #}
+with registered as (
+
+    select
+        registered.person_id,
+        registered.academic_year,
+        registered.sex,
+        registered.recruitment_county_code,
+        registered.recruitment_municipality_code,
+        coalesce(parents.parents_sun_level, '{{ var("unknown_code") }}') as parents_sun_level
+    from {{ ref('int_students_registered_per_year') }} as registered
+    left join {{ ref('int_students_parents_education_as_of_entry') }} as parents
+        on registered.person_id = parents.person_id
+    where registered.is_transition_age
+
+),
+
+cells as (
+
+    {{ sdc_count_cells(
+        from='registered',
+        dims=['academic_year'],
+        hierarchies=[
+            ['sex'],
+            ['recruitment_county_code', 'recruitment_municipality_code'],
+            ['parents_sun_level'],
+        ],
+    ) }}
+
+)
+
+select * from cells

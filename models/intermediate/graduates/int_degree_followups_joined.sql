@@ -1,0 +1,198 @@
+{#
+    One row per degree (all cycles) and ARRIVED follow-up: the degree, its
+    alumni category, the person's background and the residence, emigration
+    and labour-market status of the follow-up year. The person-level fact
+    table every outcome aggregate selects from; the is_* flags pick the one
+    degree a person is followed up by in each kind of population.
+#}
+with followups as (
+
+    select
+        degree_key,
+        person_id,
+        years_after_graduation,
+        followup_year
+    from {{ ref('int_degree_followups_scheduled') }}
+    where has_arrived
+
+),
+
+degrees as (
+
+    select * from {{ ref('int_degrees_categorised') }}
+
+),
+
+persons as (
+
+    select
+        person_id,
+        sex
+    from {{ ref('int_persons_labelled') }}
+
+),
+
+entrants as (
+
+    select
+        person_id,
+        first_academic_year,
+        start_institution_code,
+        recruitment_municipality_code,
+        recruitment_county_code
+    from {{ ref('int_students_first_term') }}
+
+),
+
+gymnasielan as (
+
+    select
+        person_id,
+        gymnasielan_code
+    from {{ ref('int_persons_gymnasielan') }}
+
+),
+
+residences as (
+
+    select * from {{ ref('int_followup_residences_resolved') }}
+
+),
+
+employment as (
+
+    select * from {{ ref('int_followup_employment_classified') }}
+
+),
+
+joined as (
+
+    select
+        followups.degree_key,
+        followups.person_id,
+        followups.years_after_graduation,
+        followups.followup_year,
+        degrees.degree_level,
+        degrees.institution_code,
+        degrees.degree_date,
+        degrees.degree_code,
+        degrees.degree_type,
+        degrees.programme_code,
+        degrees.programme_degree_code,
+        degrees.main_field_code,
+        degrees.research_subject_code,
+        degrees.graduation_academic_year,
+        degrees.window_start_year,
+        degrees.alumni_category,
+        degrees.group_code,
+        degrees.cell_degree_code,
+        coalesce(persons.sex, '{{ var('unknown_code') }}') as sex,
+        entrants.person_id is not null as is_hogskolenyborjare,
+        entrants.first_academic_year as entry_academic_year,
+        coalesce(entrants.start_institution_code, '{{ var('unknown_code') }}')
+            as start_institution_code,
+        coalesce(entrants.recruitment_municipality_code, '{{ var('unknown_code') }}')
+            as recruitment_municipality_code,
+        coalesce(entrants.recruitment_county_code, '{{ var('unknown_code') }}')
+            as recruitment_county_code,
+        coalesce(gymnasielan.gymnasielan_code, '{{ var('unknown_code') }}') as gymnasielan_code,
+        residences.is_emigrated,
+        residences.has_residence,
+        residences.residence_municipality_code,
+        residences.residence_county_code,
+        employment.has_employment_record,
+        employment.employment_status,
+        employment.is_employed,
+        employment.earned_income_sek,
+        employment.is_studying,
+        employment.etablering_code,
+        employment.income_band_code,
+        employment.sni_section,
+        employment.sector_group,
+        employment.ssyk_code,
+        employment.ssyk_major_group,
+        employment.matching_code,
+        employment.matching_group
+    from followups
+    inner join degrees
+        on followups.degree_key = degrees.degree_key
+    left join persons
+        on followups.person_id = persons.person_id
+    left join entrants
+        on followups.person_id = entrants.person_id
+    left join gymnasielan
+        on followups.person_id = gymnasielan.person_id
+    left join residences
+        on
+            followups.person_id = residences.person_id
+            and followups.followup_year = residences.followup_year
+    left join employment
+        on
+            followups.person_id = employment.person_id
+            and followups.followup_year = employment.followup_year
+
+),
+
+-- a person is counted once per cell: the latest degree of the cell whose
+-- follow-up has arrived (a kandidat followed by a master in the same cell is
+-- followed up after the master)
+flagged as (
+
+    select
+        *,
+        alumni_category is not null
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                alumni_category,
+                institution_code,
+                group_code,
+                cell_degree_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_alumni_cell_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                degree_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_degree_code_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and programme_code is not null
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                institution_code,
+                programme_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_programme_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                graduation_academic_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_graduation_year_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level
+            order by degree_date asc, degree_key asc
+        ) = 1 as is_first_degree_of_person
+    from joined
+
+)
+
+select * from flagged

@@ -1,0 +1,69 @@
+{#
+    One row per degree (all cycles) and follow-up (var followup_years: 1, 3,
+    5 years after graduation): the calendar year of the follow-up and whether
+    its register data has arrived. Rules: docs blocks followup_year and
+    followup_arrival.
+#}
+with degrees as (
+
+    select
+        degree_key,
+        person_id,
+        graduation_academic_year
+    from {{ ref('int_degrees_dated') }}
+    union all
+    select
+        degree_key,
+        person_id,
+        graduation_academic_year
+    from {{ ref('int_doctoral_degrees_dated') }}
+
+),
+
+followups as (
+
+    select followup_list.years_after_graduation
+    from (
+        values ({{ var('followup_years') | join('), (') }})
+    ) as followup_list (years_after_graduation)
+
+),
+
+-- var last_data_year NULL means: the latest year the employment extract holds
+last_data_year as (
+
+    select
+        coalesce(
+            {{ var('last_data_year') if var('last_data_year') is not none else 'null' }},
+            max(employment_year)
+        ) as last_data_year
+    from {{ ref('stg_scb__employment') }}
+
+),
+
+scheduled as (
+
+    select
+        degrees.degree_key,
+        degrees.person_id,
+        degrees.graduation_academic_year,
+        followups.years_after_graduation,
+        {{ followup_year('degrees.graduation_academic_year', 'followups.years_after_graduation') }}
+            as followup_year,
+        last_data_year.last_data_year - {{ var('data_lag_years') }}
+            as last_arrived_followup_year
+    from degrees
+    cross join followups
+    cross join last_data_year
+
+)
+
+select
+    degree_key,
+    person_id,
+    graduation_academic_year,
+    years_after_graduation,
+    followup_year,
+    last_arrived_followup_year,
+    coalesce(followup_year <= last_arrived_followup_year, false) as has_arrived
+from scheduled

@@ -1,0 +1,78 @@
+{#
+    Programnybörjare: the first term a person is registered on a programme
+    (programme codes are unique within an institution, so the key is
+    institution + programme), with the recruitment region as of that entry.
+#}
+with registrations as (
+
+    select * from {{ ref('int_registrations_summed_by_term') }}
+
+),
+
+residences as (
+
+    select * from {{ ref('int_residences_mapped_to_county') }}
+
+),
+
+persons as (
+
+    select * from {{ ref('int_persons_labelled') }}
+
+),
+
+ranked_terms as (
+
+    select
+        person_id,
+        institution_code,
+        programme_code,
+        term_code,
+        term_index,
+        term_calendar_year,
+        academic_year,
+        row_number() over (
+            partition by person_id, institution_code, programme_code
+            order by term_index
+        ) as term_rank
+    from registrations
+    where programme_code is not null
+
+),
+
+entry_terms as (
+
+    select
+        person_id,
+        institution_code,
+        programme_code,
+        term_code as entry_term_code,
+        term_index as entry_term_index,
+        term_calendar_year as entry_calendar_year,
+        academic_year as entry_academic_year,
+        {{ recruitment_reference_year('term_calendar_year') }} as recruitment_reference_year
+    from ranked_terms
+    where term_rank = 1
+
+),
+
+with_region as (
+
+    select
+        entry_terms.*,
+        coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
+            as recruitment_municipality_code,
+        coalesce(residences.county_code, '{{ var("unknown_code") }}')
+            as recruitment_county_code,
+        coalesce(persons.sex, '{{ var("unknown_code") }}') as sex
+    from entry_terms
+    left join residences
+        on
+            entry_terms.person_id = residences.person_id
+            and entry_terms.recruitment_reference_year = residences.residence_year
+    left join persons
+        on entry_terms.person_id = persons.person_id
+
+)
+
+select * from with_region

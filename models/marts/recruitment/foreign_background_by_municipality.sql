@@ -1,0 +1,83 @@
+{#
+    Analysis 6 per municipality: registered persons aged 18-25 per academic
+    year by SCB's foreign-background groups, with shares; on the utrikes född
+    rows also the rate foreign-born registered / foreign-born residents 18-25.
+#}
+with published as (
+
+    {{ sdc_publish(
+        aggregate=ref('agg_foreign_background_by_municipality'),
+        dims=[
+            'academic_year',
+            'sex',
+            'recruitment_county_code',
+            'recruitment_municipality_code',
+            'foreign_background_code',
+        ],
+        additive_dims=[
+            'sex',
+            'recruitment_county_code',
+            'recruitment_municipality_code',
+            'foreign_background_code',
+        ],
+        share_dim='foreign_background_code',
+        rate_denominator='residents_born_abroad',
+    ) }}
+
+),
+
+counties as (
+
+    select * from {{ ref('lan') }}
+
+),
+
+municipalities as (
+
+    select * from {{ ref('kommuner') }}
+
+),
+
+groups as (
+
+    {{ foreign_background_groups() }}
+
+),
+
+named as (
+
+    select
+        published.academic_year,
+        published.sex,
+        published.recruitment_county_code,
+        published.recruitment_municipality_code,
+        published.foreign_background_code,
+        published.n,
+        published.n_display,
+        published.n_is_suppressed,
+        published.n_suppression_reason,
+        published.share,
+        published.share_display,
+        published.share_is_suppressed,
+        published.share_denominator,
+        published.rate,
+        published.rate_display,
+        published.rate_is_suppressed,
+        published.rate_denominator,
+        coalesce(counties.lan_name, published.recruitment_county_code) as recruitment_county_name,
+        coalesce(
+            municipalities.kommun_name, published.recruitment_municipality_code
+        ) as recruitment_municipality_name,
+        coalesce(groups.foreign_background_name, published.foreign_background_code)
+            as foreign_background_name
+    from published
+    left join counties
+        on published.recruitment_county_code = counties.lan_code
+    left join municipalities
+        on published.recruitment_municipality_code = municipalities.kommun_code
+    left join groups
+        on published.foreign_background_code = groups.foreign_background_code
+
+)
+
+select * from named

@@ -1,0 +1,32 @@
+{{ check_raw_extract('ladok', 'registreringar') }}
+
+with source as (
+
+    select * from {{ source('ladok', 'registreringar') }}
+
+),
+
+renamed as (
+
+    select
+        cast(lopnr as bigint) as person_id,
+        upper({{ nullif_blank('termin') }}) as term_code,
+        upper(left({{ nullif_blank('termin') }}, 2)) as term_season,
+        cast(substr({{ nullif_blank('termin') }}, 3, 4) as smallint) as term_calendar_year,
+        {{ map_to_code_list(
+            'lower(' ~ nullif_blank('larosate') ~ ')', 'larosaten', 'larosate_code'
+        ) }} as institution_code,
+        lower({{ nullif_blank('larosate') }}) as institution_code_delivered,
+        upper({{ nullif_blank('programkod') }}) as programme_code,
+        {{ map_to_code_list(
+            'lower(' ~ nullif_blank('huvudomrade') ~ ')', 'huvudomraden', 'main_field_code'
+        ) }} as main_field_code,
+        lower({{ nullif_blank('huvudomrade') }}) as main_field_code_delivered,
+        upper({{ nullif_blank('niva') }}) as study_level,
+        {{ raw_decimal('hpreg') }} as credits_registered,
+        {{ raw_decimal('hpprest') }} as credits_completed
+    from source
+
+)
+
+select * from renamed

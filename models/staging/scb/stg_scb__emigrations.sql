@@ -1,0 +1,18 @@
+{{ check_raw_extract('scb', 'utvandringar') }}
+
+with source as (
+
+    select * from {{ source('scb', 'utvandringar') }}
+
+),
+
+renamed as (
+
+    select
+        cast(lopnr as bigint) as person_id,
+        cast(utvandringdatum as date) as emigration_date
+    from source
+
+)
+
+select * from renamed

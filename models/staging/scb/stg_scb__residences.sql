@@ -1,0 +1,22 @@
+{{ check_raw_extract('scb', 'folkbokforing') }}
+
+with source as (
+
+    select * from {{ source('scb', 'folkbokforing') }}
+
+),
+
+renamed as (
+
+    select
+        cast(lopnr as bigint) as person_id,
+        cast(ar as smallint) as residence_year,
+        {{ map_to_code_list(
+            zero_pad('kommun', 4), 'kommuner', 'kommun_code'
+        ) }} as municipality_code,
+        {{ zero_pad('kommun', 4) }} as municipality_code_delivered
+    from source
+
+)
+
+select * from renamed

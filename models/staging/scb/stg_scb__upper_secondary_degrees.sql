@@ -1,0 +1,22 @@
+{{ check_raw_extract('scb', 'gymnasieexamina') }}
+
+with source as (
+
+    select * from {{ source('scb', 'gymnasieexamina') }}
+
+),
+
+renamed as (
+
+    select
+        cast(lopnr as bigint) as person_id,
+        cast(examensar as smallint) as graduation_year,
+        {{ map_to_code_list(
+            zero_pad('skolkommun', 4), 'kommuner', 'kommun_code'
+        ) }} as school_municipality_code,
+        {{ zero_pad('skolkommun', 4) }} as school_municipality_code_delivered
+    from source
+
+)
+
+select * from renamed

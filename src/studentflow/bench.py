@@ -1,0 +1,268 @@
+"""`make bench`: a full national build on this machine, measured.
+
+Generates (or reuses) the national-scale extracts as Parquet under an ignored
+folder, runs the full `dbt build` on them, optionally the annual incremental
+update (one more year of data), and prints one table: generator time, build
+time per layer and in total, peak memory of the build process, rows per
+extract and per mart, and the 'floor' - the time DuckDB needs to read every
+raw extract once, the physical lower bound of any full rebuild. The figures
+are appended to benchmarks/results.csv and benchmarks/results.md so the
+history is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT = Path(__file__).resolve().parents[2]
+EXTRACTS = [
+    "personer",
+    "folkbokforing",
+    "utvandringar",
+    "utbildningsniva",
+    "gymnasieexamina",
+    "program",
+    "registreringar",
+    "examina",
+    "forskarexamina",
+    "sysselsattning",
+    "befolkning_kommun",
+]
+LAYERS = [
+    ("seeds", "seeds/"),
+    ("staging", "models/staging/"),
+    ("intermediate", "models/intermediate/"),
+    ("aggregates", "models/aggregates/"),
+    ("marts", "models/marts/"),
+    ("data quality", "models/data_quality/"),
+]
+
+
+def _venv_bin(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def _run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Run a child process; return (seconds, its own peak RSS in bytes).
+
+    os.wait4 gives the resource usage of exactly this child (dbt runs DuckDB
+    in-process, so this is the build's memory), not of earlier children.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(cmd, cwd=PROJECT, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(
+            f"{' '.join(cmd)} failed with exit code {os.waitstatus_to_exitcode(status)}"
+        )
+    return seconds, usage.ru_maxrss * 1024
+
+
+def generate(raw_dir: Path, scale: str, seed: int, end_year: int | None, env) -> float:
+    cmd = [_venv_bin("studentflow"), "generate", "--scale", scale, "--seed", str(seed)]
+    cmd += ["--out", str(raw_dir), "--format", "parquet"]
+    if end_year:
+        cmd += ["--end-year", str(end_year)]
+    seconds, _ = _run_timed(cmd, env)
+    return seconds
+
+
+def floor_seconds(raw_dir: Path, threads: int, memory_limit: str) -> float:
+    """Read every column of every extract once: the lower bound of a full rebuild."""
+    con = duckdb.connect()
+    con.execute(f"set threads = {threads}; set memory_limit = '{memory_limit}'")
+    start = time.perf_counter()
+    for name in EXTRACTS:
+        path = raw_dir / f"{name}.parquet"
+        columns = [row[0] for row in con.execute(f"describe select * from '{path}'").fetchall()]
+        aggregates = ", ".join(f'count("{c}")' for c in columns)
+        con.execute(f"select {aggregates} from '{path}'").fetchall()
+    return time.perf_counter() - start
+
+
+def extract_rows(raw_dir: Path) -> dict[str, int]:
+    con = duckdb.connect()
+    return {
+        name: con.execute(f"select count(*) from '{raw_dir / (name + '.parquet')}'").fetchone()[0]
+        for name in EXTRACTS
+    }
+
+
+def mart_rows(database: Path) -> dict[str, int]:
+    con = duckdb.connect(str(database), read_only=True)
+    tables = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'published' "
+        "order by table_name"
+    ).fetchall()
+    return {
+        t: con.execute(f'select count(*) from published."{t}"').fetchone()[0] for (t,) in tables
+    }
+
+
+def layer_times(run_results: Path, manifest: Path) -> dict[str, float]:
+    """Sum of node execution times per layer (tests as their own layer)."""
+    results = json.loads(run_results.read_text())["results"]
+    nodes = json.loads(manifest.read_text())["nodes"]
+    totals: dict[str, float] = {}
+    for result in results:
+        node = nodes.get(result["unique_id"], {})
+        if node.get("resource_type") in ("test", "unit_test") or result["unique_id"].startswith(
+            ("test.", "unit_test.")
+        ):
+            layer = "tests"
+        else:
+            path = node.get("original_file_path", "")
+            layer = next((name for name, prefix in LAYERS if path.startswith(prefix)), "other")
+        totals[layer] = totals.get(layer, 0.0) + float(result.get("execution_time") or 0.0)
+    return totals
+
+
+def slowest_models(run_results: Path, n: int = 3) -> list[tuple[str, float]]:
+    results = json.loads(run_results.read_text())["results"]
+    models = [(r["unique_id"], float(r.get("execution_time") or 0.0)) for r in results]
+    models = [m for m in models if m[0].startswith("model.")]
+    return sorted(models, key=lambda m: -m[1])[:n]
+
+
+def dbt_build(database: Path, raw_dir: Path, target_dir: Path, env, extra: list[str]):
+    """Run `dbt build`; return (seconds, peak RSS bytes)."""
+    env = dict(env, STUDENTFLOW_DUCKDB=str(database), STUDENTFLOW_RAW_DIR=str(raw_dir))
+    cmd = [_venv_bin("dbt"), "build", "--target-path", str(target_dir), *extra]
+    return _run_timed(cmd, env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="studentflow bench", description=__doc__)
+    parser.add_argument("--scale", default="national")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work-dir", default="data/bench", type=Path)
+    parser.add_argument("--end-year", type=int, default=2024)
+    parser.add_argument("--memory-limit", default=os.environ.get("STUDENTFLOW_MEMORY_LIMIT", "6GB"))
+    parser.add_argument(
+        "--threads", type=int, default=int(os.environ.get("STUDENTFLOW_THREADS", "2"))
+    )
+    parser.add_argument(
+        "--dbt-threads",
+        type=int,
+        default=1,
+        help="models built at once (1: each large model gets the whole memory limit)",
+    )
+    parser.add_argument("--skip-incremental", action="store_true")
+    parser.add_argument("--results-dir", default=PROJECT / "benchmarks", type=Path)
+    args = parser.parse_args(argv)
+
+    work = (PROJECT / args.work_dir).resolve()
+    raw_dir = work / f"{args.scale}_raw"
+    database = work / f"{args.scale}.duckdb"
+    target_dir = work / "target"
+    work.mkdir(parents=True, exist_ok=True)
+    env = dict(
+        os.environ,
+        STUDENTFLOW_MEMORY_LIMIT=args.memory_limit,
+        STUDENTFLOW_THREADS=str(args.threads),
+        STUDENTFLOW_DBT_THREADS=str(args.dbt_threads),
+    )
+    figures: dict[str, object] = {
+        "date": dt.date.today().isoformat(),
+        "scale": args.scale,
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "memory_limit": args.memory_limit,
+        "dbt_threads": args.dbt_threads,
+    }
+
+    # The incremental update needs a dataset one year shorter first.
+    first_end = args.end_year if args.skip_incremental else args.end_year - 1
+    marker = raw_dir / f".complete-{args.seed}-{first_end}"
+    if marker.exists():
+        figures["generator_s"] = "reused"
+    else:
+        figures["generator_s"] = round(generate(raw_dir, args.scale, args.seed, first_end, env), 1)
+        marker.touch()
+
+    database.unlink(missing_ok=True)
+    full_s, peak = dbt_build(database, raw_dir, target_dir, env, ["--full-refresh"])
+    figures["build_total_s"] = round(full_s, 1)
+    figures["peak_rss_gib"] = round(peak / 2**30, 2)
+    layers = layer_times(target_dir / "run_results.json", target_dir / "manifest.json")
+    for name, seconds in layers.items():
+        figures[f"layer_{name}_s"] = round(seconds, 1)
+    slowest = slowest_models(target_dir / "run_results.json")
+    figures["floor_s"] = round(floor_seconds(raw_dir, args.threads, args.memory_limit), 1)
+    figures["build_to_floor"] = round(full_s / max(figures["floor_s"], 0.01), 1)
+
+    if not args.skip_incremental:
+        start = time.perf_counter()
+        generate(raw_dir, args.scale, args.seed, args.end_year, env)
+        figures["generator_one_more_year_s"] = round(time.perf_counter() - start, 1)
+        for old in raw_dir.glob(".complete-*"):
+            old.unlink()
+        (raw_dir / f".complete-{args.seed}-{args.end_year}").touch()
+        incremental_s, incremental_peak = dbt_build(database, raw_dir, target_dir, env, [])
+        figures["incremental_peak_rss_gib"] = round(incremental_peak / 2**30, 2)
+        figures["incremental_s"] = round(incremental_s, 1)
+        figures["incremental_share"] = round(incremental_s / full_s, 2)
+
+    rows = extract_rows(raw_dir)
+    marts = mart_rows(database)
+    print_table(figures, rows, marts, slowest)
+    record(args.results_dir, figures, rows, marts, slowest)
+    return 0
+
+
+def print_table(figures, rows, marts, slowest) -> None:
+    width = max(len(k) for k in [*figures, *rows, *marts]) + 2
+    print("\nstudentflow benchmark")
+    for key, value in figures.items():
+        print(f"  {key:<{width}} {value}")
+    print("  rows per extract")
+    for key, value in rows.items():
+        print(f"    {key:<{width}} {value:>12,}")
+    print("  rows per published mart")
+    for key, value in marts.items():
+        print(f"    {key:<{width}} {value:>12,}")
+    print("  slowest models")
+    for unique_id, seconds in slowest:
+        print(f"    {unique_id:<{width + 30}} {seconds:8.1f} s")
+
+
+def record(results_dir: Path, figures, rows, marts, slowest) -> None:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = results_dir / "results.csv"
+    flat = dict(figures)
+    flat.update({f"rows_{k}": v for k, v in rows.items()})
+    flat["rows_published_total"] = sum(marts.values())
+    flat["slowest_models"] = "; ".join(f"{u.split('.')[-1]} {s:.1f}s" for u, s in slowest)
+    existing = []
+    if csv_path.exists():
+        with csv_path.open() as handle:
+            existing = list(csv.DictReader(handle))
+    fieldnames = list(dict.fromkeys([*(existing[0].keys() if existing else []), *flat.keys()]))
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows([*existing, flat])
+    with (results_dir / "results.md").open("a") as handle:
+        handle.write(f"\n## {figures['date']} — {figures['scale']}, {figures['cores']} cores, ")
+        handle.write(f"{figures['memory_gib']} GiB\n\n| figure | value |\n|---|---|\n")
+        for key, value in flat.items():
+            handle.write(f"| {key} | {value} |\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,7 @@
+"""`python -m studentflow.report` == `studentflow report`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

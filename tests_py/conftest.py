@@ -1,0 +1,113 @@
+"""Shared helpers for the Python test-suite: run dbt in isolation.
+
+Every test that runs dbt gets its own DuckDB file and target directory, so
+tests never take the lock on the developer's warehouse and can run while it is
+open read-only elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+    target: Path
+
+    def statuses(self) -> dict[str, str]:
+        """unique_id -> status from run_results.json."""
+        path = self.target / "run_results.json"
+        if not path.exists():
+            return {}
+        return {r["unique_id"]: r["status"] for r in json.loads(path.read_text())["results"]}
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    workdir: Path,
+    raw_dir: Path | None = None,
+    raw_format: str = "parquet",
+    extra_env: dict | None = None,
+    project_dir: Path = PROJECT,
+) -> DbtResult:
+    """Run dbt with a private DuckDB file and target dir under `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = workdir / "target"
+    env = dict(os.environ)
+    env.update(
+        STUDENTFLOW_DUCKDB=str(workdir / "warehouse.duckdb"),
+        STUDENTFLOW_RAW_FORMAT=raw_format,
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    if raw_dir is not None:
+        env["STUDENTFLOW_RAW_DIR"] = str(raw_dir)
+    env.update(extra_env or {})
+    cmd = [
+        str(BIN / "dbt"),
+        *args,
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(workdir / "logs"),
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+    ]
+    completed = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
+    return DbtResult(completed.returncode, completed.stdout + completed.stderr, target)
+
+
+def generate(
+    out_dir: Path,
+    *,
+    fmt: str = "parquet",
+    seed: int = 42,
+    scale: str = "demo",
+    extra: list[str] | None = None,
+) -> Path:
+    """Generate synthetic extracts with the project's CLI into out_dir."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "studentflow.cli",
+        "generate",
+        "--scale",
+        scale,
+        "--seed",
+        str(seed),
+        "--format",
+        fmt,
+        "--out",
+        str(out_dir),
+        "--quiet",
+        *(extra or []),
+    ]
+    env = dict(os.environ, PYTHONPATH=str(PROJECT / "src"))
+    subprocess.run(cmd, check=True, cwd=PROJECT, env=env, capture_output=True)
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def demo_parquet(tmp_path_factory) -> Path:
+    """The demo extracts as Parquet (generated once per test session)."""
+    return generate(tmp_path_factory.mktemp("demo_parquet"))
+
+
+@pytest.fixture(scope="session")
+def demo_csv(tmp_path_factory) -> Path:
+    """The same demo extracts as SCB-style text (';', Windows-1252, decimal comma)."""
+    return generate(tmp_path_factory.mktemp("demo_csv"), fmt="csv")

@@ -1,0 +1,176 @@
+"""The input contract: failure paths stop the build with a clear message, and
+the same delivery as Parquet or as SCB-style text gives identical staging."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import run_dbt
+
+STAGING = "path:models/staging"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A private warehouse with the code lists loaded (staging views need them)."""
+    workdir = tmp_path_factory.mktemp("contract")
+    result = run_dbt(["seed"], workdir=workdir)
+    assert result.returncode == 0, result.output
+    return workdir
+
+
+def _copy(raw: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "raw"
+    shutil.copytree(raw, target)
+    return target
+
+
+def _rewrite(path: Path, select_sql: str) -> None:
+    """Replace a Parquet extract by a query over itself (`src` is the old file)."""
+    con = duckdb.connect()
+    con.execute(f"create table src as select * from '{path}'")
+    con.execute(f"copy ({select_sql}) to '{path}' (format parquet)")
+
+
+def test_parquet_and_text_give_identical_staging(demo_parquet, demo_csv, tmp_path):
+    runs = {}
+    for fmt, raw in (("parquet", demo_parquet), ("csv", demo_csv)):
+        workdir = tmp_path / fmt
+        result = run_dbt(
+            ["build", "--select", f"{STAGING} +{STAGING}", "--exclude", "test_type:data"],
+            workdir=workdir,
+            raw_dir=raw,
+            raw_format=fmt,
+        )
+        assert result.returncode == 0, result.output
+        runs[fmt] = workdir / "warehouse.duckdb"
+
+    con = duckdb.connect()
+    con.execute(f"attach '{runs['parquet']}' as p (read_only)")
+    con.execute(f"attach '{runs['csv']}' as c (read_only)")
+    views = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'p' and table_schema = 'staging'"
+        ).fetchall()
+    ]
+    assert len(views) == 11
+    for view in views:
+        only_p = con.execute(
+            f"select count(*) from (select * from p.staging.{view} except all "
+            f"select * from c.staging.{view})"
+        ).fetchone()[0]
+        only_c = con.execute(
+            f"select count(*) from (select * from c.staging.{view} except all "
+            f"select * from p.staging.{view})"
+        ).fetchone()[0]
+        assert (only_p, only_c) == (0, 0), f"{view} differs between Parquet and text"
+    # Swedish letters survive Windows-1252 -> Latin-1 -> UTF-8
+    names = {
+        r[0]
+        for r in con.execute(
+            "select programme_name from c.staging.stg_ladok__programmes"
+        ).fetchall()
+    }
+    assert any(ch in "".join(names) for ch in "åäöÅÄÖ")
+
+
+def test_missing_file_names_the_file(seeded, demo_parquet, tmp_path):
+    raw = _copy(demo_parquet, tmp_path)
+    (raw / "examina.parquet").unlink()
+    result = run_dbt(["run", "--select", "stg_ladok__degrees"], workdir=seeded, raw_dir=raw)
+    assert result.returncode != 0
+    assert "examina" in result.output and "file not found" in result.output
+
+
+def test_missing_column_names_file_and_column(seeded, demo_parquet, tmp_path):
+    raw = _copy(demo_parquet, tmp_path)
+    _rewrite(raw / "folkbokforing.parquet", "select LopNr, Ar from src")
+    result = run_dbt(["run", "--select", "stg_scb__residences"], workdir=seeded, raw_dir=raw)
+    assert result.returncode != 0
+    assert "folkbokforing.parquet" in result.output
+    assert "required column(s) missing: Kommun" in result.output
+
+
+def test_wrong_type_names_column_value_and_row(seeded, demo_csv, tmp_path):
+    raw = _copy(demo_csv, tmp_path)
+    path = raw / "personer.csv"
+    lines = (
+        path.read_bytes().split(b"\r\n")
+        if b"\r\n" in path.read_bytes()
+        else path.read_bytes().split(b"\n")
+    )
+    header = lines[0].decode("cp1252").split(";")
+    column = header.index("FodelseAr")
+    fields = lines[3].decode("cp1252").split(";")
+    fields[column] = "nittonhundra"
+    lines[3] = ";".join(fields).encode("cp1252")
+    path.write_bytes(b"\n".join(lines))
+    result = run_dbt(
+        ["run", "--select", "stg_scb__persons"], workdir=seeded, raw_dir=raw, raw_format="csv"
+    )
+    assert result.returncode != 0
+    assert "personer.csv" in result.output and "column FodelseAr" in result.output
+    assert "'nittonhundra' in data row 3" in result.output
+
+
+def test_personnummer_like_column_stops_the_build(seeded, demo_parquet, tmp_path):
+    raw = _copy(demo_parquet, tmp_path)
+    # 19900101-0017 style: valid dates and Luhn check digits (check digit 0..9 chosen to fit)
+    _rewrite(
+        raw / "personer.parquet",
+        """
+        select * replace (
+            cast(strftime(date '1970-01-01' + cast(LopNr % 9000 as integer), '%Y%m%d')
+                 || lpad(cast(LopNr % 1000 as varchar), 3, '0') as varchar) as FodLand
+        ) from src""",
+    )
+    # add the Luhn digit in SQL-free Python to be sure the values are valid personnummer
+    con = duckdb.connect()
+    rows = con.execute(f"select * from '{raw / 'personer.parquet'}'").fetchdf()
+
+    def luhn_complete(nine_plus: str) -> str:
+        ten = nine_plus[-9:]
+        total = 0
+        for i, ch in enumerate(ten):
+            product = int(ch) * (2 if i % 2 == 0 else 1)
+            total += product // 10 + product % 10
+        return nine_plus + str((10 - total % 10) % 10)
+
+    rows["FodLand"] = rows["FodLand"].map(luhn_complete)
+    con.register("fixed", rows)
+    con.execute(f"copy fixed to '{raw / 'personer.parquet'}' (format parquet)")
+    result = run_dbt(["run", "--select", "stg_scb__persons"], workdir=seeded, raw_dir=raw)
+    assert result.returncode != 0
+    assert "column FodLand" in result.output and "look like personnummer" in result.output
+
+
+def test_unknown_code_is_kept_and_counted(seeded, demo_parquet, tmp_path):
+    raw = _copy(demo_parquet, tmp_path)
+    _rewrite(
+        raw / "examina.parquet",
+        "select * replace (case when row_number() over () <= 7 then 'ZZZZ' "
+        "else Examenskod end as Examenskod) from src",
+    )
+    result = run_dbt(
+        ["build", "--select", "+dq_unmapped_codes", "--exclude", "test_type:data"],
+        workdir=seeded,
+        raw_dir=raw,
+    )
+    assert result.returncode == 0, result.output
+    con = duckdb.connect(str(seeded / "warehouse.duckdb"), read_only=True)
+    kept = con.execute(
+        "select count(*) from staging.stg_ladok__degrees "
+        "where degree_code = 'Okänt' and degree_code_delivered = 'ZZZZ'"
+    ).fetchone()[0]
+    delivered = con.execute(f"select count(*) from '{raw / 'examina.parquet'}'").fetchone()[0]
+    staged = con.execute("select count(*) from staging.stg_ladok__degrees").fetchone()[0]
+    counted = con.execute(
+        "select n_rows from data_quality.dq_unmapped_codes "
+        "where raw_column_name = 'Examenskod' and delivered_value = 'ZZZZ'"
+    ).fetchone()
+    assert kept == 7 and staged == delivered and counted == (7,)
