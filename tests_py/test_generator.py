@@ -334,13 +334,13 @@ def _entrants(con):
 def test_realism_population(con, demo):
     _entrants(con)
     n = q1(con, "select count(*) from ent")
-    assert 20_000 < n < 24_000
+    assert 42_000 < n < 48_000
     women = q1(con, "select avg((p.Kon = 2)::int) from ent join personer p using (LopNr)")
     assert 0.55 < women < 0.63
     abroad = q1(con, "select avg((p.FodLand <> 'SE')::int) from ent join personer p using (LopNr)")
     assert 0.09 < abroad < 0.17
     liu = q1(con, "select avg((inst = 'liu')::int) from ent")
-    assert 0.22 < liu < 0.32
+    assert 0.55 < liu < 0.65
     # nursing is female-dominated, civilingenjör male-dominated
     nurse = q1(
         con,

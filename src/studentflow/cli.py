@@ -21,7 +21,7 @@ def _add_generate(p: argparse.ArgumentParser) -> None:
         "--scale",
         choices=["demo", "region", "national"],
         default="demo",
-        help="population size (default: demo, ~20 000 students)",
+        help="population size (default: demo, ~45 000 students)",
     )
     p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     p.add_argument(

@@ -18,18 +18,18 @@ NOMINAL_LAST_COHORT = 2024
 
 SCALES: dict[str, dict] = {
     "demo": {
-        "students": 22_000,  # högskolenybörjare over the nominal period
+        "students": 45_000,  # högskolenybörjare over the nominal period
         "first_cohort": 2008,
         "institutions": ["liu", "uu", "lu", "gu", "umu", "kth", "bth", "hkr"],
         # target share of entrants per institution (calibrated with IPF on the gravity model);
-        # liu holds almost half so that one institution's tables are mostly published figures
+        # liu holds 60 % so that one institution's tables are mostly published figures
         "institution_shares": {
-            "liu": 0.46,
-            "uu": 0.11,
-            "lu": 0.11,
-            "gu": 0.11,
-            "umu": 0.08,
-            "kth": 0.07,
+            "liu": 0.60,
+            "uu": 0.08,
+            "lu": 0.08,
+            "gu": 0.08,
+            "umu": 0.05,
+            "kth": 0.05,
             "bth": 0.03,
             "hkr": 0.03,
         },
@@ -94,6 +94,10 @@ KNOBS: dict = {
     "hp_reg_programme": {300: 0.88, 225: 0.04, 150: 0.08},  # tenths of hp
     "hp_reg_freestanding": {75: 0.30, 150: 0.40, 225: 0.10, 300: 0.20},
     "extra_course_rows": 0.04,  # programme terms with an extra freestanding course row
+    # sigma of the log-normal popularity of main fields (huvudområden) for freestanding
+    # students: a few fields (business, psychology, biology ...) hold most general degrees,
+    # as in UKÄ's statistics, instead of 45 equally thin fields
+    "main_field_spread": 1.2,
     "p_master_after_bachelor": 0.50,
     "p_new_spell_after_dropout": 0.35,
     "p_programme_after_freestanding": 0.20,

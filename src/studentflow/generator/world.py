@@ -279,7 +279,7 @@ def build_world(seeds_dir, scale: str, seed: int, knobs: dict | None = None) -> 
             f = next((v for k, v in C.SUBJECT_AREA_FAMILY.items() if k in area), "humanities")
         fam.append(f)
     w.field_family = fam
-    fw = rng.lognormal(0, 0.6, len(w.fields))
+    fw = rng.lognormal(0, kn["main_field_spread"], len(w.fields))
     w.field_weight = fw / fw.sum()
     fidx_of = {c: i for i, c in enumerate(w.fields)}
 
