@@ -173,6 +173,18 @@ create table published.mart_rates (
 insert into published.mart_rates values
     ('05', 12, '12', false, null, 0.12, '12,0', false, 100),
     ('06', null, '..', true, 'primär', null, '..', true, 50);
+-- two counts pivoted into one row (relationstal, net migration): no column n
+create table published.mart_pivoted (
+    municipality_code varchar,
+    n_living bigint, n_living_display varchar, n_living_is_suppressed boolean,
+    n_living_suppression_reason varchar,
+    n_recruited bigint, n_recruited_display varchar, n_recruited_is_suppressed boolean,
+    n_recruited_suppression_reason varchar,
+    relationstal double, relationstal_display varchar, relationstal_is_suppressed boolean
+);
+insert into published.mart_pivoted values
+    ('0580', 20, '20', false, null, 10, '10', false, null, 2.0, '2,0', false),
+    ('0581', 8, '8', false, null, null, '..', true, 'primär', null, '..', true);
 """
 
 
@@ -222,7 +234,11 @@ def test_clean_data_passes_and_writes_results(clean: gx_checks.Settings) -> None
     assert success
     suites = {r.suite for r in reports}
     assert {f"raw_extracts.{name}" for name in gx_checks.RAW_CONTRACT} <= suites
-    assert {"published_marts.mart_example", "published_marts.mart_rates"} <= suites
+    assert {
+        "published_marts.mart_example",
+        "published_marts.mart_rates",
+        "published_marts.mart_pivoted",
+    } <= suites
     summary = (clean.out_dir / "summary.md").read_text(encoding="utf-8")
     assert "overall: **PASS**" in summary
     assert json.loads((clean.out_dir / "results.json").read_text())["success"] is True
@@ -259,6 +275,18 @@ MART_PLANTS = {
         "alter table {t} add column LopNr bigint",
         ("expect_table_columns_to_not_be_identifiers", "(table)"),
     ),
+    "pivoted_count_of_2": (
+        "mart_pivoted",
+        "update {t} set n_recruited = 2, n_recruited_display = '2', "
+        "n_recruited_is_suppressed = false, n_recruited_suppression_reason = null "
+        "where municipality_code = '0581'",
+        ("expect_column_values_to_not_be_in_set", "n_recruited"),
+    ),
+    "pivoted_ratio_beside_suppressed_count": (
+        "mart_pivoted",
+        "update {t} set relationstal = 4.0 where municipality_code = '0581'",
+        ("expect_column_values_to_be_null", "relationstal"),
+    ),
     "date_column": (
         "mart_rates",
         "alter table {t} add column graduation_date date",
@@ -287,6 +315,7 @@ def test_clean_marts_pass_beside_planted_ones(planted_mart_run) -> None:
     by_suite = {r.suite: r.success for r in reports}
     assert by_suite["published_marts.mart_example"]
     assert by_suite["published_marts.mart_rates"]
+    assert by_suite["published_marts.mart_pivoted"]
 
 
 @pytest.mark.parametrize("plant_id", list(MART_PLANTS))

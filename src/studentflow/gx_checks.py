@@ -619,82 +619,113 @@ def raw_expectations(name: str, codes: dict[str, list[str]], text_delivery: bool
     return found
 
 
+def _count_expectations(count: str, cols: set[str], settings: Settings) -> list:
+    """Rule 1 and the four columns of one published count (`n` or `n_<what>`) agreeing."""
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    k = settings.sdc_k
+    display, flag = f"{count}_display", f"{count}_is_suppressed"
+    reason = f"{count}_suppression_reason"
+    value_null = Column(count).is_null()
+    flagged = Column(flag) == True  # noqa: E712 - a GX condition, not a test
+    not_flagged = Column(flag) == False  # noqa: E712
+    found: list = []
+
+    # rule 1: no count in 1..k-1 (the cell key method publishes perturbed small counts)
+    if settings.sdc_method != "cell_key":
+        found.append(
+            gxe.ExpectColumnValuesToNotBeInSet(
+                column=count, value_set=list(range(1, k)), meta={"rule": "1 primary suppression"}
+            )
+        )
+        if count == "n" and "share_denominator" in cols:
+            found.append(
+                gxe.ExpectColumnValuesToNotBeInSet(
+                    column="share_denominator",
+                    value_set=list(range(1, k)),
+                    meta={"rule": "1 primary suppression (share denominator = published total)"},
+                )
+            )
+    found.append(gxe.ExpectColumnValuesToBeBetween(column=count, min_value=0))
+
+    # the four columns agree: value NULL <=> suppressed <=> display '..'
+    if {flag, display} <= cols:
+        suppressed_display = [".."] + (["2,5"] if settings.sdc_display == "midpoint" else [])
+        found += [
+            gxe.ExpectColumnValuesToNotBeNull(column=flag),
+            gxe.ExpectColumnValuesToBeInSet(
+                column=flag,
+                value_set=[True],
+                row_condition=value_null,
+                meta={"rule": f"{count} is NULL only when flagged suppressed"},
+            ),
+            gxe.ExpectColumnValuesToBeNull(
+                column=count, row_condition=flagged, meta={"rule": "a suppressed cell has no value"}
+            ),
+            gxe.ExpectColumnValuesToBeInSet(
+                column=display,
+                value_set=suppressed_display,
+                row_condition=value_null,
+                meta={"rule": "display of a suppressed cell"},
+            ),
+            gxe.ExpectColumnValuesToMatchRegex(
+                column=display,
+                regex=r"^\d+$",
+                row_condition=Column(count).is_not_null(),
+                meta={"rule": "display of a published cell is its number"},
+            ),
+        ]
+    if {flag, reason} <= cols:
+        found += [
+            gxe.ExpectColumnValuesToBeInSet(
+                column=reason, value_set=["primär", "sekundär"], row_condition=flagged
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(column=reason, row_condition=flagged),
+            gxe.ExpectColumnValuesToBeNull(column=reason, row_condition=not_flagged),
+        ]
+    return found
+
+
 def mart_expectations(columns: Sequence[str], settings: Settings) -> list:
     """The expectations of suite ``published_marts.<mart>`` for a mart's columns."""
     import great_expectations.expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
     k, k_mag = settings.sdc_k, settings.sdc_k_magnitude
-    small = list(range(1, k))
-    suppression = settings.sdc_method != "cell_key"
     cols = set(columns)
-    n_null = Column("n").is_null()
-    flagged = Column("n_is_suppressed") == True  # noqa: E712 - a GX condition, not a test
-    not_flagged = Column("n_is_suppressed") == False  # noqa: E712
     found: list = [_identifier_expectation_class()()]
+    # the published counts: `n`, or several (`n_living`, `n_recruited` ...) in marts that
+    # pivot two counts into one row; a count is the column with a suppression reason
+    counts = sorted(c for c in cols if f"{c}_suppression_reason" in cols) or ["n"]
     found += [
-        gxe.ExpectColumnToExist(column=c)
-        for c in ("n", "n_display", "n_is_suppressed", "n_suppression_reason")
+        gxe.ExpectColumnToExist(column=f"{count}{suffix}")
+        for count in counts
+        for suffix in ("", "_display", "_is_suppressed", "_suppression_reason")
     ]
-    if "n" not in cols:
+    if not set(counts) <= cols:
         return found
+    for count in counts:
+        found += _count_expectations(count, cols, settings)
+    n_null = Column("n").is_null()
 
-    # rule 1: no count in 1..k-1 (the cell key method publishes perturbed small counts)
-    if suppression:
-        found.append(
-            gxe.ExpectColumnValuesToNotBeInSet(
-                column="n", value_set=small, meta={"rule": "1 primary suppression"}
-            )
-        )
-        if "share_denominator" in cols:
+    # pivoted marts: a figure derived from the row's counts (net migration,
+    # relationstal) is NULL whenever one of them is suppressed
+    if counts != ["n"]:
+        any_count_null = Column(counts[0]).is_null()
+        for count in counts[1:]:
+            any_count_null = any_count_null | Column(count).is_null()
+        for derived in sorted(c for c in cols if f"{c}_is_suppressed" in cols):
+            if derived in counts:
+                continue
             found.append(
-                gxe.ExpectColumnValuesToNotBeInSet(
-                    column="share_denominator",
-                    value_set=small,
-                    meta={"rule": "1 primary suppression (share denominator = published total)"},
+                gxe.ExpectColumnValuesToBeNull(
+                    column=derived,
+                    row_condition=any_count_null,
+                    meta={"rule": f"2 {derived} NULL when one of its counts is suppressed"},
                 )
             )
-    found.append(gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0))
-
-    # the four count columns agree: n NULL <=> suppressed <=> display '..'
-    if {"n_is_suppressed", "n_display"} <= cols:
-        suppressed_display = [".."] + (["2,5"] if settings.sdc_display == "midpoint" else [])
-        found += [
-            gxe.ExpectColumnValuesToNotBeNull(column="n_is_suppressed"),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="n_is_suppressed",
-                value_set=[True],
-                row_condition=n_null,
-                meta={"rule": "n is NULL only when flagged suppressed"},
-            ),
-            gxe.ExpectColumnValuesToBeNull(
-                column="n", row_condition=flagged, meta={"rule": "a suppressed cell has no value"}
-            ),
-            gxe.ExpectColumnValuesToBeInSet(
-                column="n_display",
-                value_set=suppressed_display,
-                row_condition=n_null,
-                meta={"rule": "display of a suppressed cell"},
-            ),
-            gxe.ExpectColumnValuesToMatchRegex(
-                column="n_display",
-                regex=r"^\d+$",
-                row_condition=Column("n").is_not_null(),
-                meta={"rule": "display of a published cell is its number"},
-            ),
-        ]
-    if {"n_is_suppressed", "n_suppression_reason"} <= cols:
-        found += [
-            gxe.ExpectColumnValuesToBeInSet(
-                column="n_suppression_reason",
-                value_set=["primär", "sekundär"],
-                row_condition=flagged,
-            ),
-            gxe.ExpectColumnValuesToNotBeNull(column="n_suppression_reason", row_condition=flagged),
-            gxe.ExpectColumnValuesToBeNull(
-                column="n_suppression_reason", row_condition=not_flagged
-            ),
-        ]
+        return found
 
     # rule 2: derived figures follow their inputs
     for derived in ("share", "rate"):
