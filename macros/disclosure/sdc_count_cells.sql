@@ -37,9 +37,11 @@
     {%- if not measures %}
     {#-
         One scan, one ROLLUP per hierarchy (the grouping sets are their cross
-        product). Persons are counted distinct in every set; the cell key is the sum of the distinct persons' record keys mod
-        256, taken as sum(distinct person * 256 + record_key) mod 256 (each
-        person adds a value unique to them that is their record key mod 256).
+        product; sqlfluff's duckdb dialect cannot parse GROUPING SETS). Persons
+        are counted distinct in every set; the cell key is the sum of the
+        distinct persons' record keys mod 256, taken as
+        sum(distinct person * 256 + record_key) mod 256 (each person adds a
+        value unique to them that is their record key mod 256).
     -#}
     select
         {%- for dim in dims %}
