@@ -1,4 +1,4 @@
--- Parents' education of registered 18-25-year-olds from each municipality of one county (analysis 5)
+-- Parents' education of registered persons (any age) from each municipality of one county (analysis 5)
 {# vars: example_county (default '05'), example_year (default: the latest year in the mart). #}
 {%- set county = var('example_county', '05') -%}
 

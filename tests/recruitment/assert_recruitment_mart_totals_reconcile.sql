@@ -61,13 +61,6 @@ with published_totals as (
 
 ),
 
-population_years as (
-
-    select distinct population_year
-    from {{ ref('int_population_summed_transition_ages') }}
-
-),
-
 complete_entrants as (
 
     select
@@ -115,10 +108,11 @@ intermediate_totals as (
         cast(registered.academic_year as {{ dbt.type_string() }}) as total_key,
         count(*) as n_expected
     from {{ ref('int_students_registered_per_year') }} as registered
-    -- the mart covers the academic years whose population year is delivered
-    inner join population_years
-        on registered.residence_reference_year = population_years.population_year
-    where registered.is_transition_age
+    -- every complete academic year; the national row counts persons with a
+    -- known recruitment municipality (Okänt is its own row, docs: rate_total_definition)
+    where
+        registered.is_transition_age
+        and registered.recruitment_municipality_code <> '{{ var("unknown_code") }}'
     group by registered.academic_year
 
     union all

@@ -1,4 +1,8 @@
-{# Analysis 5 per municipality: registered persons up to 25 by parents' highest level. #}
+{#
+    Analysis 5 per municipality: persons registered at any institution in a
+    complete academic year, of any age (as per programme), by recruitment
+    municipality and parents' highest level.
+#}
 with registered as (
 
     select
@@ -11,7 +15,6 @@ with registered as (
     from {{ ref('int_students_registered_per_year') }} as registered
     left join {{ ref('int_students_parents_education_as_of_entry') }} as parents
         on registered.person_id = parents.person_id
-    where registered.is_transition_age
 
 ),
 

@@ -1,31 +1,26 @@
 {#
-    Analysis 3. Count cells of registered persons in the transition ages,
-    joined to the same cells of the public population (31 Dec before the
-    academic year). Only academic years whose population year is delivered
-    are published, and population cells without any registered person are
-    kept as zero counts so the rate 0 is published too.
+    Analysis 3. Count cells of registered persons in the transition ages by
+    recruitment municipality, joined to the same cells of the public
+    population table paired with the academic year
+    (transition_population_year). Every complete academic year is published;
+    a year or cell without a population figure keeps its counts and gets a
+    NULL denominator (shown as missing, not as suppressed). Population cells
+    without any registered person are kept as zero counts so the rate 0 is
+    published too.
+
+    A rate's numerator and denominator describe the same population: the
+    population table only holds residents of Swedish municipalities, so the
+    county and national 'Totalt' rows count only persons with a known
+    recruitment municipality. Persons with recruitment municipality Okänt
+    (no residence in Sweden the year before their first term) form their own
+    row (county and municipality Okänt), outside every 'Totalt' of the
+    geography and without a rate; they still add up over sex and birth
+    country. Population rows of an unmapped municipality code are left out of
+    the denominator for the same reason (counted in dq_unmapped_codes).
 #}
-with population as (
+{%- set unknown = var('unknown_code') -%}
 
-    select
-        sex,
-        born_abroad,
-        county_code,
-        municipality_code,
-        n_residents,
-        -- residents on 31 Dec of year T - 1 are the denominator of academic year T
-        population_year + 1 as academic_year
-    from {{ ref('int_population_summed_transition_ages') }}
-
-),
-
-population_years as (
-
-    select distinct academic_year from population
-
-),
-
-registered_all_years as (
+with registered as (
 
     select
         person_id,
@@ -33,25 +28,39 @@ registered_all_years as (
         sex,
         born_abroad,
         recruitment_county_code,
-        recruitment_municipality_code
+        recruitment_municipality_code,
+        recruitment_municipality_code = '{{ unknown }}'
+        or recruitment_county_code = '{{ unknown }}' as is_recruitment_unknown
     from {{ ref('int_students_registered_per_year') }}
     where is_transition_age
 
 ),
 
-registered as (
+registered_known as (
 
-    select registered_all_years.*
-    from registered_all_years
-    inner join population_years
-        on registered_all_years.academic_year = population_years.academic_year
+    select * from registered
+    where not is_recruitment_unknown
 
 ),
 
-registered_cells as (
+registered_unknown as (
+
+    select
+        person_id,
+        academic_year,
+        sex,
+        born_abroad,
+        '{{ unknown }}' as recruitment_county_code,
+        '{{ unknown }}' as recruitment_municipality_code
+    from registered
+    where is_recruitment_unknown
+
+),
+
+known_cells as (
 
     {{ sdc_count_cells(
-        from='registered',
+        from='registered_known',
         dims=['academic_year'],
         hierarchies=[
             ['sex'],
@@ -62,18 +71,40 @@ registered_cells as (
 
 ),
 
-registered_years as (
+unknown_cells as (
 
-    select distinct academic_year from registered
+    {{ sdc_count_cells(
+        from='registered_unknown',
+        dims=['academic_year', 'recruitment_county_code', 'recruitment_municipality_code'],
+        hierarchies=[['sex'], ['born_abroad']],
+    ) }}
 
 ),
 
-population_in_registered_years as (
+registered_years as (
 
-    select population.*
-    from population
+    select distinct
+        academic_year,
+        {{ transition_population_year('academic_year') }} as population_year
+    from registered
+
+),
+
+population as (
+
+    select
+        registered_years.academic_year,
+        population.sex,
+        population.born_abroad,
+        population.county_code,
+        population.municipality_code,
+        population.n_residents
+    from {{ ref('int_population_summed_transition_ages') }} as population
     inner join registered_years
-        on population.academic_year = registered_years.academic_year
+        on population.population_year = registered_years.population_year
+    where
+        population.municipality_code <> '{{ unknown }}'
+        and population.county_code <> '{{ unknown }}'
 
 ),
 
@@ -86,7 +117,7 @@ population_cells as (
         {{ total_when_grouped('county_code') }} as recruitment_county_code,
         {{ total_when_grouped('municipality_code') }} as recruitment_municipality_code,
         sum(n_residents) as n_residents
-    from population_in_registered_years
+    from population
     group by
         academic_year,
         cube(sex, born_abroad),
@@ -94,35 +125,63 @@ population_cells as (
 
 ),
 
-joined as (
+known_joined as (
 
     select
         population_cells.n_residents as residents_transition_ages,
-        coalesce(registered_cells.academic_year, population_cells.academic_year)
+        coalesce(known_cells.academic_year, population_cells.academic_year)
             as academic_year,
-        coalesce(registered_cells.sex, population_cells.sex) as sex,
-        coalesce(registered_cells.born_abroad, population_cells.born_abroad) as born_abroad,
+        coalesce(known_cells.sex, population_cells.sex) as sex,
+        coalesce(known_cells.born_abroad, population_cells.born_abroad) as born_abroad,
         coalesce(
-            registered_cells.recruitment_county_code,
+            known_cells.recruitment_county_code,
             population_cells.recruitment_county_code
         ) as recruitment_county_code,
         coalesce(
-            registered_cells.recruitment_municipality_code,
+            known_cells.recruitment_municipality_code,
             population_cells.recruitment_municipality_code
         ) as recruitment_municipality_code,
-        coalesce(registered_cells.n_persons, 0) as n_persons,
-        coalesce(registered_cells.cell_key, 0) as cell_key
-    from registered_cells
+        coalesce(known_cells.n_persons, 0) as n_persons,
+        coalesce(known_cells.cell_key, 0) as cell_key
+    from known_cells
     full outer join population_cells
         on
-            registered_cells.academic_year = population_cells.academic_year
-            and registered_cells.sex = population_cells.sex
-            and registered_cells.born_abroad = population_cells.born_abroad
-            and registered_cells.recruitment_county_code
+            known_cells.academic_year = population_cells.academic_year
+            and known_cells.sex = population_cells.sex
+            and known_cells.born_abroad = population_cells.born_abroad
+            and known_cells.recruitment_county_code
             = population_cells.recruitment_county_code
-            and registered_cells.recruitment_municipality_code
+            and known_cells.recruitment_municipality_code
             = population_cells.recruitment_municipality_code
+
+),
+
+all_cells as (
+
+    select
+        residents_transition_ages,
+        academic_year,
+        sex,
+        born_abroad,
+        recruitment_county_code,
+        recruitment_municipality_code,
+        n_persons,
+        cell_key
+    from known_joined
+
+    union all
+
+    select
+        cast(null as bigint) as residents_transition_ages,
+        academic_year,
+        sex,
+        born_abroad,
+        recruitment_county_code,
+        recruitment_municipality_code,
+        n_persons,
+        cell_key
+    from unknown_cells
 
 )
 
-select * from joined
+select * from all_cells

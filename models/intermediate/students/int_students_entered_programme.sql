@@ -1,7 +1,8 @@
 {#
     Programnybörjare: the first term a person is registered on a programme
     (programme codes are unique within an institution, so the key is
-    institution + programme), with the recruitment region as of that entry.
+    institution + programme), with the person's recruitment region (fixed
+    per person: residence before the first term in higher education).
 #}
 with registrations as (
 
@@ -9,9 +10,9 @@ with registrations as (
 
 ),
 
-residences as (
+recruitment as (
 
-    select * from {{ ref('int_residences_mapped_to_county') }}
+    select * from {{ ref('int_persons_recruitment_municipality_assigned') }}
 
 ),
 
@@ -49,8 +50,7 @@ entry_terms as (
         term_code as entry_term_code,
         term_index as entry_term_index,
         term_calendar_year as entry_calendar_year,
-        academic_year as entry_academic_year,
-        {{ recruitment_reference_year('term_calendar_year') }} as recruitment_reference_year
+        academic_year as entry_academic_year
     from ranked_terms
     where term_rank = 1
 
@@ -60,16 +60,16 @@ with_region as (
 
     select
         entry_terms.*,
-        coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
+        recruitment.recruitment_reference_year,
+        -- every registered person has a row there; coalesce only guards the join
+        coalesce(recruitment.recruitment_municipality_code, '{{ var("unknown_code") }}')
             as recruitment_municipality_code,
-        coalesce(residences.county_code, '{{ var("unknown_code") }}')
+        coalesce(recruitment.recruitment_county_code, '{{ var("unknown_code") }}')
             as recruitment_county_code,
         coalesce(persons.sex, '{{ var("unknown_code") }}') as sex
     from entry_terms
-    left join residences
-        on
-            entry_terms.person_id = residences.person_id
-            and entry_terms.recruitment_reference_year = residences.residence_year
+    left join recruitment
+        on entry_terms.person_id = recruitment.person_id
     left join persons
         on entry_terms.person_id = persons.person_id
 

@@ -1,13 +1,22 @@
 {#
-    Everyone registered at any institution in an academic year, placed where
-    they lived on 31 December before the academic year starts, with their age
-    on that date - the same date, place and age the public population table
-    uses, so population counts are a matching denominator (transition ages
-    var transition_min_age..transition_max_age).
+    Everyone registered at any institution in a complete academic year (both
+    terms delivered), placed by their recruitment municipality - fixed per
+    person, so a student who moves to the study town still counts where they
+    were recruited from - with their age on 31 December of the population
+    year paired with the academic year (transition_population_year), the date
+    the public population table counts ages on, so residents of the same ages
+    are a matching denominator (transition ages var
+    transition_min_age..transition_max_age).
 #}
 with registrations as (
 
     select * from {{ ref('int_registrations_summed_by_term') }}
+
+),
+
+completed_years as (
+
+    select * from {{ ref('int_academic_years_completed') }}
 
 ),
 
@@ -23,19 +32,21 @@ persons as (
 
 ),
 
-residences as (
+recruitment as (
 
-    select * from {{ ref('int_residences_mapped_to_county') }}
+    select * from {{ ref('int_persons_recruitment_municipality_assigned') }}
 
 ),
 
 registered_years as (
 
     select distinct
-        person_id,
-        academic_year,
-        {{ recruitment_reference_year('academic_year') }} as residence_reference_year
+        registrations.person_id,
+        registrations.academic_year,
+        {{ transition_population_year('registrations.academic_year') }} as population_year
     from registrations
+    inner join completed_years
+        on registrations.academic_year = completed_years.academic_year
 
 ),
 
@@ -44,16 +55,17 @@ described as (
     select
         registered_years.person_id,
         registered_years.academic_year,
-        registered_years.residence_reference_year,
-        registered_years.residence_reference_year - persons.birth_year as age_at_reference,
+        registered_years.population_year,
+        registered_years.population_year - persons.birth_year as age_at_population_year_end,
         coalesce(
-            registered_years.residence_reference_year - persons.birth_year
+            registered_years.population_year - persons.birth_year
             between {{ var('transition_min_age') }} and {{ var('transition_max_age') }},
             false
         ) as is_transition_age,
-        coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
+        -- every registered person has a row there; coalesce only guards the join
+        coalesce(recruitment.recruitment_municipality_code, '{{ var("unknown_code") }}')
             as recruitment_municipality_code,
-        coalesce(residences.county_code, '{{ var("unknown_code") }}')
+        coalesce(recruitment.recruitment_county_code, '{{ var("unknown_code") }}')
             as recruitment_county_code,
         coalesce(persons.sex, '{{ var("unknown_code") }}') as sex,
         coalesce(persons.born_abroad, '{{ var("unknown_code") }}') as born_abroad,
@@ -61,10 +73,8 @@ described as (
     from registered_years
     left join persons
         on registered_years.person_id = persons.person_id
-    left join residences
-        on
-            registered_years.person_id = residences.person_id
-            and registered_years.residence_reference_year = residences.residence_year
+    left join recruitment
+        on registered_years.person_id = recruitment.person_id
     left join main_institutions
         on
             registered_years.person_id = main_institutions.person_id

@@ -1,7 +1,8 @@
 {#
-    Analysis 6 per municipality: registered persons aged 18-25 per academic
-    year by SCB's foreign-background groups, with shares; on the utrikes född
-    rows also the rate foreign-born registered / foreign-born residents 18-25.
+    Analysis 6 per municipality: persons of any age registered in a complete
+    academic year by recruitment municipality and SCB's foreign-background
+    groups, with shares. The rate foreign-born registered 18-25 / foreign-born
+    residents 18-25 is in transition_by_age_25 (born_abroad = 'Utrikes född').
 #}
 with published as (
 
@@ -21,7 +22,6 @@ with published as (
             'foreign_background_code',
         ],
         share_dim='foreign_background_code',
-        rate_denominator='residents_born_abroad',
     ) }}
 
 ),
@@ -60,10 +60,6 @@ named as (
         published.share_display,
         published.share_is_suppressed,
         published.share_denominator,
-        published.rate,
-        published.rate_display,
-        published.rate_is_suppressed,
-        published.rate_denominator,
         coalesce(counties.lan_name, published.recruitment_county_code) as recruitment_county_name,
         coalesce(
             municipalities.kommun_name, published.recruitment_municipality_code

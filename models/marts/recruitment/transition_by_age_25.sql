@@ -1,8 +1,11 @@
 {#
-    Analysis 3: persons aged 18-25 registered at any institution in an
-    academic year, by municipality of residence on 31 December before it,
-    divided by the municipality's residents of the same ages (public
-    population table); also split by born abroad.
+    Analysis 3 (and the foreign-born rate of analysis 6): persons aged 18-25
+    registered at any institution in a complete academic year, by recruitment
+    municipality, divided by the municipality's residents of the same ages
+    in the paired population table; also split by born abroad. Recruitment
+    municipality Okänt is its own row without a rate, outside the geography's
+    'Totalt' (docs: transition_population). A rate without a public
+    denominator is shown as missing, never as protected.
 #}
 with published as (
 
@@ -51,9 +54,15 @@ named as (
         published.n_is_suppressed,
         published.n_suppression_reason,
         published.rate,
-        published.rate_display,
-        published.rate_is_suppressed,
+        case
+            when published.rate_denominator is null then '{{ missing_denominator_display() }}'
+            else published.rate_display
+        end as rate_display,
+        published.rate_is_suppressed and published.rate_denominator is not null
+            as rate_is_suppressed,
+        published.rate_denominator is null as rate_is_missing,
         published.rate_denominator,
+        {{ transition_population_year('published.academic_year') }} as population_year,
         coalesce(counties.lan_name, published.recruitment_county_code) as recruitment_county_name,
         coalesce(
             municipalities.kommun_name, published.recruitment_municipality_code

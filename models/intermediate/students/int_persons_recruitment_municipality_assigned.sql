@@ -1,0 +1,60 @@
+{#
+    The one home of the recruitment municipality (rekryteringskommun): one row
+    per person ever registered, placed by the residence on 31 December of the
+    year before the first term in higher education. It is fixed per person,
+    so institution entrants, programme entrants and the registered persons of
+    every later year all carry the same municipality even after a move to
+    the study town.
+    The first term is taken from the registrations directly (not from
+    int_students_first_term, which reads int_students_entered_institution,
+    which reads this model); the singular test
+    assert_recruitment_municipality_measured_before_first_term keeps the two
+    in step.
+#}
+with registrations as (
+
+    select * from {{ ref('int_registrations_summed_by_term') }}
+
+),
+
+residences as (
+
+    select * from {{ ref('int_residences_mapped_to_county') }}
+
+),
+
+first_terms as (
+
+    -- term_index grows with the calendar year, so the first term's calendar
+    -- year is the smallest one
+    select
+        person_id,
+        min(term_index) as first_term_index,
+        min(term_calendar_year) as first_term_calendar_year
+    from registrations
+    group by person_id
+
+),
+
+assigned as (
+
+    select
+        first_terms.person_id,
+        first_terms.first_term_index,
+        first_terms.first_term_calendar_year,
+        {{ recruitment_reference_year('first_terms.first_term_calendar_year') }}
+            as recruitment_reference_year,
+        coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
+            as recruitment_municipality_code,
+        coalesce(residences.county_code, '{{ var("unknown_code") }}')
+            as recruitment_county_code
+    from first_terms
+    left join residences
+        on
+            first_terms.person_id = residences.person_id
+            and {{ recruitment_reference_year('first_terms.first_term_calendar_year') }}
+            = residences.residence_year
+
+)
+
+select * from assigned
