@@ -11,6 +11,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
     unique_key='followup_year',
     post_hook=[
         "delete from {{ this }} where followup_year not in ("

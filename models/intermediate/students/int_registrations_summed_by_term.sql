@@ -9,6 +9,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
     unique_key='term_calendar_year',
     post_hook=[
         "delete from {{ this }} where term_calendar_year not in ("
