@@ -1,5 +1,8 @@
 """Annual update: after one more year of data, an incremental `dbt run` gives
-exactly the same warehouse as a full refresh (demo scale)."""
+exactly the same warehouse as a full refresh (demo scale) - also when the new
+delivery revises earlier years (docs block incremental_revisions): degrees
+re-delivered with an earlier date, credits completed that arrive later for old
+terms, a corrected labour-market record of an old year."""
 
 from __future__ import annotations
 
@@ -12,6 +15,63 @@ from conftest import generate, run_dbt
 # Relations compared: everything a user can see or that feeds it.
 SCHEMAS = ("intermediate", "aggregates", "published")
 
+# The revisions the second delivery carries (each touches years the old
+# lookback of one year never reprocessed).
+REVISIONS = {
+    # about 4 % of the 2012-2019 degrees re-delivered three years earlier: their
+    # graduation year, window and follow-up years move
+    "examina": """
+        select * replace (
+            case
+                when hash(LopNr, ExamensDatum) % 25 = 0
+                    and year(ExamensDatum) between 2012 and 2019
+                    then cast(ExamensDatum - interval 3 year as date)
+                else ExamensDatum
+            end as ExamensDatum
+        )
+        from read_parquet('{path}')
+    """,
+    # credits completed that arrive later for old terms (HT2012-VT2016)
+    "registreringar": """
+        select * replace (
+            case
+                when hash(LopNr, Termin) % 20 = 0
+                    and substr(Termin, 3, 4) between '2012' and '2016'
+                    then coalesce(HpPrest, 0) + 7.5
+                else HpPrest
+            end as HpPrest
+        )
+        from read_parquet('{path}')
+    """,
+    # a corrected labour-market record of 2017
+    "sysselsattning": """
+        select * replace (
+            case
+                when hash(LopNr) % 30 = 0 and Ar = 2017 then ArbInk + 90000
+                else ArbInk
+            end as ArbInk
+        )
+        from read_parquet('{path}')
+    """,
+}
+
+
+def revise_delivery(raw) -> dict[str, int]:
+    """Rewrite the delivery in place with REVISIONS; returns the rows changed per file."""
+    con = duckdb.connect()
+    changed = {}
+    for name, query in REVISIONS.items():
+        path = raw / f"{name}.parquet"
+        revised = raw / f"{name}.revised.parquet"
+        sql = query.format(path=path)
+        con.execute(f"copy ({sql}) to '{revised}' (format parquet)")
+        changed[name] = con.execute(
+            f"select count(*) from (select * from read_parquet('{revised}') "
+            f"except all select * from read_parquet('{path}'))"
+        ).fetchone()[0]
+        revised.replace(path)
+    return changed
+
 
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory):
@@ -23,9 +83,11 @@ def incremental_and_full(tmp_path_factory):
     for args in (["seed"], ["run"]):
         result = run_dbt(args, workdir=incremental, raw_dir=raw)
         assert result.returncode == 0, result.output
-    # this year's delivery: the same seed, one more year
+    # this year's delivery: the same seed, one more year, revising old years
     shutil.rmtree(raw)
     generate(raw, extra=["--end-year", "2024"])
+    changed = revise_delivery(raw)
+    assert all(changed.values()), changed
     result = run_dbt(["run"], workdir=incremental, raw_dir=raw)
     assert result.returncode == 0, result.output
     incremental_target = result.target

@@ -712,19 +712,18 @@ def mart_expectations(columns: Sequence[str], settings: Settings) -> list:
     # pivoted marts: a figure derived from the row's counts (net migration,
     # relationstal) is NULL whenever one of them is suppressed
     if counts != ["n"]:
-        any_count_null = Column(counts[0]).is_null()
-        for count in counts[1:]:
-            any_count_null = any_count_null | Column(count).is_null()
+        # one expectation per count: GX row conditions cannot nest ORs (3+ counts)
         for derived in sorted(c for c in cols if f"{c}_is_suppressed" in cols):
             if derived in counts:
                 continue
-            found.append(
+            found += [
                 gxe.ExpectColumnValuesToBeNull(
                     column=derived,
-                    row_condition=any_count_null,
-                    meta={"rule": f"2 {derived} NULL when one of its counts is suppressed"},
+                    row_condition=Column(count).is_null(),
+                    meta={"rule": f"2 {derived} NULL when its count {count} is suppressed"},
                 )
-            )
+                for count in counts
+            ]
         return found
 
     # rule 2: derived figures follow their inputs

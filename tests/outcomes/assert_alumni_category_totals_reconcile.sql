@@ -1,8 +1,8 @@
 {#
     Invariant: the exact population of every alumni cell (variable
-    'emigration', all categories, both sexes) equals the distinct persons of
+    'utvandring', all categories, both sexes) equals the distinct persons of
     the categorised degrees in the intermediate layer whose follow-up has
-    arrived, cell by cell, in all four categories; and every degree of the
+    arrived in a complete window, cell by cell, in all four categories; and every degree of the
     intermediate layer is categorised or has an exclusion reason.
 #}
 with expected as (
@@ -18,7 +18,10 @@ with expected as (
     from {{ ref('int_degrees_categorised') }} as degrees
     inner join {{ ref('int_degree_followups_scheduled') }} as followups
         on degrees.degree_key = followups.degree_key
-    where degrees.alumni_category is not null and followups.has_arrived
+    where
+        degrees.alumni_category is not null
+        and followups.has_arrived
+        and followups.is_window_complete
     group by
         degrees.alumni_category,
         degrees.institution_code,
@@ -41,7 +44,7 @@ aggregated as (
         n_persons
     from {{ ref('agg_alumni_cat1_yrkesexamen') }}
     where
-        variable = 'emigration'
+        variable = 'utvandring'
         and sex = '{{ var('total_label') }}'
         and category_code = '{{ var('total_label') }}'
     union all
@@ -55,7 +58,7 @@ aggregated as (
         n_persons
     from {{ ref('agg_alumni_cat2_program') }}
     where
-        variable = 'emigration'
+        variable = 'utvandring'
         and sex = '{{ var('total_label') }}'
         and category_code = '{{ var('total_label') }}'
     union all
@@ -69,7 +72,7 @@ aggregated as (
         n_persons
     from {{ ref('agg_alumni_cat3_huvudomrade') }}
     where
-        variable = 'emigration'
+        variable = 'utvandring'
         and sex = '{{ var('total_label') }}'
         and category_code = '{{ var('total_label') }}'
     union all
@@ -83,7 +86,7 @@ aggregated as (
         n_persons
     from {{ ref('agg_alumni_cat4_forskarutbildning') }}
     where
-        variable = 'emigration'
+        variable = 'utvandring'
         and sex = '{{ var('total_label') }}'
         and category_code = '{{ var('total_label') }}'
 

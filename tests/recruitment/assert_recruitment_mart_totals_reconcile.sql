@@ -69,7 +69,11 @@ complete_entrants as (
     from {{ ref('int_students_first_term') }} as first_terms
     inner join {{ ref('int_students_credits_summed_within_years') }} as credits
         on first_terms.person_id = credits.person_id
-    where credits.is_followup_complete
+    where
+        {{ window_is_complete(
+            window_start_year('first_terms.first_academic_year'),
+            'credits.last_complete_entry_year',
+        ) }}
 
 ),
 

@@ -20,7 +20,7 @@ with facts as (
             else '{{ var('unknown_code') }}'
         end as category_code
     from {{ ref('int_degree_followups_joined') }}
-    where is_degree_code_representative and not is_emigrated
+    where is_degree_code_representative and is_window_complete and not is_emigrated
 
 )
 

@@ -16,7 +16,7 @@ with facts as (
         sex,
         matching_code as category_code
     from {{ ref('int_degree_followups_joined') }}
-    where is_programme_representative and not is_emigrated
+    where is_programme_representative and is_window_complete and not is_emigrated
 
 )
 

@@ -2,7 +2,10 @@
     Analysis 10, exact counts: högskolenybörjare per start university and
     entry window who have graduated, by county of residence one year after
     their first degree (basis 'bostadslan'; emigrated as 'Utvandrad') and by
-    gymnasielän (basis 'gymnasielan'). Both bases count the same persons.
+    gymnasielän (basis 'gymnasielan'). Both bases count the same persons:
+    only those whose both ends are known (docs block net_migration_known_ends).
+    The persons left out (gymnasielän or residence county unknown) are counted
+    under basis 'utelamnad', county 'Okänt', so none is lost silently.
 #}
 with graduates as (
 
@@ -13,7 +16,11 @@ with graduates as (
         sex,
         is_emigrated,
         residence_county_code,
-        gymnasielan_code
+        gymnasielan_code,
+        -- both ends known: an emigrated person's destination is known ('Utvandrad')
+        gymnasielan_code <> '{{ var('unknown_code') }}'
+        and (is_emigrated or residence_county_code <> '{{ var('unknown_code') }}')
+            as has_known_ends
     from {{ ref('int_degree_followups_joined') }}
     where
         is_first_degree_of_person
@@ -32,6 +39,7 @@ facts as (
         sex,
         case when is_emigrated then 'Utvandrad' else residence_county_code end as county_code
     from graduates
+    where has_known_ends
     union all
     select
         person_id,
@@ -41,6 +49,17 @@ facts as (
         sex,
         gymnasielan_code as county_code
     from graduates
+    where has_known_ends
+    union all
+    select
+        person_id,
+        start_institution_code,
+        entry_window_start_year,
+        'utelamnad' as basis,
+        sex,
+        '{{ var('unknown_code') }}' as county_code
+    from graduates
+    where not has_known_ends
 
 )
 

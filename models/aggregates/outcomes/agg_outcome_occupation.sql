@@ -1,7 +1,7 @@
 {#
     Analysis 9, exact counts: graduates with a degree code in a window by
     institution (and the national total), sex and occupation (SSYK 2012 major
-    group) in the follow-up year, with the extra categories emigrerad (shown
+    group) in the follow-up year, with the extra categories utvandrad (shown
     here, not removed), studerande, övrigt and Okänt (docs block
     occupation_categories).
 #}
@@ -15,7 +15,7 @@ with facts as (
         institution_code,
         sex,
         case
-            when is_emigrated then 'emigrerad'
+            when is_emigrated then 'utvandrad'
             when is_employed then ssyk_major_group
             when not has_employment_record then '{{ var('unknown_code') }}'
             when is_studying then 'studerande'
@@ -23,7 +23,7 @@ with facts as (
             else '{{ var('unknown_code') }}'
         end as category_code
     from {{ ref('int_degree_followups_joined') }}
-    where is_degree_code_representative
+    where is_degree_code_representative and is_window_complete
 
 )
 

@@ -1,6 +1,7 @@
 {#
-    Analysis 7: högskolenybörjare per start university and entry window whose
-    follow-up of var('credits_within_years') years is complete, by credits
+    Analysis 7: högskolenybörjare per start university and complete entry
+    window (the follow-up of var('credits_within_years') years has arrived for
+    every entry year of the window), by credits
     band, once by foreign background and once by parents' education
     (background_variable tells which; each person is in both).
 #}
@@ -15,7 +16,13 @@ with entrants as (
     from {{ ref('int_students_first_term') }} as first_terms
     inner join {{ ref('int_students_credits_summed_within_years') }} as credits
         on first_terms.person_id = credits.person_id
-    where credits.is_followup_complete
+    -- complete windows only (docs block complete_windows): every entry year's
+    -- follow-up of var credits_within_years years has arrived
+    where
+        {{ window_is_complete(
+            window_start_year('first_terms.first_academic_year'),
+            'credits.last_complete_entry_year',
+        ) }}
 
 ),
 

@@ -1,9 +1,10 @@
 {#
     Alumni follow-up facts in long form: one row per alumni cell (category,
     institution, group, degree code, window), follow-up, person and variable,
-    with the person's category of that variable. Emigrated graduates appear
-    only in the variable 'emigration'; studying graduates are left out of
-    'etablering' (docs block alumni_variables).
+    with the person's category of that variable. Emigrated (utvandrade)
+    graduates appear only in the variable 'utvandring'; studying graduates are
+    left out of 'etablering' (docs block alumni_variables; seed
+    etablering_kategorier says which categories are in its population).
 #}
 with graduates as (
 
@@ -29,7 +30,7 @@ with graduates as (
         sector_group,
         matching_group
     from {{ ref('int_degree_followups_joined') }}
-    where is_alumni_cell_representative
+    where is_alumni_cell_representative and is_window_complete
 
 ),
 
@@ -37,8 +38,8 @@ unpivoted as (
 
     select
         graduates.*,
-        'emigration' as variable,
-        case when graduates.is_emigrated then 'emigrerad' else 'ej emigrerad' end as category_code,
+        'utvandring' as variable,
+        case when graduates.is_emigrated then 'utvandrad' else 'ej utvandrad' end as category_code,
         cast(null as integer) as income_sek
     from graduates
 
@@ -94,7 +95,13 @@ unpivoted as (
         graduates.etablering_code as category_code,
         cast(null as integer) as income_sek
     from graduates
-    where not graduates.is_emigrated and graduates.etablering_code <> 'studerande'
+    where
+        not graduates.is_emigrated
+        and graduates.etablering_code in (
+            select etablering_kategorier.etablering_code
+            from {{ ref('etablering_kategorier') }} as etablering_kategorier
+            where etablering_kategorier.in_etableringsgrad_population
+        )
 
     union all
     select

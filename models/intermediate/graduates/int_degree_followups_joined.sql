@@ -11,7 +11,8 @@ with followups as (
         degree_key,
         person_id,
         years_after_graduation,
-        followup_year
+        followup_year,
+        is_window_complete
     from {{ ref('int_degree_followups_scheduled') }}
     where has_arrived
 
@@ -72,6 +73,7 @@ joined as (
         followups.person_id,
         followups.years_after_graduation,
         followups.followup_year,
+        followups.is_window_complete,
         degrees.degree_level,
         degrees.institution_code,
         degrees.degree_date,

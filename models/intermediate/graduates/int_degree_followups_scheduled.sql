@@ -1,21 +1,24 @@
 {#
     One row per degree (all cycles) and follow-up (var followup_years: 1, 3,
-    5 years after graduation): the calendar year of the follow-up and whether
-    its register data has arrived. Rules: docs blocks followup_year and
-    followup_arrival.
+    5 years after graduation): the calendar year of the follow-up, whether
+    its register data has arrived and whether every graduation year of the
+    degree's window has arrived for that follow-up. Rules: docs blocks
+    followup_year, followup_arrival and complete_windows.
 #}
 with degrees as (
 
     select
         degree_key,
         person_id,
-        graduation_academic_year
+        graduation_academic_year,
+        window_start_year
     from {{ ref('int_degrees_dated') }}
     union all
     select
         degree_key,
         person_id,
-        graduation_academic_year
+        graduation_academic_year,
+        window_start_year
     from {{ ref('int_doctoral_degrees_dated') }}
 
 ),
@@ -47,6 +50,7 @@ scheduled as (
         degrees.degree_key,
         degrees.person_id,
         degrees.graduation_academic_year,
+        degrees.window_start_year,
         followups.years_after_graduation,
         {{ followup_year('degrees.graduation_academic_year', 'followups.years_after_graduation') }}
             as followup_year,
@@ -56,14 +60,28 @@ scheduled as (
     cross join followups
     cross join last_data_year
 
+),
+
+with_last_year as (
+
+    select
+        *,
+        -- the last graduation year whose follow-up of this length has arrived
+        last_arrived_followup_year - years_after_graduation - 1 as last_arrived_graduation_year
+    from scheduled
+
 )
 
 select
     degree_key,
     person_id,
     graduation_academic_year,
+    window_start_year,
     years_after_graduation,
     followup_year,
     last_arrived_followup_year,
-    coalesce(followup_year <= last_arrived_followup_year, false) as has_arrived
-from scheduled
+    last_arrived_graduation_year,
+    coalesce(followup_year <= last_arrived_followup_year, false) as has_arrived,
+    {{ window_is_complete('window_start_year', 'last_arrived_graduation_year') }}
+        as is_window_complete
+from with_last_year

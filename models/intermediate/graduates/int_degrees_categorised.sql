@@ -3,6 +3,7 @@
     cell it is counted in (institution, group, degree code, window) or the
     reason it is in no category. Rules: docs block alumni_categories.
 #}
+{%- set within_other_programmes = 'true' if var('alumni_cat3_within_other_programmes') else 'false' %}
 with first_and_second_cycle as (
 
     select
@@ -75,7 +76,11 @@ categorised as (
                 then null
             when professional_graduates.person_id is not null then null
             when all_degrees.programme_degree_code = all_degrees.degree_code then 2
-            else 3
+            when all_degrees.programme_code is null then 3
+            -- var alumni_cat3_within_other_programmes (default false): also pool
+            -- degrees earned within a programme leading to another degree (or a
+            -- programme missing from the list) into category 3
+            when {{ within_other_programmes }} then 3
         end as alumni_category,
         case
             when all_degrees.degree_type = 'forskarexamen' and all_degrees.degree_code <> 'DOK'
@@ -89,6 +94,15 @@ categorised as (
                 all_degrees.degree_type in ('generell examen', 'konstnärlig examen')
                 and professional_graduates.person_id is not null
                 then 'yrkesexamen samma fönster'
+            when
+                not {{ within_other_programmes }}
+                and all_degrees.degree_type in ('generell examen', 'konstnärlig examen')
+                and all_degrees.programme_code is not null
+                and (
+                    all_degrees.programme_degree_code is null
+                    or all_degrees.programme_degree_code <> all_degrees.degree_code
+                )
+                then 'inom program som leder till annan examen'
         end as exclusion_reason
     from all_degrees
     left join professional_graduates

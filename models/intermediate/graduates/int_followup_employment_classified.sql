@@ -1,25 +1,32 @@
 {#
     One row per graduate and arrived follow-up year: labour-market status in
     that year with industry, sector, occupation, income band, matching and
-    UKÄ's etablering (docs block etablering).
-    Incremental by follow-up year: a yearly delivery of the labour-market
-    register completes exactly the follow-ups of that year.
+    UKÄ's etablering (docs block etablering; the codes and names live in the
+    seed etablering_kategorier).
+    Incremental by follow-up year: a year is rebuilt when the checksum of its
+    inputs changed (a new year, a revised delivery, a degree re-dated so its
+    follow-ups move; docs block incremental_revisions), so an update equals
+    a full refresh.
 #}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
     unique_key='followup_year',
+    post_hook=[
+        "delete from {{ this }} where followup_year not in ("
+        ~ " select followup_year from {{ ref('int_degree_followups_scheduled') }}"
+        ~ " where has_arrived)",
+    ],
 ) }}
 
-with followup_years as (
+with arrived_followups as (
 
     select distinct
         person_id,
         followup_year
     from {{ ref('int_degree_followups_scheduled') }}
-    where
-        has_arrived
-        and {{ incremental_year_filter('followup_year') }}
+    where has_arrived
 
 ),
 
@@ -37,6 +44,91 @@ employment as (
         ssyk_code,
         matching_code
     from {{ ref('stg_scb__employment') }}
+
+),
+
+-- what a follow-up year's rows depend on: its graduates, its labour-market
+-- records and the code lists (docs block incremental_revisions)
+followup_checksums as (
+
+    select
+        followup_year,
+        {{ rows_checksum(['person_id']) }} as year_checksum
+    from arrived_followups
+    group by followup_year
+
+),
+
+employment_checksums as (
+
+    select
+        employment_year,
+        {{ rows_checksum([
+            'person_id', 'employment_status', 'earned_income_sek', 'had_unemployment',
+            'is_studying', 'sni_division', 'sector_code', 'ssyk_code', 'matching_code',
+        ]) }} as year_checksum
+    from employment
+    group by employment_year
+
+),
+
+code_list_checksum as (
+
+    select
+        (
+            select {{ rows_checksum(['year', 'income_threshold_sek']) }}
+            from {{ ref('etablering_inkomstgrans') }}
+        )
+        + (
+            select {{ rows_checksum(['sni_division', 'sni_section']) }}
+            from {{ ref('sni2007_huvudgrupper') }}
+        )
+        + (
+            select {{ rows_checksum(['sector_code', 'sector_group']) }}
+            from {{ ref('sektorer') }}
+        )
+        + (
+            select {{ rows_checksum(['ssyk_code', 'ssyk_major_group']) }}
+            from {{ ref('ssyk2012_yrkesgrupper') }}
+        )
+        + (
+            select {{ rows_checksum(['matching_code', 'matching_group']) }}
+            from {{ ref('matchning') }}
+        ) as year_checksum
+
+),
+
+input_checksums as (
+
+    select
+        followup_checksums.followup_year,
+        followup_checksums.year_checksum
+        + coalesce(employment_checksums.year_checksum, 0)
+        + code_list_checksum.year_checksum as input_checksum
+    from followup_checksums
+    left join employment_checksums
+        on followup_checksums.followup_year = employment_checksums.employment_year
+    cross join code_list_checksum
+
+),
+
+years_to_build as (
+
+    {{ incremental_changed_years('input_checksums', 'followup_year') }}
+
+),
+
+followup_years as (
+
+    select
+        arrived_followups.person_id,
+        arrived_followups.followup_year,
+        input_checksums.input_checksum
+    from arrived_followups
+    inner join years_to_build
+        on arrived_followups.followup_year = years_to_build.followup_year
+    inner join input_checksums
+        on arrived_followups.followup_year = input_checksums.followup_year
 
 ),
 
@@ -90,6 +182,7 @@ joined as (
     select
         followup_years.person_id,
         followup_years.followup_year,
+        followup_years.input_checksum,
         employment.person_id is not null as has_employment_record,
         coalesce(employment.employment_status, '{{ var('unknown_code') }}') as employment_status,
         employment.earned_income_sek,
@@ -141,8 +234,8 @@ select
             and coalesce(earned_income_sek, 0) >= income_threshold_sek
             and not coalesce(had_unemployment, false)
             then 'etablerad'
-        when employment_status = '1' then 'osäker'
-        when employment_status = '5' and coalesce(earned_income_sek, 0) > 0 then 'svag'
+        when employment_status = '1' then 'osäker position'
+        when employment_status = '5' and coalesce(earned_income_sek, 0) > 0 then 'svag position'
         when employment_status = '5' then 'utanför'
         else '{{ var('unknown_code') }}'
     end as etablering_code,
@@ -152,5 +245,6 @@ select
     ssyk_code,
     ssyk_major_group,
     matching_code,
-    matching_group
+    matching_group,
+    input_checksum
 from joined

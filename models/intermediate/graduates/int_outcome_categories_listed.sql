@@ -11,7 +11,7 @@ with variables as (
         variable_list.variable_name
     from (
         values
-        ('emigration', 'Emigration'),
+        ('utvandring', 'Utvandring'),
         ('bostadslan', 'Bostadslän'),
         ('sni_avdelning', 'Näringsgren (SNI 2007 avdelning)'),
         ('sektor', 'Arbetsgivarsektor'),
@@ -36,15 +36,10 @@ project_categories as (
         category_list.category_name
     from (
         values
-        ('emigration', 'emigrerad', 'Emigrerad'),
-        ('emigration', 'ej emigrerad', 'Ej emigrerad'),
+        ('utvandring', 'utvandrad', 'Utvandrad'),
+        ('utvandring', 'ej utvandrad', 'Ej utvandrad'),
         ('sni_avdelning', 'ej förvärvsarbetande', 'Ej förvärvsarbetande i november'),
         ('sektor', 'ej förvärvsarbetande', 'Ej förvärvsarbetande i november'),
-        ('etablering', 'etablerad', 'Etablerad'),
-        ('etablering', 'osäker', 'Osäker etablering'),
-        ('etablering', 'svag', 'Svag etablering'),
-        ('etablering', 'utanför', 'Utanför arbetsmarknaden'),
-        ('etablering', '{{ var('unknown_code') }}', '{{ var('unknown_code') }}'),
         ('studier', 'studerande', 'Studerande'),
         ('studier', 'ej studerande', 'Ej studerande'),
         ('inkomst', 'förvärvsarbetande', 'Förvärvsarbetande i november'),
@@ -52,7 +47,7 @@ project_categories as (
         ('sysselsattning', 'ej sysselsatt', 'Ej förvärvsarbetande i november'),
         ('sysselsattning', '{{ var('unknown_code') }}', '{{ var('unknown_code') }}'),
         ('yrke', 'studerande', 'Studerande (ej förvärvsarbetande)'),
-        ('yrke', 'emigrerad', 'Emigrerad'),
+        ('yrke', 'utvandrad', 'Utvandrad'),
         ('yrke', 'övrigt', 'Övriga ej förvärvsarbetande')
     ) as category_list (variable, category_code, category_name)
 
@@ -89,6 +84,13 @@ code_list_categories as (
         matching_code as category_code,
         matching_name as category_name
     from {{ ref('matchning') }}
+    union all
+    select
+        'etablering' as variable,
+        etablering_code as category_code,
+        etablering_name as category_name
+    from {{ ref('etablering_kategorier') }}
+    where in_etableringsgrad_population
     union all
     select
         'rekryteringskommun' as variable,

@@ -1,18 +1,49 @@
 {#
     Term arithmetic lives here once: every later model orders terms by
     term_index and groups them by academic_year instead of parsing term codes.
-    Incremental by calendar year: the annual delivery adds one year of terms.
+    Incremental by calendar year: a year is rebuilt when the checksum of its
+    delivered registrations changed (a new year, or credits completed that
+    arrive later for old terms; docs block incremental_revisions), so an
+    update equals a full refresh.
 #}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
     unique_key='term_calendar_year',
+    post_hook=[
+        "delete from {{ this }} where term_calendar_year not in ("
+        ~ " select term_calendar_year from {{ ref('stg_ladok__registrations') }})",
+    ],
 ) }}
 
-with registrations as (
+-- one checksum per calendar year over every delivered registration of the
+-- year: a revised old year (credits completed that arrive later) is rebuilt
+with input_checksums as (
 
-    select * from {{ ref('stg_ladok__registrations') }}
-    where {{ incremental_year_filter('term_calendar_year') }}
+    select
+        term_calendar_year,
+        {{ rows_checksum([
+            'person_id', 'term_code', 'term_season', 'institution_code', 'programme_code',
+            'credits_registered', 'credits_completed',
+        ]) }} as input_checksum
+    from {{ ref('stg_ladok__registrations') }}
+    group by term_calendar_year
+
+),
+
+years_to_build as (
+
+    {{ incremental_changed_years('input_checksums', 'term_calendar_year') }}
+
+),
+
+registrations as (
+
+    select staged.*
+    from {{ ref('stg_ladok__registrations') }} as staged
+    inner join years_to_build
+        on staged.term_calendar_year = years_to_build.term_calendar_year
 
 ),
 
@@ -43,18 +74,23 @@ summed_by_term as (
 termed as (
 
     select
-        person_id,
-        term_code,
-        term_season,
-        term_calendar_year,
-        {{ term_index('term_calendar_year', 'term_season') }} as term_index,
-        {{ academic_year('term_calendar_year', 'term_season') }} as academic_year,
-        institution_code,
-        programme_code,
-        credits_registered,
-        credits_completed,
-        n_registrations
+        summed_by_term.person_id,
+        summed_by_term.term_code,
+        summed_by_term.term_season,
+        summed_by_term.term_calendar_year,
+        {{ term_index('summed_by_term.term_calendar_year', 'summed_by_term.term_season') }}
+            as term_index,
+        {{ academic_year('summed_by_term.term_calendar_year', 'summed_by_term.term_season') }}
+            as academic_year,
+        summed_by_term.institution_code,
+        summed_by_term.programme_code,
+        summed_by_term.credits_registered,
+        summed_by_term.credits_completed,
+        summed_by_term.n_registrations,
+        input_checksums.input_checksum
     from summed_by_term
+    inner join input_checksums
+        on summed_by_term.term_calendar_year = input_checksums.term_calendar_year
 
 )
 

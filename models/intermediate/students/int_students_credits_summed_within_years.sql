@@ -2,7 +2,9 @@
     Credits completed at any institution within var('credits_within_years')
     years of the first term ever (that term and the next 2N - 1 terms). A
     person's follow-up is complete only when the data reaches its last term;
-    marts use complete follow-ups only, so late cohorts are not understated.
+    analysis 7 publishes an entry window only when the follow-up of its last
+    entry year is complete (docs block complete_windows), so late cohorts are
+    not understated and a published window never grows.
     Bands: under 120 hp, 120 to 240 hp inclusive, over 240 hp.
 #}
 with first_terms as (
@@ -55,7 +57,13 @@ banded as (
             else '>240 hp'
         end as credits_band,
         credits_within.followup_last_term_index <= data_coverage.last_term_index
-            as is_followup_complete
+            as is_followup_complete,
+        -- the last entry academic year E whose every entrant is followed up: its
+        -- last entry term VT E+1 (index 2E + 2) plus 2N - 1 terms is covered
+        cast(
+            floor((data_coverage.last_term_index - 2 * {{ var('credits_within_years') }} - 1) / 2.0)
+            as integer
+        ) as last_complete_entry_year
     from credits_within
     cross join data_coverage
 

@@ -3,8 +3,10 @@
     högskolenybörjare living in each county one year after their first
     degree, those with that gymnasielän, and the net migration (residents
     minus gymnasielän; positive = the county gains), published only when
-    both counts are. A county absent from one basis has the exact, published
-    count 0 there.
+    both counts are. Only persons whose both ends are known are counted; how
+    many were left out is n_left_out on the 'Okänt' and 'Totalt' rows (docs
+    block net_migration_known_ends). A county absent from one basis has the
+    exact, published count 0 there.
 #}
 with published as (
 
@@ -36,7 +38,14 @@ pivoted as (
         coalesce(bool_or(basis = 'gymnasielan' and n_is_suppressed), false)
             as n_gymnasielan_is_suppressed,
         max(case when basis = 'gymnasielan' then n_suppression_reason end)
-            as n_gymnasielan_suppression_reason
+            as n_gymnasielan_suppression_reason,
+        max(case when basis = 'utelamnad' then 1 else 0 end) = 1 as has_left_out_cell,
+        max(case when basis = 'utelamnad' then n end) as n_left_out,
+        max(case when basis = 'utelamnad' then n_display end) as n_left_out_display,
+        coalesce(bool_or(basis = 'utelamnad' and n_is_suppressed), false)
+            as n_left_out_is_suppressed,
+        max(case when basis = 'utelamnad' then n_suppression_reason end)
+            as n_left_out_suppression_reason
     from published
     group by start_institution_code, entry_window_start_year, sex, county_code
 
@@ -53,6 +62,10 @@ zero_filled as (
         n_residence_suppression_reason,
         n_gymnasielan_is_suppressed,
         n_gymnasielan_suppression_reason,
+        n_left_out_is_suppressed,
+        n_left_out_suppression_reason,
+        case when has_left_out_cell then n_left_out else 0 end as n_left_out,
+        case when has_left_out_cell then n_left_out_display else '0' end as n_left_out_display,
         case when has_residence_cell then n_residence else 0 end as n_residence,
         case when has_residence_cell then n_residence_display else '0' end as n_residence_display,
         case when has_gymnasielan_cell then n_gymnasielan else 0 end as n_gymnasielan,
@@ -60,6 +73,18 @@ zero_filled as (
             when has_gymnasielan_cell then n_gymnasielan_display else '0'
         end as n_gymnasielan_display
     from pivoted
+
+),
+
+with_net as (
+
+    select
+        *,
+        -- NULL when any count of the row is not published (rule 2)
+        case
+            when n_left_out is not null then n_residence - n_gymnasielan
+        end as net_migration
+    from zero_filled
 
 ),
 
@@ -82,35 +107,46 @@ counties as (
 )
 
 select
-    zero_filled.start_institution_code,
-    coalesce(institutions.larosate_name, zero_filled.start_institution_code)
+    with_net.start_institution_code,
+    coalesce(institutions.larosate_name, with_net.start_institution_code)
         as start_institution_name,
-    zero_filled.entry_window_start_year,
-    {{ window_label('zero_filled.entry_window_start_year') }} as entry_window_label,
-    zero_filled.sex,
-    zero_filled.county_code,
+    with_net.entry_window_start_year,
+    {{ window_label('with_net.entry_window_start_year') }} as entry_window_label,
+    with_net.sex,
+    with_net.county_code,
     case
-        when zero_filled.county_code = 'Utvandrad' then 'Utvandrad'
-        when zero_filled.county_code = '{{ var('total_label') }}' then 'Riket'
-        else coalesce(counties.lan_name, zero_filled.county_code)
+        when with_net.county_code = 'Utvandrad' then 'Utvandrad'
+        when with_net.county_code = '{{ var('total_label') }}' then 'Riket'
+        else coalesce(counties.lan_name, with_net.county_code)
     end as county_name,
-    zero_filled.n_residence,
-    zero_filled.n_residence_display,
-    zero_filled.n_residence_is_suppressed,
-    zero_filled.n_residence_suppression_reason,
-    zero_filled.n_gymnasielan,
-    zero_filled.n_gymnasielan_display,
-    zero_filled.n_gymnasielan_is_suppressed,
-    zero_filled.n_gymnasielan_suppression_reason,
-    zero_filled.n_residence - zero_filled.n_gymnasielan as net_migration,
+    with_net.n_residence,
+    with_net.n_residence_display,
+    with_net.n_residence_is_suppressed,
+    with_net.n_residence_suppression_reason,
+    with_net.n_gymnasielan,
+    with_net.n_gymnasielan_display,
+    with_net.n_gymnasielan_is_suppressed,
+    with_net.n_gymnasielan_suppression_reason,
+    with_net.n_left_out,
+    with_net.n_left_out_display,
+    with_net.n_left_out_is_suppressed,
+    with_net.n_left_out_suppression_reason,
+    with_net.net_migration,
     coalesce(
-        cast(zero_filled.n_residence - zero_filled.n_gymnasielan as {{ dbt.type_string() }}),
+        cast(with_net.net_migration as {{ dbt.type_string() }}),
+        {%- if var('sdc_display') == 'midpoint' %}
+        -- midpoint display: a primary-suppressed count stands for 2,5 (docs block midpoint_derived)
+        {{ decimal_comma(
+            midpoint_value('with_net.n_residence_display')
+            ~ ' - ' ~ midpoint_value('with_net.n_gymnasielan_display'),
+            1,
+        ) }},
+        {%- endif %}
         '..'
     ) as net_migration_display,
-    zero_filled.n_residence is null or zero_filled.n_gymnasielan is null
-        as net_migration_is_suppressed
-from zero_filled
+    with_net.net_migration is null as net_migration_is_suppressed
+from with_net
 left join institutions
-    on zero_filled.start_institution_code = institutions.larosate_code
+    on with_net.start_institution_code = institutions.larosate_code
 left join counties
-    on zero_filled.county_code = counties.lan_code
+    on with_net.county_code = counties.lan_code

@@ -1,7 +1,7 @@
 {#
     Analysis 9: graduates with a degree code at an institution (and in the
     whole country) by occupation, SSYK 2012 major group, in the follow-up
-    year, with the categories emigrerad, studerande, övrigt and Okänt.
+    year, with the categories utvandrad, studerande, övrigt and Okänt.
 #}
 with published as (
 

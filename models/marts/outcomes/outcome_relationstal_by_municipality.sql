@@ -118,7 +118,16 @@ select
     with_ratio.n_recruited_suppression_reason,
     with_ratio.relationstal,
     coalesce(
-        replace(cast(round(with_ratio.relationstal, 2) as {{ dbt.type_string() }}), '.', ','),
+        {{ decimal_comma('with_ratio.relationstal', 2) }},
+        {%- if var('sdc_display') == 'midpoint' %}
+        -- midpoint display: a primary-suppressed n_living stands for 2,5 (docs block midpoint_derived)
+        case
+            when with_ratio.n_recruited >= {{ var('sdc_k') }}
+                then {{ decimal_comma(
+                    midpoint_value('with_ratio.n_living_display') ~ ' / with_ratio.n_recruited', 2
+                ) }}
+        end,
+        {%- endif %}
         '..'
     ) as relationstal_display,
     with_ratio.relationstal is null as relationstal_is_suppressed

@@ -700,7 +700,15 @@ ALUMNI_CATEGORIES = {
     4: ("Kategori 4 – forskarutbildning", ["alumni_cat4_forskarutbildning"], r"alumni_cat4"),
 }
 
-ETABLERING_ORDER = ["etablerad", "osäker", "svag", "utanför", UNKNOWN]
+# fallback only: the order lives in the seed etablering_kategorier (code_lists)
+ETABLERING_ORDER = ["etablerad", "osäker position", "svag position", "utanför", UNKNOWN]
+
+
+def _etablering_order(ctx: Context) -> list[str]:
+    seed = ctx.wh.code_list("etablering_kategorier")
+    if seed is None or seed.empty:
+        return ETABLERING_ORDER
+    return seed.sort_values("sort_order")["etablering_code"].astype(str).tolist()
 
 
 def _alumni_group_label(row: pd.Series) -> str:
@@ -742,7 +750,7 @@ def sec_etablering(ctx: Context, s: Section) -> None:
     for _number, title, df in _alumni_frames(ctx, s, "etablering"):
         category = first(df.columns, "category_code")
         df = collapse_totals(df, [category, "group_code", "degree_code"])
-        codes = [c for c in ETABLERING_ORDER if c in set(df[category])]
+        codes = [c for c in _etablering_order(ctx) if c in set(df[category])]
         codes += sorted(c for c in set(df[category]) - set(codes) - {TOTAL})
         labels = dict(zip(df[category], df[label_column(df, category)].astype(str), strict=True))
         stacked_share_section(
@@ -993,8 +1001,9 @@ SECTIONS: list[tuple[str, str, str, str, str, Callable[[Context, Section], None]
         "Etablering på arbetsmarknaden efter alumnikategori och program",
         "Labour-market establishment by alumni category and programme",
         "UKÄ:s mått i uppföljningsåret: <em>etablerad</em> = förvärvsarbetande i november med "
-        "inkomst minst årets gräns och utan arbetslöshet; <em>osäker</em> = förvärvsarbetande "
-        "men klarar inte inkomst- eller arbetslöshetsvillkoret; <em>svag</em> = inte "
+        "inkomst minst årets gräns och utan arbetslöshet; <em>osäker position</em> = "
+        "förvärvsarbetande men klarar inte inkomst- eller arbetslöshetsvillkoret; "
+        "<em>svag position</em> = inte "
         "förvärvsarbetande men har inkomst; <em>utanför</em> = varken arbete eller inkomst. "
         "Studerande och utvandrade är borttagna.",
         "UKÄ's establishment measure in the follow-up year; students and emigrants removed.",
