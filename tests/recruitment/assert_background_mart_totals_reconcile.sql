@@ -77,9 +77,9 @@ registered_per_year as (
     select
         person_id,
         academic_year,
-        recruitment_municipality_code
+        recruitment_municipality_code,
+        is_transition_age
     from {{ ref('int_students_registered_per_year') }}
-    where is_transition_age
 
 ),
 
@@ -101,6 +101,8 @@ expected_totals as (
         cast(academic_year as {{ string }}) || '|' || recruitment_municipality_code as total_key,
         count(distinct person_id) as n_expected
     from registered_per_year
+    -- analysis 4 counts persons in the transition ages; analyses 5-6 every age
+    where is_transition_age
     group by academic_year, recruitment_municipality_code
 
     union all
