@@ -76,7 +76,7 @@ complete_entrants as (
     from {{ ref('int_students_first_term') }} as first_terms
     inner join {{ ref('int_students_credits_summed_within_years') }} as credits
         on first_terms.person_id = credits.person_id
-    where credits.is_followup_complete
+    where credits.is_followup_complete and first_terms.is_counted_entrant
 
 ),
 
@@ -97,6 +97,7 @@ intermediate_totals as (
             as total_key,
         count(*) as n_expected
     from {{ ref('int_students_entered_institution') }}
+    where is_counted_entrant
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 
     union all

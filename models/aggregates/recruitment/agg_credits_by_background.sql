@@ -15,7 +15,7 @@ with entrants as (
     from {{ ref('int_students_first_term') }} as first_terms
     inner join {{ ref('int_students_credits_summed_within_years') }} as credits
         on first_terms.person_id = credits.person_id
-    where credits.is_followup_complete
+    where credits.is_followup_complete and first_terms.is_counted_entrant
 
 ),
 

@@ -12,7 +12,14 @@
 with registrations as (
 
     select * from {{ ref('stg_ladok__registrations') }}
-    where {{ incremental_year_filter('term_calendar_year') }}
+    where
+        {{ incremental_year_filter('term_calendar_year') }}
+        -- first and second cycle only: doctoral (F) registrations are in no
+        -- registration count and never make anyone a högskolenybörjare
+        and study_level in (
+            select study_levels.study_level from {{ ref('studieniva') }} as study_levels
+            where study_levels.is_first_or_second_cycle
+        )
 
 ),
 
@@ -28,7 +35,9 @@ summed_by_term as (
         sum(credits_registered) as credits_registered,
         -- NULL (not 0) while no credits are delivered for the term
         sum(credits_completed) as credits_completed,
-        count(*) as n_registrations
+        count(*) as n_registrations,
+        -- an exchange term only when every registration in it is an exchange one
+        min(case when is_exchange_student then 1 else 0 end) = 1 as is_exchange_student
     from registrations
     group by
         person_id,
@@ -53,7 +62,8 @@ termed as (
         programme_code,
         credits_registered,
         credits_completed,
-        n_registrations
+        n_registrations,
+        is_exchange_student
     from summed_by_term
 
 )

@@ -1,8 +1,12 @@
 {#
     Nybörjare vid lärosätet: the first term a person is registered at an
     institution (they may have studied elsewhere before), with the recruitment
-    region as of that entry.
+    region as of that entry. One row per person and institution, also for
+    persons who are not counted as entrants (exchange students, entries in
+    the first delivered year), so every registered person keeps a row;
+    is_counted_entrant says who counts (docs: hogskolenyborjare).
 #}
+{% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with registrations as (
 
     select * from {{ ref('int_registrations_summed_by_term') }}
@@ -31,7 +35,8 @@ institution_terms as (
         term_calendar_year,
         academic_year,
         sum(credits_registered) as credits_registered,
-        max(case when programme_code is not null then 1 else 0 end) = 1 as has_programme
+        max(case when programme_code is not null then 1 else 0 end) = 1 as has_programme,
+        min(case when is_exchange_student then 1 else 0 end) = 1 as is_exchange_term
     from registrations
     group by
         person_id,
@@ -49,9 +54,14 @@ ranked_terms as (
         *,
         row_number() over (
             partition by person_id, institution_code
-            order by term_index
+            order by
+                -- exchange terms only when the person has no other term there
+                case when {{ skip_exchange }} and is_exchange_term then 1 else 0 end,
+                term_index
         ) as term_rank,
-        min(term_index) over (partition by person_id) as first_term_index_ever
+        min(
+            case when not ({{ skip_exchange }} and is_exchange_term) then term_index end
+        ) over (partition by person_id) as first_term_index_ever
     from institution_terms
 
 ),
@@ -67,8 +77,10 @@ entry_terms as (
         academic_year as entry_academic_year,
         coalesce(credits_registered, 0) as entry_term_credits_registered,
         has_programme as entered_on_programme,
-        term_index = first_term_index_ever as is_first_term_ever,
-        {{ recruitment_reference_year('term_calendar_year') }} as recruitment_reference_year
+        coalesce(term_index = first_term_index_ever, false) as is_first_term_ever,
+        {{ recruitment_reference_year('term_calendar_year') }} as recruitment_reference_year,
+        is_exchange_term as is_exchange_student,
+        academic_year < {{ first_trusted_entry_year() }} as is_left_censored
     from ranked_terms
     where term_rank = 1
 
@@ -82,7 +94,9 @@ with_region as (
             as recruitment_municipality_code,
         coalesce(residences.county_code, '{{ var("unknown_code") }}')
             as recruitment_county_code,
-        coalesce(persons.sex, '{{ var("unknown_code") }}') as sex
+        coalesce(persons.sex, '{{ var("unknown_code") }}') as sex,
+        not entry_terms.is_left_censored
+        and not ({{ skip_exchange }} and entry_terms.is_exchange_student) as is_counted_entrant
     from entry_terms
     left join residences
         on
