@@ -16,4 +16,3 @@
         )
     {%- endif -%}
 {%- endmacro %}
-
