@@ -69,6 +69,7 @@ EXPECTED_TYPES = {  # contract types (spec/raw-extracts.md) as Arrow types
         "Niva": "string",
         "HpReg": "decimal128(5, 1)",
         "HpPrest": "decimal128(5, 1)",
+        "Utbytesstudent": "string",
     },
     "examina": {
         "LopNr": "int64",
@@ -325,7 +326,7 @@ def _entrants(con):
     con.execute("""create or replace temp table ent as
         with t as (select LopNr, Larosate, HpReg,
                           cast(substr(Termin, 3) as int) * 2 + (Termin like 'HT%')::int as t
-                   from registreringar),
+                   from registreringar where Utbytesstudent = 'N'),
              f as (select LopNr, min(t) t0 from t group by 1)
         select f.LopNr, f.t0 // 2 as c, arg_max(t.Larosate, t.HpReg) as inst
         from f join t on t.LopNr = f.LopNr and t.t = f.t0 group by all""")
@@ -355,6 +356,46 @@ def test_realism_population(con, demo):
         "join personer p using (LopNr)",
     )
     assert nurse > 0.75 and civ < 0.45
+
+
+def test_realism_exchange_students(con):
+    """Incoming exchange students: about 92 000 with them for 75 000 entrants
+    without (UKÄ), only freestanding courses, no residence in Sweden."""
+    per_year = con.execute("""
+        with f as (select LopNr, min(cast(substr(Termin, 3) as int)) y,
+                          bool_and(Utbytesstudent = 'J') ex
+                   from registreringar group by 1)
+        select y, count(*) filter (where not ex), count(*) from f
+        where y between 2010 and 2023 group by y""").fetchall()
+    for _, without, with_ in per_year:
+        assert 1.17 < with_ / without < 1.29
+    assert (
+        q1(con, "select count(*) from registreringar where Utbytesstudent not in ('J', 'N')") == 0
+    )
+    assert (
+        q1(
+            con,
+            "select count(*) from registreringar "
+            "where Utbytesstudent = 'J' and Programkod is not null",
+        )
+        == 0
+    )
+    exchange = "select LopNr from registreringar where Utbytesstudent = 'J'"
+    assert q1(con, f"select count(*) from folkbokforing where LopNr in ({exchange})") == 0
+
+
+def test_historical_municipality_codes(con):
+    """Registers carry the code valid that year: Heby 1917 up to 2006, 0331 from
+    2007; Knivsta's area is Uppsala (0380) before 2003."""
+    rows = dict(
+        con.execute("""select Kommun, max(Ar) from folkbokforing
+        where Kommun in ('1917', '1180', '1583') group by 1""").fetchall()
+    )
+    assert rows and max(rows.values()) <= 2006
+    assert rows.get("1917", 0) <= 2006 and rows.get("1180", 0) <= 1996
+    assert q1(con, "select min(Ar) from folkbokforing where Kommun = '0331'") >= 2007
+    assert q1(con, "select min(Ar) from folkbokforing where Kommun = '0330'") >= 2003
+    assert q1(con, "select count(*) from folkbokforing where Kommun = '1917' and Ar > 2006") == 0
 
 
 def test_realism_recruitment_own_county(con):

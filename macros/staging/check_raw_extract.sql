@@ -42,8 +42,12 @@
         {%- do delivered.update({row[0] | lower: row[1] | upper}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for column_name in node.columns -%}
-        {%- if column_name | lower not in delivered -%}
+    {%- set columns = {} -%}
+    {%- for column_name, column in node.columns.items() -%}
+        {%- if column_name | lower in delivered -%}
+            {%- do columns.update({column_name: column}) -%}
+        {%- elif not (column.meta or {}).get('optional', false) -%}
+            {#- meta optional: a column a delivery may leave out (staging gives it NULL) -#}
             {%- do missing.append(column_name) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -54,7 +58,7 @@
     {#- 3. values convert to the declared type (only text needs a scan; typed Parquet is checked by its schema) -#}
     {%- set casts = [] -%}
     {%- set first_column = (node.columns.keys() | list)[0] if node.columns else 'null' -%}
-    {%- for column_name, column in node.columns.items() -%}
+    {%- for column_name, column in columns.items() -%}
         {%- set declared = (column.data_type or 'varchar') | upper -%}
         {%- set actual = delivered[column_name | lower] -%}
         {%- set declared_is_text = declared.startswith('VARCHAR') or declared.startswith('CHAR') -%}
@@ -78,7 +82,7 @@
 
     {#- 4. nothing that looks like personnummer (10 or 12 digits, valid date part and checksum) -#}
     {%- set probes = [] -%}
-    {%- for column_name, column in node.columns.items() -%}
+    {%- for column_name, column in columns.items() -%}
         {%- set declared = (column.data_type or 'varchar') | upper -%}
         {%- if not (declared.startswith('DATE') or declared.startswith('DECIMAL') or declared.startswith('SMALLINT')) -%}
             {%- do probes.append("select '" ~ column_name ~ "' as column_name, count(" ~ column_name ~ ") as n_values, count(case when " ~ studentflow.looks_like_personnummer("cast(" ~ column_name ~ " as varchar)") ~ " then 1 end) as n_like, min(case when " ~ studentflow.looks_like_personnummer("cast(" ~ column_name ~ " as varchar)") ~ " then row_nr end) as example_row from sampled") -%}

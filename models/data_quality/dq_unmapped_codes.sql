@@ -15,6 +15,7 @@
     ('program', 'Examenskod', 'stg_ladok__programmes', 'degree_code'),
     ('registreringar', 'Larosate', 'stg_ladok__registrations', 'institution_code'),
     ('registreringar', 'Huvudomrade', 'stg_ladok__registrations', 'main_field_code'),
+    ('registreringar', 'Niva', 'stg_ladok__registrations', 'study_level'),
     ('examina', 'Larosate', 'stg_ladok__degrees', 'institution_code'),
     ('examina', 'Examenskod', 'stg_ladok__degrees', 'degree_code'),
     ('examina', 'Huvudomrade', 'stg_ladok__degrees', 'main_field_code'),

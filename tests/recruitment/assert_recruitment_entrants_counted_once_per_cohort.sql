@@ -36,6 +36,7 @@ cohorts as (
         {{ window_start_year('entry_academic_year') }} as window_start_year,
         count(*) as n_entrants
     from {{ ref('int_students_entered_institution') }}
+    where is_counted_entrant
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 
     union all
@@ -46,6 +47,7 @@ cohorts as (
         {{ window_start_year('entry_academic_year') }} as window_start_year,
         count(*) as n_entrants
     from {{ ref('int_students_entered_programme') }}
+    where is_counted_entrant
     group by institution_code, programme_code, {{ window_start_year('entry_academic_year') }}
 
 ),

@@ -74,6 +74,7 @@ complete_entrants as (
             window_start_year('first_terms.first_academic_year'),
             'credits.last_complete_entry_year',
         ) }}
+        and first_terms.is_counted_entrant
 
 ),
 
@@ -94,6 +95,7 @@ intermediate_totals as (
             as total_key,
         count(*) as n_expected
     from {{ ref('int_students_entered_institution') }}
+    where is_counted_entrant
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 
     union all

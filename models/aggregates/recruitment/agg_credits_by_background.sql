@@ -23,6 +23,7 @@ with entrants as (
             window_start_year('first_terms.first_academic_year'),
             'credits.last_complete_entry_year',
         ) }}
+        and first_terms.is_counted_entrant
 
 ),
 

@@ -6,7 +6,9 @@
     cell can never be recovered from the institution total. Institution
     entrants whose entry term has no programme registration form the part
     '{{ no_programme_label() }}', so every institution entrant is in some part
-    of their own institution row (same window and county).
+    of their own institution row (same window and county). Only counted
+    entrants (is_counted_entrant: no exchange students, no left-censored
+    entries; docs: hogskolenyborjare).
 #}
 with programme_entrants as (
 
@@ -18,6 +20,7 @@ with programme_entrants as (
         sex,
         recruitment_county_code
     from {{ ref('int_students_entered_programme') }}
+    where is_counted_entrant
 
     union all
 
@@ -29,7 +32,7 @@ with programme_entrants as (
         sex,
         recruitment_county_code
     from {{ ref('int_students_entered_institution') }}
-    where not entered_on_programme
+    where is_counted_entrant and not entered_on_programme
 
 ),
 
@@ -42,6 +45,7 @@ institution_entrants as (
         sex,
         recruitment_county_code
     from {{ ref('int_students_entered_institution') }}
+    where is_counted_entrant
 
 ),
 

@@ -9,8 +9,10 @@
     int_students_first_term, which reads int_students_entered_institution,
     which reads this model); the singular test
     assert_recruitment_municipality_measured_before_first_term keeps the two
-    in step.
+    in step. Exchange terms are skipped as the entrant models skip them
+    (macro entrants_skip_exchange_terms), unless a person has nothing else.
 #}
+{% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with registrations as (
 
     select * from {{ ref('int_registrations_summed_by_term') }}
@@ -29,8 +31,19 @@ first_terms as (
     -- year is the smallest one
     select
         person_id,
-        min(term_index) as first_term_index,
-        min(term_calendar_year) as first_term_calendar_year
+        coalesce(
+            min(case when not ({{ skip_exchange }} and is_exchange_student) then term_index end),
+            min(term_index)
+        ) as first_term_index,
+        coalesce(
+            min(
+                case
+                    when not ({{ skip_exchange }} and is_exchange_student)
+                        then term_calendar_year
+                end
+            ),
+            min(term_calendar_year)
+        ) as first_term_calendar_year
     from registrations
     group by person_id
 

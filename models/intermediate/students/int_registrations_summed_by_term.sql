@@ -25,7 +25,7 @@ with input_checksums as (
         term_calendar_year,
         {{ rows_checksum([
             'person_id', 'term_code', 'term_season', 'institution_code', 'programme_code',
-            'credits_registered', 'credits_completed',
+            'credits_registered', 'credits_completed', 'study_level', 'is_exchange_student',
         ]) }} as input_checksum
     from {{ ref('stg_ladok__registrations') }}
     group by term_calendar_year
@@ -44,6 +44,12 @@ registrations as (
     from {{ ref('stg_ladok__registrations') }} as staged
     inner join years_to_build
         on staged.term_calendar_year = years_to_build.term_calendar_year
+    -- first and second cycle only: doctoral (F) registrations are in no
+    -- registration count and never make anyone a högskolenybörjare
+    where staged.study_level in (
+        select study_levels.study_level from {{ ref('studieniva') }} as study_levels
+        where study_levels.is_first_or_second_cycle
+    )
 
 ),
 
@@ -59,7 +65,9 @@ summed_by_term as (
         sum(credits_registered) as credits_registered,
         -- NULL (not 0) while no credits are delivered for the term
         sum(credits_completed) as credits_completed,
-        count(*) as n_registrations
+        count(*) as n_registrations,
+        -- an exchange term only when every registration in it is an exchange one
+        min(case when is_exchange_student then 1 else 0 end) = 1 as is_exchange_student
     from registrations
     group by
         person_id,
@@ -87,6 +95,7 @@ termed as (
         summed_by_term.credits_registered,
         summed_by_term.credits_completed,
         summed_by_term.n_registrations,
+        summed_by_term.is_exchange_student,
         input_checksums.input_checksum
     from summed_by_term
     inner join input_checksums

@@ -1,8 +1,14 @@
 {#
     Högskolenybörjare: one row per person, at the first term ever registered
-    at any institution. The start university is the institution of that term;
-    ties go to the most registered credits that term, then the institution code.
+    in first- or second-cycle education at any institution. The start
+    university is the institution of that term; ties go to the most registered
+    credits that term, then the institution code. Every registered person has
+    a row (their parents' education and recruitment region are measured here);
+    is_counted_entrant says who counts as a högskolenybörjare: not an incoming
+    exchange student (unless var entrants_include_exchange_students) and not
+    left-censored (docs: hogskolenyborjare).
 #}
+{% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with institution_entries as (
 
     select * from {{ ref('int_students_entered_institution') }}
@@ -22,6 +28,8 @@ ranked_entries as (
         row_number() over (
             partition by person_id
             order by
+                -- a later regular term is the entry of a former exchange student
+                case when {{ skip_exchange }} and is_exchange_student then 1 else 0 end asc,
                 entry_term_index asc,
                 entry_term_credits_registered desc,
                 institution_code asc
@@ -46,7 +54,10 @@ first_terms as (
         ranked_entries.recruitment_county_code,
         coalesce(persons.sex, '{{ var("unknown_code") }}') as sex,
         persons.birth_year,
-        ranked_entries.entry_calendar_year - persons.birth_year as age_at_entry
+        ranked_entries.entry_calendar_year - persons.birth_year as age_at_entry,
+        ranked_entries.is_exchange_student,
+        ranked_entries.is_left_censored,
+        ranked_entries.is_counted_entrant
     from ranked_entries
     left join persons
         on ranked_entries.person_id = persons.person_id

@@ -105,14 +105,33 @@ highest_level as (
 
 ),
 
+-- UKÄ's parental-education tables merge the two förgymnasial levels (var)
+grouped_level as (
+
+    select
+        person_id,
+        parents_reference_year,
+        mother_sun_level,
+        father_sun_level,
+        case
+            when
+                {{ 'true' if var('parents_education_merge_forgymnasial', false) else 'false' }}
+                and parents_sun_level in ('1', '2')
+                then '1-2'
+            else parents_sun_level
+        end as parents_sun_level
+    from highest_level
+
+),
+
 flagged as (
 
     select
-        highest_level.*,
+        grouped_level.*,
         coalesce(sun_levels.is_higher_education, false) as has_highly_educated_parent
-    from highest_level
+    from grouped_level
     left join {{ ref('sun2020_niva') }} as sun_levels
-        on highest_level.parents_sun_level = sun_levels.sun_level
+        on grouped_level.parents_sun_level = sun_levels.sun_level
 
 )
 

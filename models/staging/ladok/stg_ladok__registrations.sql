@@ -6,6 +6,22 @@ with source as (
 
 ),
 
+{#
+    Utbytesstudent is optional in the contract: older deliveries do not have
+    it. UNION ALL BY NAME with an empty row that has the column gives every
+    delivery the column, NULL (= not an exchange student) when not delivered.
+#}
+with_optional_columns as (
+
+    select cast(null as {{ dbt.type_string() }}) as utbytesstudent
+    where false
+
+    union all by name
+
+    select * from source
+
+),
+
 renamed as (
 
     select
@@ -22,10 +38,14 @@ renamed as (
             'lower(' ~ nullif_blank('huvudomrade') ~ ')', 'huvudomraden', 'main_field_code'
         ) }} as main_field_code,
         lower({{ nullif_blank('huvudomrade') }}) as main_field_code_delivered,
-        upper({{ nullif_blank('niva') }}) as study_level,
+        {{ map_to_code_list(
+            'upper(' ~ nullif_blank('niva') ~ ')', 'studieniva', 'study_level'
+        ) }} as study_level,
+        upper({{ nullif_blank('niva') }}) as study_level_delivered,
         {{ raw_decimal('hpreg') }} as credits_registered,
-        {{ raw_decimal('hpprest') }} as credits_completed
-    from source
+        {{ raw_decimal('hpprest') }} as credits_completed,
+        coalesce(upper({{ nullif_blank('utbytesstudent') }}) = 'J', false) as is_exchange_student
+    from with_optional_columns  -- noqa: AM04
 
 )
 

@@ -35,8 +35,11 @@ renamed as (
         ) }} as matching_code,
         {{ zero_pad('matchning', 2) }} as matching_code_delivered,
         {{ map_to_code_list(
-            zero_pad('astkommun', 4), 'kommuner', 'kommun_code'
-        ) }} as workplace_municipality_code
+            current_municipality_code(zero_pad('astkommun', 4), 'cast(ar as smallint)'),
+            'kommuner',
+            'kommun_code',
+        ) }} as workplace_municipality_code,
+        {{ zero_pad('astkommun', 4) }} as workplace_municipality_code_delivered
     from source
 
 )

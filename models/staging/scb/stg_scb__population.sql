@@ -11,7 +11,9 @@ renamed as (
     select
         cast(ar as smallint) as population_year,
         {{ map_to_code_list(
-            zero_pad('kommun', 4), 'kommuner', 'kommun_code'
+            current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)'),
+            'kommuner',
+            'kommun_code',
         ) }} as municipality_code,
         {{ zero_pad('kommun', 4) }} as municipality_code_delivered,
         cast(kon as smallint) as sex,

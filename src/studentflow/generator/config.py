@@ -76,6 +76,8 @@ KNOBS: dict = {
         0.13,
     ],  # two SE parents / one each / two foreign / born abroad
     "share_freemovers": 0.05,  # born-abroad entrants who start directly on a master programme
+    # incoming exchange students per högskolenybörjare (UKÄ: ~92 000 with, ~75 000 without)
+    "share_exchange_students": 17 / 75,
     "unknown_parent": 0.025,  # per parent, LopNrMor/LopNrFar NULL (born-abroad: x4)
     "unknown_fodland": 0.005,
     "entry_vt_share": 0.22,  # share of entrants whose first term is VT
@@ -359,6 +361,34 @@ BIRTH_COUNTRIES = {
     "EE": 1,
     "HU": 1,
 }
+# Municipalities split off after 1993: before the split their area carried the
+# parent's code (Knivsta 0330 was part of Uppsala 0380 until 31 Dec 2002).
+KOMMUN_SPLITS = {"0330": ("0380", 2002)}
+
+# Home countries of incoming exchange students (Erasmus and bilateral agreements).
+EXCHANGE_COUNTRIES = {
+    "DE": 14,
+    "FR": 12,
+    "ES": 9,
+    "IT": 8,
+    "NL": 6,
+    "US": 6,
+    "CN": 5,
+    "GB": 4,
+    "AT": 3,
+    "BE": 3,
+    "CZ": 3,
+    "PL": 3,
+    "CA": 3,
+    "AU": 3,
+    "JP": 3,
+    "KR": 3,
+    "CH": 2,
+    "FI": 2,
+    "PT": 2,
+    "SG": 2,
+}
+
 FREEMOVER_COUNTRIES = {
     "CN": 10,
     "IN": 10,

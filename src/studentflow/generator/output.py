@@ -42,6 +42,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("Niva", S),
             ("HpReg", HP),
             ("HpPrest", HP),
+            ("Utbytesstudent", S),
         ]
     ),
     "examina": pa.schema(

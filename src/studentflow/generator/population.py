@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import config as C
+from .history import as_of_year
 from .rng import stream
 from .world import World
 
@@ -52,6 +53,11 @@ def befolkning(w: World, first_year: int, end_year: int, fraction: float) -> dic
         )
         u = stream(w.seed, 0, "population", int(y)).random(exp_.shape)
         cnt = np.floor(exp_ + u).astype(np.int64)  # unbiased stochastic rounding
+        # a municipality split off later was part of its parent that year
+        for current, emitted, last in w.kommun_history:
+            if emitted < len(w.kommun_codes) and y <= last:
+                cnt[:, emitted] += cnt[:, current]
+                cnt[:, current] = 0
         s_, k_, a_ = np.nonzero(cnt)
         out["Ar"].append(np.full(len(s_), y))
         out["Kommun"].append(k_)
@@ -62,7 +68,11 @@ def befolkning(w: World, first_year: int, end_year: int, fraction: float) -> dic
     cols = {k: np.concatenate(v) if v else np.zeros(0, np.int64) for k, v in out.items()}
     return {
         "Ar": cols["Ar"],
-        "Kommun": ("vocab", list(w.kommun_codes), cols["Kommun"]),
+        "Kommun": (
+            "vocab",
+            w.kommun_vocab,
+            as_of_year(cols["Kommun"], cols["Ar"], w.kommun_history),
+        ),
         "Kon": cols["Kon"],
         "Alder": cols["Alder"],
         "UtrikesFodd": ("vocab", ["N", "J"], cols["UtrikesFodd"]),

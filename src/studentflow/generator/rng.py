@@ -23,6 +23,7 @@ PURPOSES = {
     "residence_noise": 11,
     "population": 12,
     "education": 13,
+    "exchange": 14,
 }
 
 

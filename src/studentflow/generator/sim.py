@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import config as C
+from .exchange import exchange_students
+from .history import as_of_year
 from .rng import lopnr, stream
 from .world import World, sample_grouped
 
@@ -786,21 +788,38 @@ def simulate_cohort(w: World, c: int, end_year: int) -> dict:
     # ---------------------------------------------------------------- assemble
     lop = lopnr(seed, c, np.arange(3 * n))
     L_stu, L_mor, L_far = lop[:n], lop[n : 2 * n], lop[2 * n :]
+    # incoming exchange students: persons after the cohort's students and parents
+    ex = exchange_students(w, c, n)
+    L_ex = lopnr(seed, c, 3 * n + np.arange(ex["n"]))
+    ex_ctry = len(vocab_ctry) + ex["country"]
+    vocab_ctry = vocab_ctry + list(C.EXCHANGE_COUNTRIES)
     out = {}
     # personer
     pm, pf = np.flatnonzero(m_known), np.flatnonzero(f_known)
+    n_nopar = len(pm) + len(pf) + ex["n"]
     out["personer"] = {
-        "LopNr": np.concatenate([L_stu, L_mor[pm], L_far[pf]]),
-        "Kon": np.concatenate([np.where(female, 2, 1), np.full(len(pm), 2), np.full(len(pf), 1)]),
-        "FodelseAr": np.concatenate([birth, mb[pm], fbirth[pf]]),
-        "FodLand": ("vocab", vocab_ctry, np.concatenate([fodland, m_ctry[pm], f_ctry[pf]])),
+        "LopNr": np.concatenate([L_stu, L_mor[pm], L_far[pf], L_ex]),
+        "Kon": np.concatenate(
+            [
+                np.where(female, 2, 1),
+                np.full(len(pm), 2),
+                np.full(len(pf), 1),
+                np.where(ex["female"], 2, 1),
+            ]
+        ),
+        "FodelseAr": np.concatenate([birth, mb[pm], fbirth[pf], ex["birth"]]),
+        "FodLand": (
+            "vocab",
+            vocab_ctry,
+            np.concatenate([fodland, m_ctry[pm], f_ctry[pf], ex_ctry]),
+        ),
         "LopNrMor": (
-            np.concatenate([L_mor, np.zeros(len(pm) + len(pf), np.int64)]),
-            np.concatenate([~m_known, np.ones(len(pm) + len(pf), bool)]),
+            np.concatenate([L_mor, np.zeros(n_nopar, np.int64)]),
+            np.concatenate([~m_known, np.ones(n_nopar, bool)]),
         ),
         "LopNrFar": (
-            np.concatenate([L_far, np.zeros(len(pm) + len(pf), np.int64)]),
-            np.concatenate([~f_known, np.ones(len(pm) + len(pf), bool)]),
+            np.concatenate([L_far, np.zeros(n_nopar, np.int64)]),
+            np.concatenate([~f_known, np.ones(n_nopar, bool)]),
         ),
     }
     # parents' education history
@@ -824,11 +843,12 @@ def simulate_cohort(w: World, c: int, end_year: int) -> dict:
             np.concatenate([edu_s[2], pe_lv[keep]]) - 1,
         ),
     }
-    kvocab = list(w.kommun_codes) + ["9999"]
+    # municipality codes as each year's register carries them (history.py)
+    kvocab = w.kommun_vocab
     out["folkbokforing"] = {
         "LopNr": L_stu[folk["pid"]],
         "Ar": folk["year"],
-        "Kommun": ("vocab", kvocab, folk["kommun"]),
+        "Kommun": ("vocab", kvocab, as_of_year(folk["kommun"], folk["year"], w.kommun_history)),
     }
     emi_p = np.concatenate([np.flatnonzero(em), np.flatnonzero(em2)])
     emi_d = np.concatenate([_frac_year_to_date(e1[em]), _frac_year_to_date(e2[em2])])
@@ -838,11 +858,22 @@ def simulate_cohort(w: World, c: int, end_year: int) -> dict:
     out["gymnasieexamina"] = {
         "LopNr": L_stu[gym["pid"][keep]],
         "ExamensAr": gym["year"][keep],
-        "SkolKommun": ("vocab", kvocab, gym["kommun"][keep]),
+        "SkolKommun": (
+            "vocab",
+            kvocab,
+            as_of_year(gym["kommun"][keep], gym["year"][keep], w.kommun_history),
+        ),
     }
+    # exchange students' terms after the cohort's own (Utbytesstudent J)
+    n_own = len(reg["pid"])
+    reg = {k_: np.concatenate([reg[k_], ex["rows"][k_]]) for k_ in reg}
+    is_ex = np.arange(len(reg["pid"])) >= n_own
+    lop_reg = np.where(
+        is_ex, L_ex[np.where(is_ex, reg["pid"], 0)], L_stu[np.where(is_ex, 0, reg["pid"])]
+    )
     keep = reg["term"] // 2 <= end_year
     out["registreringar"] = {
-        "LopNr": L_stu[reg["pid"][keep]],
+        "LopNr": lop_reg[keep],
         "Termin": ("vocab", TERM_VOCAB, reg["term"][keep] - EPOCH_TERM0),
         "Larosate": ("vocab", w.inst_codes, reg["inst"][keep]),
         "Programkod": ("prog", reg["prog"][keep]),
@@ -850,6 +881,7 @@ def simulate_cohort(w: World, c: int, end_year: int) -> dict:
         "Niva": ("vocab", ["G", "A"], reg["niva_a"][keep].astype(np.int64)),
         "HpReg": ("hp", reg["reg"][keep]),
         "HpPrest": ("hp", reg["prest"][keep]),
+        "Utbytesstudent": ("vocab", ["N", "J"], is_ex[keep].astype(np.int64)),
         "_sort": (reg["term"][keep], reg["inst"][keep], reg["prog"][keep], reg["field"][keep]),
     }
     keep = dyear <= end_year
@@ -884,7 +916,11 @@ def simulate_cohort(w: World, c: int, end_year: int) -> dict:
         "AstSektor": ("vocab", vocab["sector"], sys_out["sector"]),
         "SSYK2012": ("vocab", vocab["ssyk"], sys_out["ssyk"]),
         "Matchning": ("vocab", vocab["match"], sys_out["match"]),
-        "AstKommun": ("vocab", kvocab, sys_out["ast"]),
+        "AstKommun": (
+            "vocab",
+            kvocab,
+            as_of_year(sys_out["ast"], sys_out["year"], w.kommun_history),
+        ),
     }
     return out
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config as C
+from .history import kommun_code_history, read_code_changes
 from .rng import stream
 
 UNKNOWN = "Okänt"
@@ -89,6 +90,8 @@ class World:
     kommun_names: list = None
     kommun_lan: np.ndarray = None  # lan index
     kommun_pop: np.ndarray = None
+    kommun_vocab: list = None  # codes as written: today's, '9999', historical ones
+    kommun_history: list = None  # (today's index, written index, last year written)
     edu_index: np.ndarray = None
     foreign_index: np.ndarray = None
     is_seat: np.ndarray = None
@@ -98,6 +101,7 @@ class World:
     inst_lan: np.ndarray = None
     inst_seat: np.ndarray = None  # kommun index
     inst_flags: list = None
+    inst_share: np.ndarray = None  # target share of entrants
     inst_research: np.ndarray = None
     gravity_cdf: np.ndarray = None  # (n_lan, J)
     # code lists
@@ -154,6 +158,10 @@ def build_world(seeds_dir, scale: str, seed: int, knobs: dict | None = None) -> 
     w.kommun_lan = np.array([lan_ix[r["lan_code"]] for r in kom])
     w.kommun_pop = np.array([float(r["population_2024"]) for r in kom])
     kix = {c: i for i, c in enumerate(w.kommun_codes)}
+    # municipality codes as each year's registers carry them (history.py)
+    w.kommun_vocab, w.kommun_history = kommun_code_history(
+        read_code_changes(seeds_dir), C.KOMMUN_SPLITS, w.kommun_codes
+    )
 
     # ---- institutions
     lar = read_seed(seeds_dir, "larosaten")
@@ -217,6 +225,7 @@ def build_world(seeds_dir, scale: str, seed: int, knobs: dict | None = None) -> 
     }
     target = np.array([shares.get(c, 0.3) for c in w.inst_codes], float)
     target /= target.sum()
+    w.inst_share = target
     # For a scale restricted to a few institutions the synthetic students are "the
     # students of those institutions": home counties are weighted by their access
     # to them (gamma = 1).  With all institutions gamma = 0 (national home draw).
