@@ -1,8 +1,6 @@
-{{ check_raw_extract('ladok', 'registreringar') }}
-
 with source as (
 
-    select * from {{ source('ladok', 'registreringar') }}
+    select * from {{ raw_source('ladok', 'registreringar') }}
 
 ),
 
@@ -23,8 +21,8 @@ renamed as (
         ) }} as main_field_code,
         lower({{ nullif_blank('huvudomrade') }}) as main_field_code_delivered,
         upper({{ nullif_blank('niva') }}) as study_level,
-        {{ raw_decimal('hpreg') }} as credits_registered,
-        {{ raw_decimal('hpprest') }} as credits_completed
+        {{ raw_decimal('hpreg', source('ladok', 'registreringar')) }} as credits_registered,
+        {{ raw_decimal('hpprest', source('ladok', 'registreringar')) }} as credits_completed
     from source
 
 )

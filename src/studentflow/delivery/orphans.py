@@ -1,0 +1,63 @@
+"""Persons in an extract who are not in ``personer`` (``meta.person_key``).
+
+They would be kept with sex and municipality 'Okänt' and no age; up to var
+``raw_orphan_persons_tolerated`` (per extract) is a warning, more stops the build.
+``dq_orphan_persons`` counts them after the build.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .contract import Extract
+from .reading import ROW, Loaded, quote_ident
+from .report import ExtractReport
+
+
+def check_orphans(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract,
+    loaded: Loaded,
+    found: dict[str, str],
+    persons: tuple[Loaded, str] | None,
+    rep: ExtractReport,
+    *,
+    tolerated: int,
+    is_text_file: bool,
+) -> None:
+    if not extract.person_key or extract.person_key not in found or persons is None:
+        return
+    person_rel, person_col = persons
+    col = quote_ident(found[extract.person_key])
+    # text deliveries: compare as trimmed text cast to BIGINT like staging does
+    key = f"try_cast(trim(cast({col} as varchar)) as bigint)"
+    pkey = f"try_cast(trim(cast({quote_ident(person_col)} as varchar)) as bigint)"
+    n_persons, n_rows, first_row = con.execute(
+        f"select count(distinct {key}), count(*), min({ROW}) from {loaded.relation} "
+        f"where {key} is not null and {key} not in (select {pkey} from {person_rel.relation} "
+        f"where {pkey} is not null)"
+    ).fetchone()
+    rep.facts["persons not in personer"] = int(n_persons)
+    if not n_persons:
+        return
+    where = f"data row {first_row}" + (f" (line {first_row + 1})" if is_text_file else "")
+    text = (
+        f", column {extract.person_key}: {n_persons} person(s) in {n_rows} row(s) are not in "
+        f"personer (first in {where}); they would get sex and municipality 'Okänt' and no age"
+    )
+    if n_persons > tolerated:
+        rep.error(
+            "orphans",
+            text + f". At most {tolerated} tolerated (var raw_orphan_persons_tolerated): ask for "
+            "the missing persons, or raise the var; dq_orphan_persons counts them.",
+            column=extract.person_key,
+            row=int(first_row),
+            line=int(first_row) + 1 if is_text_file else None,
+        )
+    else:
+        rep.warning(
+            "orphans",
+            text + f" (tolerated up to {tolerated}, var raw_orphan_persons_tolerated; "
+            "counted in dq_orphan_persons).",
+            column=extract.person_key,
+        )
