@@ -27,11 +27,18 @@ def check_duplicates(
     if not extract.key or any(k not in found for k in extract.key):
         return
     cols = ", ".join(quote_ident(found[k]) for k in extract.key)
-    n_extra, n_keys, first_row = con.execute(
-        f"select coalesce(sum(n - 1), 0), count(*), min(second_row) from ("
-        f"select count(*) as n, list_sort(list({ROW}))[2] as second_row "
+    # count first (no per-group lists: national extracts have tens of millions of keys),
+    # then look for an example only when there is a duplicate
+    n_extra, n_keys = con.execute(
+        f"select coalesce(sum(n - 1), 0), count(*) from (select count(*) as n "
         f"from {loaded.relation} group by {cols} having count(*) > 1)"
     ).fetchone()
+    first_row = None
+    if n_extra:
+        first_row = con.execute(
+            f"select min({ROW}) from (select {ROW}, row_number() over (partition by {cols} "
+            f"order by {ROW}) as nth from {loaded.relation}) where nth = 2"
+        ).fetchone()[0]
     rep.facts["duplicate key rows"] = int(n_extra)
     if not n_extra:
         return

@@ -12,6 +12,15 @@ import duckdb
 from .contract import Extract
 from .reading import ROW, Loaded, quote_ident
 from .report import ExtractReport
+from .schema import INTEGERS
+
+
+def _as_bigint(column: str, loaded: Loaded) -> str:
+    """The person key as staging casts it; typed (Parquet) integers need no string work."""
+    col = quote_ident(column)
+    if loaded.columns[column] in INTEGERS:
+        return f"cast({col} as bigint)"
+    return f"try_cast(trim(cast({col} as varchar)) as bigint)"
 
 
 def check_orphans(
@@ -28,14 +37,12 @@ def check_orphans(
     if not extract.person_key or extract.person_key not in found or persons is None:
         return
     person_rel, person_col = persons
-    col = quote_ident(found[extract.person_key])
-    # text deliveries: compare as trimmed text cast to BIGINT like staging does
-    key = f"try_cast(trim(cast({col} as varchar)) as bigint)"
-    pkey = f"try_cast(trim(cast({quote_ident(person_col)} as varchar)) as bigint)"
+    key = _as_bigint(found[extract.person_key], loaded)
+    pkey = _as_bigint(person_col, person_rel)
     n_persons, n_rows, first_row = con.execute(
-        f"select count(distinct {key}), count(*), min({ROW}) from {loaded.relation} "
-        f"where {key} is not null and {key} not in (select {pkey} from {person_rel.relation} "
-        f"where {pkey} is not null)"
+        f"select count(distinct k), count(*), min(r) from (select {key} as k, {ROW} as r "
+        f"from {loaded.relation}) as rows_ anti join (select distinct {pkey} as k "
+        f"from {person_rel.relation}) as persons using (k) where k is not null"
     ).fetchone()
     rep.facts["persons not in personer"] = int(n_persons)
     if not n_persons:

@@ -16,6 +16,7 @@ import duckdb
 from .contract import Extract
 from .reading import Loaded, quote_ident
 from .report import ExtractReport
+from .schema import INTEGERS
 
 
 def _label(kind: str, year: int, season: int) -> str:
@@ -33,15 +34,18 @@ def check_periods(
     if not kind or column not in found:
         return
     col = quote_ident(found[column])
+    typed = loaded.columns[found[column]]
     text = f"trim(cast({col} as varchar))"
     if kind == "term":
         year = f"try_cast(substr({text}, 3, 4) as integer)"
         season = f"case upper(left({text}, 2)) when 'VT' then 1 when 'HT' then 2 end"
     elif kind == "date":
-        year = f"year(try_cast({text} as date))"
+        year = (
+            f"year({col})" if typed in ("DATE", "TIMESTAMP") else f"year(try_cast({text} as date))"
+        )
         season = "0"
     else:
-        year = f"try_cast({text} as integer)"
+        year = f"cast({col} as integer)" if typed in INTEGERS else f"try_cast({text} as integer)"
         season = "0"
     counts = con.execute(
         f"select {year} as y, {season} as s, count(*) from {loaded.relation} "
