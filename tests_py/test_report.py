@@ -1,8 +1,9 @@
 """The standard report, rendered from a demo warehouse and opened in a real headless Chromium.
 
 Needs Debian's chromium and chromedriver (`make browser` installs them; `make test`
-depends on it). Without them the browser test is skipped with a message saying so;
-the report is still rendered and checked as HTML.
+depends on it; without root it only says how to install them). Without them the browser
+test is skipped with a message saying how to install them, except under CI=true, where a
+missing browser fails; the report is still rendered and checked as HTML.
 
 The demo warehouse is built once per session in a private DuckDB file (never the
 developer's warehouse): seeds and models (no data tests) of the marts the report and the
@@ -173,11 +174,21 @@ def _chromium() -> tuple[str, str]:
     browser = shutil.which("chromium") or "/usr/bin/chromium"
     driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
     if not (Path(browser).exists() and Path(driver).exists()):
-        pytest.skip(
-            "Debian's chromium and chromium-driver are not installed: run `make browser` "
-            "(apt-get install -y chromium chromium-driver) to run the browser test"
-        )
+        missing_browser(os.environ)
     return browser, driver
+
+
+def missing_browser(environ) -> None:
+    """Skip without a browser (a laptop without root), but fail under CI=true: CI
+    installs it (`make browser`), so a missing browser there is a broken set-up."""
+    message = (
+        "Debian's chromium and chromium-driver are not installed: install them with "
+        "`sudo apt-get install -y chromium chromium-driver` (or `sudo make browser`) "
+        "to run the browser test"
+    )
+    if environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +260,10 @@ def test_report_in_headless_chromium(browser, report_file):
     time.sleep(0.3)
     browser.save_screenshot(str(SCREENSHOT_DIR / f"rapport_{INSTITUTION}_{WINDOW}_top.png"))
     print(f"screenshot: {shot}")
+
+
+def test_missing_browser_skips_on_a_laptop_and_fails_under_ci():
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        missing_browser({})
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        missing_browser({"CI": "true"})

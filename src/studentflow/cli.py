@@ -76,9 +76,72 @@ def _run_generate(a: argparse.Namespace) -> int:
     return 0
 
 
+# -------------------------------------------------------------------------- check
+def _add_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("raw_dir", metavar="DIR", help="directory with one file per extract")
+    p.add_argument(
+        "--format", dest="fmt", choices=["parquet", "csv"], default=None,
+        help="file format (default: whichever of <extract>.parquet/.csv is there)",
+    )  # fmt: skip
+    p.add_argument(
+        "--encoding", choices=["utf-8", "latin-1"], default=None,
+        help="expected text encoding, as var raw_csv_encoding (default: detect and report)",
+    )  # fmt: skip
+    p.add_argument("--delimiter", default=None, help="expected delimiter (default: detect)")
+    p.add_argument(
+        "--decimal", choices=[",", "."], default=None, help="decimal separator (default: detect)"
+    )
+    p.add_argument(
+        "--allow-empty", nargs="*", default=[], metavar="EXTRACT",
+        help="optional extracts that may be empty (var raw_allow_empty_extracts)",
+    )  # fmt: skip
+    p.add_argument(
+        "--duplicates", choices=["error", "remove"], default="error",
+        help="key duplicates stop the build, or are removed and counted (var raw_duplicate_keys)",
+    )  # fmt: skip
+    p.add_argument(
+        "--orphans-tolerated", type=int, default=0, metavar="N",
+        help="persons per extract missing from personer that are tolerated "
+        "(var raw_orphan_persons_tolerated, default 0)",
+    )  # fmt: skip
+    p.add_argument(
+        "--json", default=None, metavar="FILE", help="also write the report as JSON (for CI)"
+    )
+    p.add_argument(
+        "--project-dir", default=".", help="project root with models/ and seeds/ (default: .)"
+    )
+
+
+def _run_check(a: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .delivery import Settings, check_delivery
+    from .delivery.contract import load_sources_yaml
+
+    project = Path(a.project_dir)
+    settings = Settings(
+        fmt=a.fmt,
+        encoding=a.encoding,
+        delimiter=a.delimiter,
+        decimal=a.decimal,
+        allow_empty=list(a.allow_empty),
+        duplicates=a.duplicates,
+        orphans_tolerated=a.orphans_tolerated,
+        seeds_dir=str(project / "seeds") if (project / "seeds").is_dir() else None,
+    )
+    report = check_delivery(a.raw_dir, load_sources_yaml(project), settings)
+    print(report.to_text())
+    if a.json:
+        Path(a.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.json).write_text(report.to_json(), encoding="utf-8")
+        print(f"JSON report: {a.json}")
+    return 0 if report.ok else 1
+
+
 #: name -> (help text, add_arguments, run).  Others add export/report/gx/bench here.
 COMMANDS: dict[str, tuple[str, AddArgs, Run]] = {
     "generate": ("write synthetic raw register extracts", _add_generate, _run_generate),
+    "check": ("check a delivery of raw extracts without building anything", _add_check, _run_check),
 }
 
 

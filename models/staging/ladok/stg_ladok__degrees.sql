@@ -1,8 +1,6 @@
-{{ check_raw_extract('ladok', 'examina') }}
-
 with source as (
 
-    select * from {{ source('ladok', 'examina') }}
+    select * from {{ raw_source('ladok', 'examina') }}
 
 ),
 

@@ -1,8 +1,6 @@
-{{ check_raw_extract('ladok', 'forskarexamina') }}
-
 with source as (
 
-    select * from {{ source('ladok', 'forskarexamina') }}
+    select * from {{ raw_source('ladok', 'forskarexamina') }}
 
 ),
 

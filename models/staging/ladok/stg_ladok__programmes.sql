@@ -1,8 +1,6 @@
-{{ check_raw_extract('ladok', 'program') }}
-
 with source as (
 
-    select * from {{ source('ladok', 'program') }}
+    select * from {{ raw_source('ladok', 'program') }}
 
 ),
 

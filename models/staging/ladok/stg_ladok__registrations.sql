@@ -1,8 +1,6 @@
-{{ check_raw_extract('ladok', 'registreringar') }}
-
 with source as (
 
-    select * from {{ source('ladok', 'registreringar') }}
+    select * from {{ raw_source('ladok', 'registreringar') }}
 
 ),
 
@@ -42,8 +40,8 @@ renamed as (
             'upper(' ~ nullif_blank('niva') ~ ')', 'studieniva', 'study_level'
         ) }} as study_level,
         upper({{ nullif_blank('niva') }}) as study_level_delivered,
-        {{ raw_decimal('hpreg') }} as credits_registered,
-        {{ raw_decimal('hpprest') }} as credits_completed,
+        {{ raw_decimal('hpreg', source('ladok', 'registreringar')) }} as credits_registered,
+        {{ raw_decimal('hpprest', source('ladok', 'registreringar')) }} as credits_completed,
         coalesce(upper({{ nullif_blank('utbytesstudent') }}) = 'J', false) as is_exchange_student
     from with_optional_columns  -- noqa: AM04
 

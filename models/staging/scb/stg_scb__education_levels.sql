@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'utbildningsniva') }}
-
 with source as (
 
-    select * from {{ source('scb', 'utbildningsniva') }}
+    select * from {{ raw_source('scb', 'utbildningsniva') }}
 
 ),
 

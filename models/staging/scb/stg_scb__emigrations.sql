@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'utvandringar') }}
-
 with source as (
 
-    select * from {{ source('scb', 'utvandringar') }}
+    select * from {{ raw_source('scb', 'utvandringar') }}
 
 ),
 

@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'sysselsattning') }}
-
 with source as (
 
-    select * from {{ source('scb', 'sysselsattning') }}
+    select * from {{ raw_source('scb', 'sysselsattning') }}
 
 ),
 

@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'personer') }}
-
 with source as (
 
-    select * from {{ source('scb', 'personer') }}
+    select * from {{ raw_source('scb', 'personer') }}
 
 ),
 

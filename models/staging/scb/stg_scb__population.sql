@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'befolkning_kommun') }}
-
 with source as (
 
-    select * from {{ source('scb', 'befolkning_kommun') }}
+    select * from {{ raw_source('scb', 'befolkning_kommun') }}
 
 ),
 

@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'folkbokforing') }}
-
 with source as (
 
-    select * from {{ source('scb', 'folkbokforing') }}
+    select * from {{ raw_source('scb', 'folkbokforing') }}
 
 ),
 

@@ -1,8 +1,6 @@
-{{ check_raw_extract('scb', 'gymnasieexamina') }}
-
 with source as (
 
-    select * from {{ source('scb', 'gymnasieexamina') }}
+    select * from {{ raw_source('scb', 'gymnasieexamina') }}
 
 ),
 

@@ -1,0 +1,67 @@
+"""Codes outside their national code list (``meta.code_list`` on a column: seed and
+column), counted per column with the most frequent values.  A warning only: staging
+keeps them as 'Okänt' and ``dq_unmapped_codes`` counts them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .contract import Extract
+from .reading import Loaded, quote_ident, sql_text
+from .report import ExtractReport
+
+
+def normalised(expression: str, how: str | None) -> str:
+    """The same normalisation staging applies before the code-list lookup."""
+    value = f"nullif(trim(cast({expression} as varchar)), '')"
+    if not how:
+        return value
+    if how in ("lower", "upper"):
+        return f"{how}({value})"
+    if how.startswith("zero_pad"):
+        width = int(how.split()[-1])
+        return f"lpad({value}, {width}, '0')"
+    raise ValueError(f"unknown normalise {how!r}")
+
+
+def check_codes(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract,
+    loaded: Loaded,
+    found: dict[str, str],
+    rep: ExtractReport,
+    *,
+    seeds_dir: Path | None,
+) -> None:
+    if seeds_dir is None:
+        return
+    outside = {}
+    for column in extract.columns:
+        if not column.code_list or column.name not in found:
+            continue
+        seed, code_column = column.code_list.split(".")
+        path = Path(seeds_dir) / f"{seed}.csv"
+        if not path.exists():
+            continue
+        value = normalised(quote_ident(found[column.name]), column.normalise)
+        rows = con.execute(
+            f"select {value} as code, count(*) as n from {loaded.relation} "
+            f"where {value} is not null and {value} not in (select cast({quote_ident(code_column)}"
+            f" as varchar) from read_csv({sql_text(str(path))}, header=true, all_varchar=true)) "
+            "group by all order by n desc, code"
+        ).fetchall()
+        if rows:
+            n = sum(r[1] for r in rows)
+            top = ", ".join(f"{code!r} {count}" for code, count in rows[:5])
+            outside[column.name] = n
+            rep.warning(
+                "codes",
+                f", column {column.name}: {n} row(s) with {len(rows)} code(s) outside code list "
+                f"{seed} ({top}{', ...' if len(rows) > 5 else ''}); kept as 'Okänt' and "
+                "counted in dq_unmapped_codes.",
+                column=column.name,
+            )
+    if outside:
+        rep.facts["rows with codes outside code lists"] = outside

@@ -1,0 +1,222 @@
+"""Runs every check on every extract of a delivery and returns the report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import codes, keys, orphans, periods, personnummer, schema
+from .contract import Extract
+from .discovery import find_file, sniff_text
+from .reading import Loaded, load_csv, load_parquet, quote_ident
+from .report import ExtractReport, Report
+
+ENCODINGS = {
+    "utf-8": "utf-8", "utf8": "utf-8",
+    "latin-1": "latin-1", "latin1": "latin-1", "iso-8859-1": "latin-1",
+    "cp1252": "latin-1", "windows-1252": "latin-1",
+}  # fmt: skip
+
+
+@dataclass
+class Settings:
+    """How to read the delivery.  None = detect (the CLI); dbt passes its vars, and
+    then a delivery that disagrees with a var is an error naming the var."""
+
+    fmt: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    allow_empty: list[str] = field(default_factory=list)
+    duplicates: str = "error"  # error | remove
+    orphans_tolerated: int = 0
+    pnr_sample_rows: int = 20000
+    seeds_dir: str | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Settings:
+        known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(
+        config={
+            "threads": int(os.environ.get("STUDENTFLOW_THREADS", "2")),
+            "memory_limit": os.environ.get("STUDENTFLOW_MEMORY_LIMIT", "6GB"),
+            "temp_directory": tempfile.mkdtemp(prefix="studentflow_check_"),
+        }
+    )
+    return con
+
+
+def _detect_decimal(con, extract: Extract, loaded: Loaded, found: dict[str, str]) -> str | None:
+    """',' or '.' as used by the text values of the declared DECIMAL columns."""
+    seen = set()
+    for column in extract.columns:
+        name = found.get(column.name)
+        if name and column.data_type.startswith("DECIMAL") and loaded.columns[name] == "VARCHAR":
+            comma, point = con.execute(
+                f"select count(*) filter (contains({quote_ident(name)}, ',')), "
+                f"count(*) filter (contains({quote_ident(name)}, '.')) from {loaded.relation}"
+            ).fetchone()
+            seen |= {","} if comma else set()
+            seen |= {"."} if point else set()
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _read_text(
+    con, extract: Extract, path: Path, settings: Settings, rep: ExtractReport
+) -> Loaded | None:
+    """Encoding, BOM and delimiter found vs asked for, then the rows (or None)."""
+    sniff = sniff_text(path)
+    rep.bom = sniff.bom
+    rep.delimiter = sniff.delimiter
+    wanted = ENCODINGS.get((settings.encoding or "").lower()) if settings.encoding else None
+    rep.encoding = sniff.encoding
+    if sniff.encoding == "invalid-utf-8":
+        rep.error(
+            "encoding",
+            f", line {sniff.invalid_line}: byte {sniff.invalid_byte} is not valid UTF-8 although "
+            "the file is UTF-8 elsewhere: the file is damaged (cut off or mixed encodings). "
+            "Ask the data provider for a new copy.",
+            line=sniff.invalid_line,
+        )
+        return None
+    if sniff.encoding == "latin-1" and wanted == "utf-8":
+        rep.error(
+            "encoding",
+            f": the file is Windows-1252/Latin-1 (byte {sniff.invalid_byte} in line "
+            f"{sniff.invalid_line} is not UTF-8) but var raw_csv_encoding is "
+            f"'{settings.encoding}': set --vars '{{raw_csv_encoding: latin-1}}'.",
+            line=sniff.invalid_line,
+        )
+    if sniff.encoding == "utf-8" and wanted == "latin-1":
+        bom = " with a byte-order mark (BOM)" if sniff.bom else ""
+        rep.error(
+            "encoding",
+            f": the file is UTF-8{bom} but var raw_csv_encoding is '{settings.encoding}': "
+            "set --vars '{raw_csv_encoding: utf-8}'.",
+        )
+    encoding = (
+        "latin-1" if sniff.encoding == "latin-1" else "utf-8" if sniff.encoding == "utf-8"
+        else wanted or "utf-8"
+    )  # fmt: skip
+    if settings.delimiter and sniff.delimiter and settings.delimiter != sniff.delimiter:
+        rep.error(
+            "file",
+            f": the header is separated by {sniff.delimiter!r} but var raw_csv_delimiter is "
+            f"{settings.delimiter!r}: set --vars '{{raw_csv_delimiter: \"{sniff.delimiter}\"}}'.",
+        )
+    if sniff.delimiter is None and len(extract.columns) > 1:
+        rep.error("file", f": no delimiter found in the header line {sniff.header[0]!r}.")
+        return None
+    loaded = load_csv(con, extract.name, path, sniff.delimiter or ",", encoding)
+    for line, error_type, message in loaded.rejects[:1]:
+        cut = (
+            " The file does not end with a line break: the delivery looks cut off."
+            if not sniff.ends_with_newline and line >= sniff.n_lines
+            else ""
+        )
+        rep.error(
+            "file",
+            f", line {line}: {error_type.lower()} ({message.split('.')[0]}).{cut} "
+            f"{len(loaded.rejects)}{'+' if len(loaded.rejects) >= 5 else ''} line(s) cannot be "
+            "read; ask the data provider for a complete file.",
+            line=line,
+        )
+    return loaded
+
+
+def check_extract(
+    con, extract: Extract, raw_dir: Path, settings: Settings, persons
+) -> tuple[ExtractReport, Loaded | None, dict[str, str]]:
+    path, fmt = find_file(raw_dir, extract.name, settings.fmt)
+    rep = ExtractReport(extract=extract.name, path=str(path))
+    if fmt is None:
+        other = [p.name for p in raw_dir.glob(f"{extract.name}.*")]
+        hint = f" (found {', '.join(other)}: set STUDENTFLOW_RAW_FORMAT)" if other else ""
+        rep.error(
+            "file",
+            f": file not found{hint}. Generate demo data with `make data`, or point "
+            "STUDENTFLOW_RAW_DIR / var raw_dir at the delivery (format: "
+            "STUDENTFLOW_RAW_FORMAT=parquet|csv).",
+        )
+        return rep, None, {}
+    rep.found, rep.format = True, fmt
+    is_text = fmt == "csv"
+    try:
+        loaded = (
+            _read_text(con, extract, path, settings, rep)
+            if is_text
+            else load_parquet(con, extract.name, path)
+        )
+    except duckdb.Error as exc:
+        rep.error("file", f": cannot be read as {fmt}: {str(exc).splitlines()[0]}")
+        return rep, None, {}
+    if loaded is None:
+        return rep, None, {}
+    rep.rows, rep.columns = loaded.rows, list(loaded.columns)
+    found = schema.check_columns(extract, loaded, rep)
+    if loaded.rows == 0:
+        if extract.optional and extract.name in settings.allow_empty:
+            rep.warning("empty", ": extract is empty (allowed by var raw_allow_empty_extracts).")
+        else:
+            allow = (
+                f" It is optional: allow an empty delivery with --vars "
+                f"'{{raw_allow_empty_extracts: [{extract.name}]}}'."
+                if extract.optional
+                else " It is required: ask the data provider for the rows."
+            )
+            rep.error("empty", f": extract is empty (a header and no rows).{allow}")
+        return rep, loaded, found
+    decimal = settings.decimal
+    if is_text or any(loaded.columns[n] == "VARCHAR" for n in found.values()):
+        detected = _detect_decimal(con, extract, loaded, found)
+        if detected:
+            rep.decimal = detected
+        decimal = decimal or detected or ","
+    schema.check_types(con, extract, loaded, found, rep, decimal=decimal, is_text_file=is_text)
+    keys.check_duplicates(
+        con, extract, loaded, found, rep, mode=settings.duplicates, is_text_file=is_text
+    )
+    orphans.check_orphans(
+        con, extract, loaded, found, persons, rep,
+        tolerated=int(settings.orphans_tolerated), is_text_file=is_text,
+    )  # fmt: skip
+    codes.check_codes(
+        con, extract, loaded, found, rep,
+        seeds_dir=Path(settings.seeds_dir) if settings.seeds_dir else None,
+    )  # fmt: skip
+    periods.check_periods(con, extract, loaded, found, rep)
+    personnummer.check_personnummer(
+        con, loaded, rep, sample_rows=settings.pnr_sample_rows, is_text_file=is_text
+    )
+    return rep, loaded, found
+
+
+def check_delivery(raw_dir: Path | str, extracts: list[Extract], settings: Settings) -> Report:
+    """Check every extract; ``personer`` first, as the orphan checks need it."""
+    started = time.perf_counter()
+    raw_dir = Path(raw_dir)
+    report = Report(raw_dir=str(raw_dir), settings=asdict(settings))
+    ordered = sorted(extracts, key=lambda e: e.person_key is not None)
+    persons = None
+    con = _connect()
+    try:
+        by_name = {}
+        for extract in ordered:
+            rep, loaded, found = check_extract(con, extract, raw_dir, settings, persons)
+            by_name[extract.name] = rep
+            if extract.name == "personer" and loaded is not None and "LopNr" in found:
+                persons = (loaded, found["LopNr"])
+        report.extracts = [by_name[e.name] for e in extracts]
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - started
+    return report
