@@ -12,6 +12,7 @@
     'alumni_cat3_huvudomrade',
     'alumni_cat4_forskarutbildning',
     'credits_by_background',
+    'entrant_background_indicators',
     'foreign_background_by_municipality',
     'foreign_background_by_programme',
     'institution_choice_by_municipality',
