@@ -82,3 +82,15 @@ def test_additive_dim_outside_cells_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(manifest_module.ManifestError, match="recruitment_by_county.*county"):
         manifest_module.load(path)
+
+
+def test_internal_reasons_model_lists_every_declared_mart():
+    """agg_sdc_suppression_reasons names each mart with its aggregate and cells."""
+    sql = (ROOT / "models/aggregates/disclosure/agg_sdc_suppression_reasons.sql").read_text()
+    declared = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
+    blocks = {block.split("'")[1]: block for block in sql.split("sdc_suppression_reasons(")[1:]}
+    assert set(blocks) == set(declared.marts)
+    for name, spec in declared.marts.items():
+        assert f"'{spec.aggregate}'" in blocks[name], name
+        cells = [c for c in blocks[name].split("'") if c in spec.cells]
+        assert cells[: len(spec.cells)] == spec.cells, name

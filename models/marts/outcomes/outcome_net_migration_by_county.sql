@@ -28,15 +28,11 @@ pivoted as (
         max(case when basis = 'bostadslan' then n_display end) as n_residence_display,
         coalesce(bool_or(basis = 'bostadslan' and n_is_suppressed), false)
             as n_residence_is_suppressed,
-        max(case when basis = 'bostadslan' then n_suppression_reason end)
-            as n_residence_suppression_reason,
         max(case when basis = 'gymnasielan' then 1 else 0 end) = 1 as has_gymnasielan_cell,
         max(case when basis = 'gymnasielan' then n end) as n_gymnasielan,
         max(case when basis = 'gymnasielan' then n_display end) as n_gymnasielan_display,
         coalesce(bool_or(basis = 'gymnasielan' and n_is_suppressed), false)
-            as n_gymnasielan_is_suppressed,
-        max(case when basis = 'gymnasielan' then n_suppression_reason end)
-            as n_gymnasielan_suppression_reason
+            as n_gymnasielan_is_suppressed
     from published
     group by start_institution_code, entry_window_start_year, sex, county_code
 
@@ -50,9 +46,7 @@ zero_filled as (
         sex,
         county_code,
         n_residence_is_suppressed,
-        n_residence_suppression_reason,
         n_gymnasielan_is_suppressed,
-        n_gymnasielan_suppression_reason,
         case when has_residence_cell then n_residence else 0 end as n_residence,
         case when has_residence_cell then n_residence_display else '0' end as n_residence_display,
         case when has_gymnasielan_cell then n_gymnasielan else 0 end as n_gymnasielan,
@@ -97,11 +91,9 @@ select
     zero_filled.n_residence,
     zero_filled.n_residence_display,
     zero_filled.n_residence_is_suppressed,
-    zero_filled.n_residence_suppression_reason,
     zero_filled.n_gymnasielan,
     zero_filled.n_gymnasielan_display,
     zero_filled.n_gymnasielan_is_suppressed,
-    zero_filled.n_gymnasielan_suppression_reason,
     zero_filled.n_residence - zero_filled.n_gymnasielan as net_migration,
     coalesce(
         cast(zero_filled.n_residence - zero_filled.n_gymnasielan as {{ dbt.type_string() }}),

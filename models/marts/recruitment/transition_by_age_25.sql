@@ -49,7 +49,6 @@ named as (
         published.n,
         published.n_display,
         published.n_is_suppressed,
-        published.n_suppression_reason,
         published.rate,
         published.rate_display,
         published.rate_is_suppressed,
