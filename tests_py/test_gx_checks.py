@@ -249,8 +249,7 @@ def test_clean_data_passes_and_writes_results(clean: gx_checks.Settings) -> None
 MART_PLANTS = {
     "count_of_3": (
         "mart_example",
-        "update {t} set n = 3, n_display = '3', n_is_suppressed = false "
-        "where category_code = 'C'",
+        "update {t} set n = 3, n_display = '3', n_is_suppressed = false where category_code = 'C'",
         ("expect_column_values_to_not_be_in_set", "n"),
     ),
     "share_with_null_n": (
