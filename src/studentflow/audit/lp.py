@@ -131,6 +131,8 @@ def solve_component(a, b, eq, lo, hi, integer, k, candidates) -> Result:
         cost[i] = 1.0
         x, value = model.solve(cost, maximize=True)
         record(x)
+        if settled(witness_low[i : i + 1], witness_high[i : i + 1], integer[i : i + 1], k)[0]:
+            continue  # its maximum and an earlier point differ, and one reaches k
         high[i] = value
         x, value = model.solve(cost, maximize=False)
         record(x)
