@@ -66,7 +66,9 @@ def determined_by_equations(system: System, columns: np.ndarray, rows: np.ndarra
     if len(columns) > RANK_LIMIT or len(eq_rows) == 0:
         return np.zeros(len(columns), dtype=bool)
     dense = system.a[eq_rows][:, columns].toarray()
-    null = linalg.null_space(dense)
-    if null.shape[1] == 0:
-        return np.ones(len(columns), dtype=bool)
-    return np.linalg.norm(null, axis=1) < 1e-8
+    # thin SVD: the first `rank` right singular vectors span the row space; e_i lies in
+    # it exactly when its projection keeps length 1 (no m x m matrix is ever formed)
+    _, singular, vh = linalg.svd(dense, full_matrices=False, check_finite=False)
+    rank = int((singular > singular.max(initial=0.0) * max(dense.shape) * 1e-12).sum())
+    projection = (vh[:rank] ** 2).sum(axis=0)
+    return projection > 1 - 1e-8
