@@ -26,6 +26,8 @@ DIM_EXCLUDE = {
     "component",
     "relations",
     "true_n",
+    "rank",
+    "width",
 }
 
 
