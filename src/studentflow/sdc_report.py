@@ -97,23 +97,29 @@ def suppression_stats(con: duckdb.DuckDBPyConnection, mart: str) -> list[dict]:
             from "{PUBLISHED}"."{mart}"
             """
         ).fetchone()
-        primary = 0
+        primary = secondary = None  # unknown: the mart is not in the reasons model
         if has_reasons:
-            primary = con.execute(
+            covered, primary = con.execute(
                 f"""
-                select count(*) from "{AGGREGATES}"."{REASONS}"
-                where mart_name = ? and count_column = ? and suppression_reason = 'primär'
+                select count(*), count(*) filter (where suppression_reason = 'primär')
+                from "{AGGREGATES}"."{REASONS}"
+                where mart_name = ? and count_column = ?
                 """,
                 [mart, count],
-            ).fetchone()[0]
+            ).fetchone()
+            if covered == suppressed:
+                secondary = suppressed - primary
+            else:
+                primary = None
         rows.append(
             {
                 "mart": mart,
                 "count": count,
                 "cells": cells,
                 "zero_cells": zero,
+                "suppressed": suppressed,
                 "primary": primary,
-                "secondary": suppressed - primary,
+                "secondary": secondary,
                 "lost_share": suppressed / cells if cells else 0.0,
             }
         )
@@ -181,6 +187,7 @@ def format_report(report: pd.DataFrame) -> str:
         "mart": "mart",
         "count": "count",
         "cells": "cells",
+        "suppressed": "suppressed",
         "primary": "primär",
         "secondary": "sekundär",
         "lost_share": "lost (suppr.)",
@@ -191,11 +198,12 @@ def format_report(report: pd.DataFrame) -> str:
         "ckm_max_abs_deviation": "max |d|",
     }
     shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
-    totals = report[["cells", "primary", "secondary"]].sum()
+    totals = report[["cells", "suppressed", "primary", "secondary"]].fillna(0).sum()
     footer = (
-        f"\nAll marts: {int(totals['cells'])} cells, {int(totals['primary'])} primär, "
-        f"{int(totals['secondary'])} sekundär, "
-        f"{100 * (totals['primary'] + totals['secondary']) / max(totals['cells'], 1):.1f} % lost "
+        f"\nAll marts: {int(totals['cells'])} cells, {int(totals['suppressed'])} suppressed "
+        f"({int(totals['primary'])} primär, {int(totals['secondary'])} sekundär where the "
+        f"internal reasons cover the mart), "
+        f"{100 * totals['suppressed'] / max(totals['cells'], 1):.1f} % lost "
         "with suppression; 0 lost with the cell key method."
     )
     return shown.to_string(index=False) + footer
