@@ -301,3 +301,42 @@ def test_worst_cases_put_leaks_first():
     worst = report.worst_cases(cells)
     assert list(worst["status"]) == ["exact", "small", "safe"]
     assert json.loads(worst["cell"].iloc[0]) == {"region": "c"}
+
+
+def test_suppressed_mean_beside_total_mean_is_derivable(tmp_path):
+    """Totalt n x mean - Män n x mean = the women's income sum: the mean is derived."""
+    frame = pd.DataFrame(
+        {
+            "sex": ["Totalt", "Män", "Kvinnor"],
+            "n": [20, 12, 8],
+            "n_display": ["20", "12", "8"],
+            "n_is_suppressed": [False, False, False],
+            "income_mean": [300.0, 310.0, None],
+        }
+    )
+    db = tmp_path / "mean.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema published")
+    con.register("frame", frame)
+    con.execute("create table published.incomes as select * from frame")
+    con.close()
+    spec = {
+        "version": 1,
+        "populations": {"p": {"description": "planted"}},
+        "marts": {
+            "incomes": {
+                "population": "p",
+                "aggregate": "agg_incomes",
+                "count": "n",
+                "cells": ["sex"],
+                "additive": ["sex"],
+                "rows": "present_only",
+                "magnitudes": [{"mean": "income_mean", "n": "n"}],
+            }
+        },
+    }
+    result = _run(db, fx.write_manifest(tmp_path / "mean.yml", spec))
+    assert result.failed
+    leak = result.leaks.iloc[0]
+    assert leak["status"] == "mean" and leak["sex"] == "Kvinnor"
+    assert leak["low"] == pytest.approx(20 * 300 - 12 * 310)
