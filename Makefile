@@ -17,7 +17,7 @@ SCALE       ?= demo
 RAW_DIR     ?= data/raw
 export STUDENTFLOW_RAW_DIR ?= $(RAW_DIR)
 
-.PHONY: help setup data build test lint dbt-build pytest check gx docs clean
+.PHONY: help setup data build test lint dbt-build pytest check gx audit docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,11 @@ gx: setup  ## Great Expectations checkpoints on the raw extracts and the publish
 	$(VENV)/bin/studentflow gx --raw-dir $(RAW_DIR) --duckdb data/warehouse/studentflow.duckdb --out target/gx
 
 test: setup data lint dbt-build pytest gx  ## everything CI checks: lint, dbt build with tests, Python tests, GX
+
+# not yet part of `test`: on today's demo warehouse the audit still finds leaks; the lead
+# adds it once the secondary suppression over linked tables (sdc-gauss) has landed
+audit: setup  ## the attacker: provable intervals of every protected cell by LP (docs/disclosure-control.md 9)
+	$(VENV)/bin/studentflow audit --duckdb data/warehouse/studentflow.duckdb --linked-tables sdc/linked_tables.yml --out target/audit
 
 docs: setup data  ## dbt docs site into target/ (open target/index.html)
 	$(DBT) docs generate

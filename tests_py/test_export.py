@@ -32,16 +32,16 @@ def tiny(tmp_path: Path) -> tuple[Path, Path]:
         """
         create table published.recruitment_by_county as
         select * from (values
-            ('liu', 'Totalt', 2013, 'Totalt', 'Riket', 40, '40', false, null, 1.0, '100,0',
+            ('liu', 'Totalt', 2013, 'Totalt', 'Riket', 40, '40', false, 1.0, '100,0',
              false, 40),
-            ('liu', 'Totalt', 2013, '05', 'Östergötlands län', 37, '37', false, null, 0.925,
+            ('liu', 'Totalt', 2013, '05', 'Östergötlands län', 37, '37', false, 0.925,
              '92,5', false, 40),
-            ('liu', 'Totalt', 2013, '01', 'Stockholms län', null, '..', true, 'primär', null,
+            ('liu', 'Totalt', 2013, '01', 'Stockholms län', null, '..', true, null,
              '..', true, 40),
-            ('liu', 'Totalt', 2013, '03', 'Uppsala län', null, '..', true, 'sekundär', null,
+            ('liu', 'Totalt', 2013, '03', 'Uppsala län', null, '..', true, null,
              '..', true, 40)
         ) as t(institution_code, sex, window_start_year, recruitment_county_code,
-               recruitment_county_name, n, n_display, n_is_suppressed, n_suppression_reason,
+               recruitment_county_name, n, n_display, n_is_suppressed,
                share, share_display, share_is_suppressed, share_denominator)
         """
     )
@@ -140,10 +140,10 @@ def test_csv_is_excel_friendly_with_decimal_comma(tiny, tmp_path):
     assert by_county["05"]["share"] == "0,925"  # decimal comma in DOUBLE columns
     assert by_county["05"]["recruitment_county_name"] == "Östergötlands län"  # UTF-8 intact
     assert by_county["05"]["share_display"] == "92,5"
-    # a suppressed cell: empty figure (NULL), never 0, with '..' and its reason
+    # a suppressed cell: empty figure (NULL), never 0, with '..' and no reason
     assert by_county["01"]["n"] == "" and by_county["01"]["share"] == ""
     assert by_county["01"]["n_display"] == ".."
-    assert by_county["01"]["n_suppression_reason"] == "primär"
+    assert "n_suppression_reason" not in by_county["01"]
     assert by_county["01"]["n_is_suppressed"] == "true"
     # Parquet keeps the types and the NULLs
     table = pq.read_table(out / "recruitment_by_county.parquet")
@@ -169,11 +169,12 @@ def test_dictionary_covers_every_column(tiny, tmp_path):
     assert described[("recruitment_by_county", "n")]["description"] == "Protected count."
     assert described[("recruitment_by_county", "n")]["description_source"] == "dbt"
     # a standard suppression column without a dbt description gets the generated one
-    reason = described[("recruitment_by_county", "n_suppression_reason")]
-    assert reason["description_source"] == "generated" and "primär" in reason["description"]
+    flag = described[("recruitment_by_county", "n_is_suppressed")]
+    assert flag["description_source"] == "generated" and "suppressed" in flag["description"]
     md = (out / "data_dictionary.md").read_text(encoding="utf-8")
     assert "## Reading the suppression columns" in md
-    assert "`n_suppression_reason`" in md and "sekundär" in md
+    # reasons stay inside: the dictionary does not describe a reason column
+    assert "`n_suppression_reason`" not in md and "sekundär" not in md
 
 
 def assert_dictionary_complete(out: Path, result: dict) -> None:

@@ -147,44 +147,42 @@ MART_DDL = """
 create schema published;
 create table published.mart_example (
     institution_code varchar, sex_label varchar, category_code varchar,
-    n bigint, n_display varchar, n_is_suppressed boolean, n_suppression_reason varchar,
+    n bigint, n_display varchar, n_is_suppressed boolean,
     share double, share_display varchar, share_is_suppressed boolean, share_denominator bigint,
     income_sek_median double, income_sek_p25 double, income_sek_p75 double,
     income_sek_mean double, income_sek_is_suppressed boolean
 );
 insert into published.mart_example values
-    ('liu', 'Totalt', 'Totalt', 40, '40', false, null, 1.0, '100,0', false, 40,
+    ('liu', 'Totalt', 'Totalt', 40, '40', false, 1.0, '100,0', false, 40,
      300000, 250000, 350000, 310000, false),
-    ('liu', 'Totalt', 'A', 30, '30', false, null, 0.75, '75,0', false, 40,
+    ('liu', 'Totalt', 'A', 30, '30', false, 0.75, '75,0', false, 40,
      310000, 260000, 360000, 320000, false),
-    ('liu', 'Totalt', 'B', null, '..', true, 'sekundär', null, '..', true, 40,
+    ('liu', 'Totalt', 'B', null, '..', true, null, '..', true, 40,
      null, null, null, null, true),
-    ('liu', 'Totalt', 'C', null, '..', true, 'primär', null, '..', true, 40,
+    ('liu', 'Totalt', 'C', null, '..', true, null, '..', true, 40,
      null, null, null, null, true),
-    ('liu', 'Totalt', 'D', 0, '0', false, null, 0.0, '0,0', false, 40,
+    ('liu', 'Totalt', 'D', 0, '0', false, 0.0, '0,0', false, 40,
      null, null, null, null, true),
-    ('liu', 'Totalt', 'E', 6, '6', false, null, 0.15, '15,0', false, 40,
+    ('liu', 'Totalt', 'E', 6, '6', false, 0.15, '15,0', false, 40,
      null, null, null, null, true);
 create table published.mart_rates (
     county_code varchar, n bigint, n_display varchar, n_is_suppressed boolean,
-    n_suppression_reason varchar, rate double, rate_display varchar,
+    rate double, rate_display varchar,
     rate_is_suppressed boolean, rate_denominator bigint
 );
 insert into published.mart_rates values
-    ('05', 12, '12', false, null, 0.12, '12,0', false, 100),
-    ('06', null, '..', true, 'primär', null, '..', true, 50);
+    ('05', 12, '12', false, 0.12, '12,0', false, 100),
+    ('06', null, '..', true, null, '..', true, 50);
 -- two counts pivoted into one row (relationstal, net migration): no column n
 create table published.mart_pivoted (
     municipality_code varchar,
     n_living bigint, n_living_display varchar, n_living_is_suppressed boolean,
-    n_living_suppression_reason varchar,
     n_recruited bigint, n_recruited_display varchar, n_recruited_is_suppressed boolean,
-    n_recruited_suppression_reason varchar,
     relationstal double, relationstal_display varchar, relationstal_is_suppressed boolean
 );
 insert into published.mart_pivoted values
-    ('0580', 20, '20', false, null, 10, '10', false, null, 2.0, '2,0', false),
-    ('0581', 8, '8', false, null, null, '..', true, 'primär', null, '..', true);
+    ('0580', 20, '20', false, 10, '10', false, 2.0, '2,0', false),
+    ('0581', 8, '8', false, null, '..', true, null, '..', true);
 """
 
 
@@ -251,8 +249,7 @@ def test_clean_data_passes_and_writes_results(clean: gx_checks.Settings) -> None
 MART_PLANTS = {
     "count_of_3": (
         "mart_example",
-        "update {t} set n = 3, n_display = '3', n_is_suppressed = false, "
-        "n_suppression_reason = null where category_code = 'C'",
+        "update {t} set n = 3, n_display = '3', n_is_suppressed = false where category_code = 'C'",
         ("expect_column_values_to_not_be_in_set", "n"),
     ),
     "share_with_null_n": (
@@ -278,7 +275,7 @@ MART_PLANTS = {
     "pivoted_count_of_2": (
         "mart_pivoted",
         "update {t} set n_recruited = 2, n_recruited_display = '2', "
-        "n_recruited_is_suppressed = false, n_recruited_suppression_reason = null "
+        "n_recruited_is_suppressed = false "
         "where municipality_code = '0581'",
         ("expect_column_values_to_not_be_in_set", "n_recruited"),
     ),
@@ -286,6 +283,11 @@ MART_PLANTS = {
         "mart_pivoted",
         "update {t} set relationstal = 4.0 where municipality_code = '0581'",
         ("expect_column_values_to_be_null", "relationstal"),
+    ),
+    "published_suppression_reason": (
+        "mart_example",
+        "alter table {t} add column n_suppression_reason varchar",
+        ("expect_table_columns_to_not_be_identifiers", "(table)"),
     ),
     "date_column": (
         "mart_rates",
@@ -330,8 +332,8 @@ def test_planted_mart_violation_fails(planted_mart_run, plant_id: str) -> None:
 def test_cell_key_method_allows_small_counts(tmp_path: Path) -> None:
     write_warehouse(
         tmp_path / "warehouse" / "studentflow.duckdb",
-        "update published.mart_example set n = 3, n_display = '3', n_is_suppressed = false, "
-        "n_suppression_reason = null where category_code = 'C'",
+        "update published.mart_example set n = 3, n_display = '3', n_is_suppressed = false "
+        "where category_code = 'C'",
     )
     success, reports = gx_checks.run(settings_for(tmp_path, sdc_method="cell_key"), raw=False)
     assert failed(reports) == set()

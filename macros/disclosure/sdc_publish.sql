@@ -12,7 +12,8 @@
                   other members of the same partition (hierarchy levels too)
     share_dim     share = n / n of the row where this dim is the total
     rate_denominator  column of the aggregate with a public denominator
-    measures      magnitude measures computed by sdc_count_cells
+    measures      magnitude measures computed by sdc_count_cells (median and
+                  quartiles are published, the mean is not: it is additive)
     Output columns: docs/disclosure-control.md.
 #}
 {% macro sdc_publish(aggregate, dims, additive_dims=[], share_dim=none, rate_denominator=none, measures=[]) %}
@@ -118,11 +119,9 @@
             {%- endfor %}
             n_published as n,
             {{ sdc_display_count('n_published', 'is_suppressed', 'is_primary') }} as n_display,
-            is_suppressed as n_is_suppressed,
-            case
-                when is_primary then 'primär'
-                when is_suppressed then 'sekundär'
-            end as n_suppression_reason
+            -- no reason column: 'primär' beside a published total gives cells away
+            -- (docs/disclosure-control.md); reasons: agg_sdc_suppression_reasons
+            is_suppressed as n_is_suppressed
             {%- if share_dim %},
             {%- set share_ok = "n_published is not null and share_denominator_value >= " ~ k %}
             case when {{ share_ok }} then 1.0 * n_published / share_denominator_value end as share,
@@ -142,7 +141,8 @@
             case when {{ magnitude_ok }} then {{ measure }}_median end as {{ measure }}_median,
             case when {{ magnitude_ok }} then {{ measure }}_p25 end as {{ measure }}_p25,
             case when {{ magnitude_ok }} then {{ measure }}_p75 end as {{ measure }}_p75,
-            case when {{ magnitude_ok }} then {{ measure }}_mean end as {{ measure }}_mean,
+            {#- no mean: n * mean is a sum, additive like a count, so a mean
+                beside its total's mean gives a suppressed mean away (docs) #}
             not coalesce({{ magnitude_ok }}, false) as {{ measure }}_is_suppressed
             {%- endfor %}
         from with_denominators

@@ -120,7 +120,6 @@ select
     published.n,
     published.n_display,
     published.n_is_suppressed,
-    published.n_suppression_reason,
     published.share,
     published.share_display,
     published.share_is_suppressed,
@@ -128,7 +127,6 @@ select
     published.income_sek_median,
     published.income_sek_p25,
     published.income_sek_p75,
-    published.income_sek_mean,
     published.income_sek_is_suppressed
 from published
 left join institutions

@@ -6,7 +6,7 @@
 select *
 from (
     values
-        ('01', 'Män', cast(null as integer), '..', true, 'primär'),
-        ('01', 'Kvinnor', 12, '12', false, cast(null as varchar)),
-        ('01', 'Totalt', 15, '15', false, cast(null as varchar))
-) as planted (county_code, sex_label, n, n_display, n_is_suppressed, n_suppression_reason)
+        ('01', 'Män', cast(null as integer), '..', true),
+        ('01', 'Kvinnor', 12, '12', false),
+        ('01', 'Totalt', 15, '15', false)
+) as planted (county_code, sex_label, n, n_display, n_is_suppressed)

@@ -153,6 +153,7 @@ FORWARDED: dict[str, tuple[str, str]] = {
     "report": ("studentflow.report", "render the standard HTML report for an institution"),
     "bench": ("studentflow.bench", "national-scale benchmark: build times, memory, floor"),
     "sdc-report": ("studentflow.sdc_report", "cells suppressed per mart and rule"),
+    "audit": ("studentflow.audit.__main__", "attack the published marts: provable intervals by LP"),
 }
 
 

@@ -63,12 +63,6 @@ SUPPRESSION_COLUMNS: list[tuple[str, str]] = [
     ),
     ("`n_is_suppressed`", "true when the count is suppressed"),
     (
-        "`n_suppression_reason`",
-        "`primär` (the count was between 1 and k - 1; k = 5 by default) or `sekundär` "
-        "(suppressed so that a primary cell cannot be recovered by subtraction from a "
-        "total); empty when published",
-    ),
-    (
         "`share`, `rate`",
         "a derived figure in 0..1 (multiply by 100 for per cent); empty when suppressed: its "
         "numerator was suppressed or its denominator below k",

@@ -2,8 +2,9 @@
 
 Reads a built warehouse (read-only) and prints, per published mart and count:
 
-* suppression (from the published schema, as built): cells, primary and
-  secondary suppressed cells, and the share of cells lost;
+* suppression (from the published schema, as built): cells, suppressed
+  cells split into primary and secondary by the internal model
+  aggregates.agg_sdc_suppression_reasons, and the share of cells lost;
 * cell key method (from the exact aggregate behind the mart, in the
   aggregates schema, and the perturbation table the build made): the
   perturbation every cell would get - exactly what sdc_publish does with
@@ -30,6 +31,7 @@ import pandas as pd
 PUBLISHED = "published"
 AGGREGATES = "aggregates"
 PTABLE = ("intermediate", "int_sdc_perturbation_table")
+REASONS = "agg_sdc_suppression_reasons"  # internal: why each suppressed cell is suppressed
 PCV_SQL = "case when {n} <= 750 then {n} else ({n} - 1) % 250 + 501 end"  # = macro sdc_ckm_pcv
 
 
@@ -64,36 +66,61 @@ def _aggregate_for(mart: str, aggregates: list[str], manifest: dict | None) -> s
     return max(matches, key=len) if matches else None
 
 
+def count_columns(columns: list[str]) -> list[str]:
+    """The published counts of a mart: `n`, or `n_<what>` in marts with two counts in a row."""
+    return [
+        c
+        for c in columns
+        if (c == "n" or c.startswith("n_"))
+        and f"{c}_is_suppressed" in columns
+        and f"{c}_display" in columns
+    ]
+
+
 def suppression_stats(con: duckdb.DuckDBPyConnection, mart: str) -> list[dict]:
-    """One row per count column of the mart (n, n_living, ...)."""
+    """One row per count column of the mart (n, n_living, ...).
+
+    Published marts say only that a cell is suppressed; primary and secondary
+    come from the internal model aggregates.agg_sdc_suppression_reasons (0
+    when the warehouse has none).
+    """
     columns = _columns(con, PUBLISHED, mart)
+    has_reasons = REASONS in _tables(con, AGGREGATES)
     rows = []
-    for column in columns:
-        if not column.endswith("_is_suppressed"):
-            continue
-        count = column.removesuffix("_is_suppressed")
-        reason = f"{count}_suppression_reason"
-        if count not in columns or reason not in columns:
-            continue  # share_is_suppressed, income_is_suppressed: derived, not counts
-        cells, primary, secondary, zero = con.execute(
+    for count in count_columns(columns):
+        cells, suppressed, zero = con.execute(
             f"""
             select
                 count(*),
-                count(*) filter (where "{reason}" = 'primär'),
-                count(*) filter (where "{reason}" = 'sekundär'),
+                count(*) filter (where "{count}_is_suppressed"),
                 count(*) filter (where "{count}" = 0)
             from "{PUBLISHED}"."{mart}"
             """
         ).fetchone()
+        primary = secondary = None  # unknown: the mart is not in the reasons model
+        if has_reasons:
+            covered, primary = con.execute(
+                f"""
+                select count(*), count(*) filter (where suppression_reason = 'primär')
+                from "{AGGREGATES}"."{REASONS}"
+                where mart_name = ? and count_column = ?
+                """,
+                [mart, count],
+            ).fetchone()
+            if covered == suppressed:
+                secondary = suppressed - primary
+            else:
+                primary = None
         rows.append(
             {
                 "mart": mart,
                 "count": count,
                 "cells": cells,
                 "zero_cells": zero,
+                "suppressed": suppressed,
                 "primary": primary,
                 "secondary": secondary,
-                "lost_share": (primary + secondary) / cells if cells else 0.0,
+                "lost_share": suppressed / cells if cells else 0.0,
             }
         )
     return rows
@@ -160,6 +187,7 @@ def format_report(report: pd.DataFrame) -> str:
         "mart": "mart",
         "count": "count",
         "cells": "cells",
+        "suppressed": "suppressed",
         "primary": "primär",
         "secondary": "sekundär",
         "lost_share": "lost (suppr.)",
@@ -170,11 +198,12 @@ def format_report(report: pd.DataFrame) -> str:
         "ckm_max_abs_deviation": "max |d|",
     }
     shown = shown[[c for c in columns if c in shown]].rename(columns=columns)
-    totals = report[["cells", "primary", "secondary"]].sum()
+    totals = report[["cells", "suppressed", "primary", "secondary"]].fillna(0).sum()
     footer = (
-        f"\nAll marts: {int(totals['cells'])} cells, {int(totals['primary'])} primär, "
-        f"{int(totals['secondary'])} sekundär, "
-        f"{100 * (totals['primary'] + totals['secondary']) / max(totals['cells'], 1):.1f} % lost "
+        f"\nAll marts: {int(totals['cells'])} cells, {int(totals['suppressed'])} suppressed "
+        f"({int(totals['primary'])} primär, {int(totals['secondary'])} sekundär where the "
+        f"internal reasons cover the mart), "
+        f"{100 * totals['suppressed'] / max(totals['cells'], 1):.1f} % lost "
         "with suppression; 0 lost with the cell key method."
     )
     return shown.to_string(index=False) + footer

@@ -65,7 +65,6 @@ select
     published.n,
     published.n_display,
     published.n_is_suppressed,
-    published.n_suppression_reason,
     published.share,
     published.share_display,
     published.share_is_suppressed,

@@ -30,22 +30,16 @@ pivoted as (
         max(case when basis = 'bostadslan' then n_display end) as n_residence_display,
         coalesce(bool_or(basis = 'bostadslan' and n_is_suppressed), false)
             as n_residence_is_suppressed,
-        max(case when basis = 'bostadslan' then n_suppression_reason end)
-            as n_residence_suppression_reason,
         max(case when basis = 'gymnasielan' then 1 else 0 end) = 1 as has_gymnasielan_cell,
         max(case when basis = 'gymnasielan' then n end) as n_gymnasielan,
         max(case when basis = 'gymnasielan' then n_display end) as n_gymnasielan_display,
         coalesce(bool_or(basis = 'gymnasielan' and n_is_suppressed), false)
             as n_gymnasielan_is_suppressed,
-        max(case when basis = 'gymnasielan' then n_suppression_reason end)
-            as n_gymnasielan_suppression_reason,
         max(case when basis = 'utelamnad' then 1 else 0 end) = 1 as has_left_out_cell,
         max(case when basis = 'utelamnad' then n end) as n_left_out,
         max(case when basis = 'utelamnad' then n_display end) as n_left_out_display,
         coalesce(bool_or(basis = 'utelamnad' and n_is_suppressed), false)
-            as n_left_out_is_suppressed,
-        max(case when basis = 'utelamnad' then n_suppression_reason end)
-            as n_left_out_suppression_reason
+            as n_left_out_is_suppressed
     from published
     group by start_institution_code, entry_window_start_year, sex, county_code
 
@@ -59,11 +53,8 @@ zero_filled as (
         sex,
         county_code,
         n_residence_is_suppressed,
-        n_residence_suppression_reason,
         n_gymnasielan_is_suppressed,
-        n_gymnasielan_suppression_reason,
         n_left_out_is_suppressed,
-        n_left_out_suppression_reason,
         case when has_left_out_cell then n_left_out else 0 end as n_left_out,
         case when has_left_out_cell then n_left_out_display else '0' end as n_left_out_display,
         case when has_residence_cell then n_residence else 0 end as n_residence,
@@ -122,15 +113,12 @@ select
     with_net.n_residence,
     with_net.n_residence_display,
     with_net.n_residence_is_suppressed,
-    with_net.n_residence_suppression_reason,
     with_net.n_gymnasielan,
     with_net.n_gymnasielan_display,
     with_net.n_gymnasielan_is_suppressed,
-    with_net.n_gymnasielan_suppression_reason,
     with_net.n_left_out,
     with_net.n_left_out_display,
     with_net.n_left_out_is_suppressed,
-    with_net.n_left_out_suppression_reason,
     with_net.net_migration,
     coalesce(
         cast(with_net.net_migration as {{ dbt.type_string() }}),

@@ -26,15 +26,11 @@ pivoted as (
         max(case when basis = 'bosatt' then n_display end) as n_living_display,
         coalesce(bool_or(basis = 'bosatt' and n_is_suppressed), false)
             as n_living_is_suppressed,
-        max(case when basis = 'bosatt' then n_suppression_reason end)
-            as n_living_suppression_reason,
         max(case when basis = 'rekryterad' then 1 else 0 end) = 1 as has_recruited_cell,
         max(case when basis = 'rekryterad' then n end) as n_recruited,
         max(case when basis = 'rekryterad' then n_display end) as n_recruited_display,
         coalesce(bool_or(basis = 'rekryterad' and n_is_suppressed), false)
-            as n_recruited_is_suppressed,
-        max(case when basis = 'rekryterad' then n_suppression_reason end)
-            as n_recruited_suppression_reason
+            as n_recruited_is_suppressed
     from published
     group by graduation_academic_year, sex, municipality_code
 
@@ -47,9 +43,7 @@ zero_filled as (
         sex,
         municipality_code,
         n_living_is_suppressed,
-        n_living_suppression_reason,
         n_recruited_is_suppressed,
-        n_recruited_suppression_reason,
         case when has_living_cell then n_living else 0 end as n_living,
         case when has_living_cell then n_living_display else '0' end as n_living_display,
         case when has_recruited_cell then n_recruited else 0 end as n_recruited,
@@ -111,11 +105,9 @@ select
     with_ratio.n_living,
     with_ratio.n_living_display,
     with_ratio.n_living_is_suppressed,
-    with_ratio.n_living_suppression_reason,
     with_ratio.n_recruited,
     with_ratio.n_recruited_display,
     with_ratio.n_recruited_is_suppressed,
-    with_ratio.n_recruited_suppression_reason,
     with_ratio.relationstal,
     coalesce(
         {{ decimal_comma('with_ratio.relationstal', 2) }},

@@ -53,7 +53,6 @@ named as (
         published.n,
         published.n_display,
         published.n_is_suppressed,
-        published.n_suppression_reason,
         published.share,
         published.share_display,
         published.share_is_suppressed,

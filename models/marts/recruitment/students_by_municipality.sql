@@ -47,7 +47,6 @@ named as (
         published.n,
         published.n_display,
         published.n_is_suppressed,
-        published.n_suppression_reason,
         coalesce(institutions.larosate_name, published.institution_code) as institution_name,
         {{ window_label('published.window_start_year') }} as window_label,
         coalesce(counties.lan_name, published.recruitment_county_code) as recruitment_county_name,

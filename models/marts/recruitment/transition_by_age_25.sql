@@ -52,7 +52,6 @@ named as (
         published.n,
         published.n_display,
         published.n_is_suppressed,
-        published.n_suppression_reason,
         published.rate,
         case
             when published.rate_denominator is null then '{{ missing_denominator_display() }}'

@@ -487,7 +487,6 @@ def sec_recruitment_county(ctx: Context, s: Section) -> None:
             (label_column(df, county), "Län"),
             ("n_display", "Antal"),
             ("share_display", "Andel, %"),
-            ("n_suppression_reason", "Skäl"),
         ],
     )
 
@@ -518,7 +517,6 @@ def sec_students_municipality(ctx: Context, s: Section) -> None:
             (label_column(df, muni), "Kommun"),
             (label_column(df, county) if county else muni, "Län"),
             ("n_display", "Antal"),
-            ("n_suppression_reason", "Skäl"),
         ],
     )
 

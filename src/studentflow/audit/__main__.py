@@ -1,0 +1,51 @@
+"""`studentflow audit` / `python -m studentflow.audit`: the attacker's command line.
+
+    studentflow audit --duckdb data/warehouse/studentflow.duckdb [--score]
+
+Reads only the published schema (read-only) and sdc/linked_tables.yml; exit
+status 1 when any protected cell is determined exactly, any count proven to
+lie in 1..k-1, any suppressed mean derivable, or a published mart undeclared.
+--score joins the exact aggregates afterwards, for the report only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from studentflow.audit import report
+from studentflow.audit.run import run_audit, score
+
+
+def _default_k(project: Path = Path("dbt_project.yml")) -> int:
+    if project.exists():
+        found = re.search(r"^\s*sdc_k:\s*(\d+)", project.read_text(encoding="utf-8"), re.M)
+        if found:
+            return int(found.group(1))
+    return 5
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="studentflow audit", description=__doc__.splitlines()[0])
+    parser.add_argument("--duckdb", default="data/warehouse/studentflow.duckdb")
+    parser.add_argument("--linked-tables", default="sdc/linked_tables.yml")
+    parser.add_argument("--k", type=int, default=None, help="threshold (default: var sdc_k)")
+    parser.add_argument("--out", default="target/audit", help="worst_cases.csv, summary.json")
+    parser.add_argument("--mart", action="append", help="audit only these marts (repeatable)")
+    parser.add_argument(
+        "--score", action="store_true", help="compare with the exact aggregates (reporting only)"
+    )
+    args = parser.parse_args(argv)
+    k = args.k or _default_k()
+    result, manifest, con = run_audit(args.duckdb, args.linked_tables, k, args.mart)
+    cells, checks = None, None
+    if args.score:
+        cells, checks = score(con, manifest, result)
+    data = report.write(result, Path(args.out), cells, checks)
+    print(report.render(result, data))
+    return 1 if result.failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Cheap proofs before LP: bound propagation and a rank test.
+
+Both are sound: every bound they give holds for every non-negative integer
+solution of the relations, so a cell they show exact or small is a leak
+without any LP. They are not complete: the LP decides the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import linalg
+
+from studentflow.audit.components import System
+
+EPS = 1e-7
+RANK_LIMIT = 150  # columns; larger components go to LP directly
+
+
+def _round(lo, hi, integer):
+    lo = np.where(integer, np.ceil(lo - EPS), lo)
+    hi = np.where(integer, np.floor(hi + EPS), hi)
+    return lo, hi
+
+
+def propagate(system: System, integer: np.ndarray, max_passes: int = 100):
+    """Tightened (lo, hi) per column and the rows found infeasible (if any)."""
+    lo, hi = _round(system.lo.copy(), system.hi.copy(), integer)
+    coo = system.a.tocoo()
+    rows, cols, a = coo.row, coo.col, coo.data
+    n_rows = system.a.shape[0]
+    b = system.b
+    for _ in range(max_passes):
+        changed = False
+        # <= side (every row), then >= side (equality rows, as -a x <= -b)
+        for sign in (1.0, -1.0):
+            select = np.ones(len(rows), dtype=bool) if sign > 0 else system.eq[rows]
+            r, c, coef = rows[select], cols[select], sign * a[select]
+            bound = sign * b
+            contribution = np.where(coef > 0, coef * lo[c], coef * hi[c])
+            infinite = ~np.isfinite(contribution)
+            finite_sum = np.bincount(r, np.where(infinite, 0.0, contribution), minlength=n_rows)
+            infinite_count = np.bincount(r, infinite.astype(float), minlength=n_rows)
+            others_infinite = infinite_count[r] - infinite
+            others = finite_sum[r] - np.where(infinite, 0.0, contribution)
+            usable = others_infinite == 0
+            limit = (bound[r] - others) / coef
+            upper = usable & (coef > 0)
+            lower = usable & (coef < 0)
+            new_hi = hi.copy()
+            np.minimum.at(new_hi, c[upper], limit[upper])
+            new_lo = lo.copy()
+            np.maximum.at(new_lo, c[lower], limit[lower])
+            new_lo, new_hi = _round(new_lo, new_hi, integer)
+            if np.any(new_hi < hi - EPS) or np.any(new_lo > lo + EPS):
+                changed = True
+            lo, hi = new_lo, new_hi
+        if not changed:
+            break
+    infeasible = np.nonzero(lo > hi + EPS)[0]
+    return lo, hi, infeasible
+
+
+def determined_by_equations(system: System, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Bool per given column: fixed by the equality rows alone (e_i in their row space)."""
+    eq_rows = rows[system.eq[rows]]
+    if len(columns) > RANK_LIMIT or len(eq_rows) == 0:
+        return np.zeros(len(columns), dtype=bool)
+    dense = system.a[eq_rows][:, columns].toarray()
+    # thin SVD: the first `rank` right singular vectors span the row space; e_i lies in
+    # it exactly when its projection keeps length 1 (no m x m matrix is ever formed)
+    _, singular, vh = linalg.svd(dense, full_matrices=False, check_finite=False)
+    rank = int((singular > singular.max(initial=0.0) * max(dense.shape) * 1e-12).sum())
+    projection = (vh[:rank] ** 2).sum(axis=0)
+    return projection > 1 - 1e-8

@@ -1,0 +1,117 @@
+"""Loads and checks sdc/linked_tables.yml, the public structure of the publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+DEFAULT_PATH = Path("sdc/linked_tables.yml")
+ROWS = ("present_only", "all")
+
+
+class ManifestError(ValueError):
+    """The declaration is malformed; the message names the mart and key."""
+
+
+@dataclass(frozen=True)
+class MartSpec:
+    name: str
+    population: str
+    aggregate: str
+    counts: dict[str, dict[str, str]]  # count column -> extra attribute values
+    cells: list[str]
+    additive: list[str]
+    covering: list[str]
+    attributes: dict[str, str]
+    rows: str
+    magnitudes: list[dict[str, str]] = field(default_factory=list)
+
+    def attribute(self, column: str) -> str:
+        return self.attributes.get(column, column)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    total_label: str
+    populations: dict[str, dict]
+    marts: dict[str, MartSpec]
+
+    def relations(self) -> list[dict]:
+        found = []
+        for name, population in self.populations.items():
+            for relation in population.get("relations") or []:
+                found.append({**relation, "population": name})
+        return found
+
+    def identities(self, population: str) -> list[dict]:
+        return list(self.populations.get(population, {}).get("identities") or [])
+
+
+def _mart(name: str, raw: dict, populations: dict) -> MartSpec:
+    def need(key: str):
+        if key not in raw:
+            raise ManifestError(f"mart {name}: key '{key}' missing")
+        return raw[key]
+
+    if "count" in raw and "counts" in raw:
+        raise ManifestError(f"mart {name}: give either 'count' or 'counts', not both")
+    counts = raw.get("counts") or {need("count"): {}}
+    cells = list(need("cells"))
+    additive = list(raw.get("additive") or [])
+    covering = list(raw.get("covering") or [])
+    for key, dims in (("additive", additive), ("covering", covering)):
+        for dim in dims:
+            if dim not in cells:
+                raise ManifestError(f"mart {name}: {key} dim '{dim}' is not in cells")
+    population = need("population")
+    if population not in populations:
+        raise ManifestError(f"mart {name}: population '{population}' is not declared")
+    rows = raw.get("rows", "present_only")
+    if rows not in ROWS:
+        raise ManifestError(f"mart {name}: rows must be one of {ROWS}, got '{rows}'")
+    return MartSpec(
+        name=name,
+        population=population,
+        aggregate=need("aggregate"),
+        counts={column: dict(extra or {}) for column, extra in counts.items()},
+        cells=cells,
+        additive=additive,
+        covering=covering,
+        attributes=dict(raw.get("attributes") or {}),
+        rows=rows,
+        magnitudes=list(raw.get("magnitudes") or []),
+    )
+
+
+def load(path: Path | str = DEFAULT_PATH) -> Manifest:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or raw.get("version") != 1:
+        raise ManifestError(f"{path}: expected a mapping with version: 1")
+    populations = raw.get("populations") or {}
+    marts = {
+        name: _mart(name, spec, populations) for name, spec in (raw.get("marts") or {}).items()
+    }
+    manifest = Manifest(
+        total_label=str(raw.get("total_label", "Totalt")),
+        populations=populations,
+        marts=marts,
+    )
+    for relation in manifest.relations():
+        sides = [relation] if relation.get("kind") == "same_cohort" else [relation["total"]]
+        sides += relation.get("parts") or []
+        for side in sides:
+            if side["mart"] not in marts:
+                raise ManifestError(
+                    f"population {relation['population']}: relation names undeclared mart "
+                    f"'{side['mart']}'"
+                )
+            spec = marts[side["mart"]]
+            extra = {key for extras in spec.counts.values() for key in extras}
+            for column in side.get("where") or {}:
+                if column not in spec.cells and column not in extra:
+                    raise ManifestError(
+                        f"relation on {side['mart']}: where column '{column}' is not a cell dim"
+                    )
+    return manifest

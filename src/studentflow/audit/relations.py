@@ -1,0 +1,288 @@
+"""Linear relations between published cells, from the public structure.
+
+Every relation is sum(coef * cell) = 0 (sense 'eq') or <= 0 (sense 'le')
+over cell indices of `Cells`, published cells included (they are constants
+later). Four sources:
+
+* within a mart, each additive dim: in every partition of the other cell dims
+  that has a total row and at least one part, total - sum(parts) = 0; a
+  covering dim gives total - sum(parts) <= 0. A cell dim that holds the total
+  label but is declared neither way is treated as additive and reported as
+  inferred, so a missing declaration cannot hide a within-mart leak;
+* common cells: two cells of one population with the same attribute values
+  (missing attribute = total label, identities applied) are equal;
+* declared sum relations (total = sum of parts, matched on the shared free
+  attributes; a part row that does not exist is 0 under row existence);
+* declared same-cohort relations (follow-ups of a complete window).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from studentflow.audit.manifest import Manifest, ManifestError
+from studentflow.audit.structure import Cells
+
+SEP = "\x1f"
+
+
+@dataclass
+class Relations:
+    rel: list[np.ndarray] = field(default_factory=list)  # relation id per entry
+    cell: list[np.ndarray] = field(default_factory=list)  # cell index per entry
+    coef: list[np.ndarray] = field(default_factory=list)
+    sense: list[str] = field(default_factory=list)  # per relation: 'eq' or 'le'
+    label: list[str] = field(default_factory=list)  # per relation
+    inferred: list[str] = field(default_factory=list)  # "mart.dim" treated as additive
+
+    def __len__(self) -> int:
+        return len(self.sense)
+
+    def add(self, rel_local, cells, coefs, count: int, sense: str, label: str) -> None:
+        """Add `count` relations; rel_local numbers them 0..count-1 per entry."""
+        if count == 0:
+            return
+        offset = len(self.sense)
+        self.rel.append(np.asarray(rel_local, dtype=np.int64) + offset)
+        self.cell.append(np.asarray(cells, dtype=np.int64))
+        self.coef.append(np.asarray(coefs, dtype=float))
+        self.sense.extend([sense] * count)
+        self.label.extend([label] * count)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not self.rel:
+            empty = np.array([], dtype=np.int64)
+            return empty, empty, np.array([], dtype=float)
+        return np.concatenate(self.rel), np.concatenate(self.cell), np.concatenate(self.coef)
+
+
+def _key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    if not columns:
+        return pd.Series("", index=frame.index)
+    parts = [frame[c].astype(str) for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + SEP + part
+    return key
+
+
+def _dims(spec, extras: dict) -> list[str]:
+    return list(spec.cells) + sorted(extras)
+
+
+def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, sense, label):
+    others = [d for d in dims if d != dim]
+    key = _key(sub, others)
+    is_total = (sub[dim] == total).to_numpy()
+    group = pd.factorize(key)[0]
+    n_groups = group.max() + 1 if len(group) else 0
+    has_total = np.zeros(n_groups, dtype=bool)
+    has_total[group[is_total]] = True
+    n_parts = np.bincount(group[~is_total], minlength=n_groups)
+    valid = has_total & (n_parts > 0)
+    relation_of_group = np.full(n_groups, -1)
+    relation_of_group[valid] = np.arange(valid.sum())
+    keep = valid[group]
+    rel = relation_of_group[group[keep]]
+    coefs = np.where(is_total[keep], 1.0, -1.0)
+    out.add(rel, sub.index.to_numpy()[keep], coefs, int(valid.sum()), sense, label)
+
+
+def within_marts(cells: Cells, manifest: Manifest, out: Relations) -> None:
+    frame = cells.frame
+    total = manifest.total_label
+    for (mart, count), sub in frame.groupby(["mart", "count"], sort=True):
+        spec = manifest.marts[mart]
+        dims = _dims(spec, spec.counts.get(count, {}))
+        declared = set(spec.additive) | set(spec.covering)
+        for dim in spec.cells:
+            if dim in spec.covering:
+                sense = "le"
+            elif dim in spec.additive:
+                sense = "eq"
+            elif (sub[dim] == total).any():
+                sense = "eq"
+                name = f"{mart}.{dim}"
+                if name not in out.inferred:
+                    out.inferred.append(name)
+            else:
+                continue
+            tag = "covering" if sense == "le" else ("additive" if dim in declared else "inferred")
+            _partition_relations(out, sub, dims, dim, total, sense, f"{mart}: {dim} {tag}")
+
+
+def _attribute_frame(cells: Cells, manifest: Manifest, population: str) -> pd.DataFrame:
+    """Cells of one population with their attribute values (total label when absent)."""
+    total = manifest.total_label
+    marts = [n for n, s in manifest.marts.items() if s.population == population]
+    attributes: set[str] = set()
+    for name in marts:
+        spec = manifest.marts[name]
+        attributes |= {spec.attribute(c) for c in spec.cells}
+        attributes |= {a for extras in spec.counts.values() for a in extras}
+    frames = []
+    frame = cells.frame
+    for name in marts:
+        spec = manifest.marts[name]
+        sub = frame[frame["mart"] == name]
+        if sub.empty:
+            continue
+        values = pd.DataFrame(index=sub.index)
+        for attribute in sorted(attributes):
+            columns = [c for c in spec.cells if spec.attribute(c) == attribute]
+            extra = any(attribute in e for e in spec.counts.values())
+            if columns:
+                values[attribute] = sub[columns[0]].astype(str)
+            elif extra:
+                values[attribute] = sub[attribute].astype(str)
+            else:
+                values[attribute] = total
+        frames.append(values)
+    if not frames:
+        return pd.DataFrame()
+    values = pd.concat(frames)
+    for identity in manifest.identities(population):
+        left, right = identity["left"], identity["right"]
+        if not set(left) | set(right) <= set(values.columns):
+            continue
+        mask = np.ones(len(values), dtype=bool)
+        for attribute, value in left.items():
+            mask &= (values[attribute] == str(value)).to_numpy()
+        for attribute in right:
+            mask &= (values[attribute] == total).to_numpy()
+        for attribute in left:
+            values.loc[mask, attribute] = total
+        for attribute, value in right.items():
+            values.loc[mask, attribute] = str(value)
+    values["__quantity"] = frame.loc[values.index, "quantity"].astype(str)
+    return values
+
+
+def common_cells(cells: Cells, manifest: Manifest, out: Relations) -> None:
+    for population in sorted(manifest.populations):
+        values = _attribute_frame(cells, manifest, population)
+        if values.empty or values.index.size < 2:
+            continue
+        key = _key(values, sorted(values.columns))
+        order = np.argsort(key.to_numpy(), kind="stable")
+        sorted_key = key.to_numpy()[order]
+        index = values.index.to_numpy()[order]
+        same = sorted_key[1:] == sorted_key[:-1]
+        first = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(len(index)), 0))
+        pairs = np.nonzero(same)[0] + 1
+        rel = np.repeat(np.arange(len(pairs)), 2)
+        cell = np.column_stack([index[first[pairs]], index[pairs]]).ravel()
+        coef = np.tile([1.0, -1.0], len(pairs))
+        out.add(rel, cell, coef, len(pairs), "eq", f"common cell in {population}")
+
+
+def _side(cells: Cells, manifest: Manifest, side: dict) -> tuple[pd.DataFrame, list[str]]:
+    spec = manifest.marts[side["mart"]]
+    frame = cells.frame
+    sub = frame[frame["mart"] == side["mart"]]
+    where = side.get("where") or {}
+    for column, value in where.items():
+        sub = sub[sub[column].astype(str) == str(value)]
+    extras = {a for e in spec.counts.values() for a in e}
+    free = {spec.attribute(c): c for c in spec.cells if c not in where}
+    free.update({a: a for a in extras if a not in where})
+    keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
+    attributes = sorted(free)
+    renamed = sub.rename(columns={v: k for k, v in free.items()})
+    keyed["key"] = _key(renamed, attributes) + SEP + sub["quantity"].astype(str)
+    return keyed, attributes
+
+
+def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
+    present = set(cells.frame["mart"])
+    for relation in manifest.relations():
+        if relation.get("kind") == "same_cohort":
+            if relation["mart"] in present:
+                _same_cohort(cells, manifest, relation, out)
+            continue
+        sides = [relation["total"]] + list(relation["parts"])
+        if not all(side["mart"] in present for side in sides):
+            continue
+        total, attributes = _side(cells, manifest, relation["total"])
+        parts = []
+        for side in relation["parts"]:
+            part, part_attributes = _side(cells, manifest, side)
+            if part_attributes != attributes:
+                raise ManifestError(
+                    f"relation in {relation['population']}: {side['mart']} matches on "
+                    f"{part_attributes}, the total on {attributes}"
+                )
+            parts.append(part)
+        merged = [total.merge(part, on="key", suffixes=("", "_part")) for part in parts]
+        found = set().union(*(set(m["cell"]) for m in merged))
+        total = total[total["cell"].isin(found)].reset_index(drop=True)
+        number = pd.Series(np.arange(len(total)), index=total["cell"].to_numpy())
+        rel = [number.to_numpy()]
+        cell = [total["cell"].to_numpy()]
+        coef = [np.ones(len(total))]
+        for m in merged:
+            m = m[m["cell"].isin(found)]
+            rel.append(number.loc[m["cell"].to_numpy()].to_numpy())
+            cell.append(m["cell_part"].to_numpy())
+            coef.append(-np.ones(len(m)))
+        sense = "le" if relation.get("sense") == "<=" else "eq"
+        names = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in relation["parts"])
+        label = f"{relation['total']['mart']}{relation['total'].get('where', {})} = {names}"
+        out.add(
+            np.concatenate(rel),
+            np.concatenate(cell),
+            np.concatenate(coef),
+            len(total),
+            sense,
+            label,
+        )
+
+
+def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:
+    frame = cells.frame
+    mart, column, window = relation["mart"], relation["column"], relation["window"]
+    values = [str(v) for v in relation["values"]]
+    rows = frame[frame["mart"] == mart]
+    seen = rows.groupby(rows[window].astype(str))[column].agg(lambda s: set(s.astype(str)))
+    complete = {w for w, found in seen.items() if set(values) <= found}
+    side = {"mart": mart, "where": relation.get("where") or {}}
+    keyed, attributes = _side(cells, manifest, side)
+    keyed[column] = rows.loc[keyed.index, column].astype(str)
+    keyed = keyed[rows.loc[keyed.index, window].astype(str).isin(complete)]
+    others = [a for a in attributes if a != column]
+    keyed["key"] = (
+        _key(
+            rows.loc[keyed.index].rename(
+                columns={c: manifest.marts[mart].attribute(c) for c in manifest.marts[mart].cells}
+            ),
+            others,
+        )
+        + SEP
+        + rows.loc[keyed.index, "quantity"].astype(str)
+    )
+    base = keyed[keyed[column] == values[0]]
+    for value in values[1:]:
+        later = keyed[keyed[column] == value]
+        pairs = base.merge(later, on="key", suffixes=("", "_later"))
+        n = len(pairs)
+        rel = np.repeat(np.arange(n), 2)
+        cell = np.column_stack([pairs["cell"], pairs["cell_later"]]).ravel()
+        out.add(
+            rel,
+            cell,
+            np.tile([1.0, -1.0], n),
+            n,
+            "eq",
+            f"{mart}: same cohort at {column} {values[0]} and {value}",
+        )
+
+
+def build(cells: Cells, manifest: Manifest) -> Relations:
+    out = Relations()
+    within_marts(cells, manifest, out)
+    common_cells(cells, manifest, out)
+    declared(cells, manifest, out)
+    return out

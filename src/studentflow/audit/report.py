@@ -1,0 +1,140 @@
+"""Prints counts per mart and writes the worst cases (CSV) and a JSON summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from studentflow.audit.run import AuditResult
+
+STATUSES = ["exact", "small", "mean", "safe"]
+DIM_EXCLUDE = {
+    "mart",
+    "count",
+    "quantity",
+    "value",
+    "protected",
+    "lo",
+    "hi",
+    "cell_index",
+    "low",
+    "high",
+    "status",
+    "method",
+    "component",
+    "relations",
+    "true_n",
+    "rank",
+    "width",
+}
+
+
+def per_mart(cells: pd.DataFrame) -> pd.DataFrame:
+    table = (
+        cells.assign(one=1)
+        .pivot_table(index=["mart", "count"], columns="status", values="one", aggfunc="sum")
+        .reindex(columns=STATUSES)
+        .fillna(0)
+        .astype(int)
+    )
+    table.insert(0, "protected", table.sum(axis=1))
+    if "true_n" in cells:
+        leak = cells["status"].isin(["exact", "small"])
+        small_true = cells["true_n"].between(1, cells.attrs.get("k", 5) - 1)
+        table["leaked_true_1_to_k-1"] = (
+            (cells[leak & small_true].groupby(["mart", "count"]).size())
+            .reindex(table.index)
+            .fillna(0)
+            .astype(int)
+        )
+    return table.reset_index()
+
+
+def _dims(row: pd.Series) -> str:
+    values = {c: v for c, v in row.items() if c not in DIM_EXCLUDE and pd.notna(v)}
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def worst_cases(cells: pd.DataFrame, limit: int = 1000) -> pd.DataFrame:
+    """Leaks first (exact, small, mean), then safe cells with the narrowest proven interval."""
+    rank = {"exact": 0, "mean": 1, "small": 2, "safe": 3}
+    frame = cells.assign(
+        rank=cells["status"].map(rank),
+        width=(cells["high"] - cells["low"]).fillna(float("inf")),
+    ).sort_values(["rank", "width", "mart", "cell_index"], kind="stable")
+    frame = frame.head(limit)
+    columns = ["mart", "count", "status", "low", "high", "method", "relations"]
+    if "true_n" in frame:
+        columns.append("true_n")
+    out = frame[columns].copy()
+    out.insert(2, "cell", [_dims(row) for _, row in frame.iterrows()])
+    return out
+
+
+def summary(result: AuditResult, table: pd.DataFrame) -> dict:
+    totals = {status: int(table[status].sum()) for status in STATUSES}
+    return {
+        "k": result.k,
+        "failed": result.failed,
+        "protected_cells": int(table["protected"].sum()),
+        "determined_exactly": totals["exact"],
+        "provably_small": totals["small"],
+        "means_derivable": totals["mean"],
+        "safe": totals["safe"],
+        "undeclared_marts": result.undeclared,
+        "inferred_additive_dims": result.inferred,
+        "inconsistencies": result.inconsistent,
+        "components": result.n_components,
+        "lp_solves": result.n_lp,
+        "seconds": round(result.seconds, 1),
+        "per_mart": table.to_dict(orient="records"),
+    }
+
+
+def write(
+    result: AuditResult,
+    out_dir: Path,
+    cells: pd.DataFrame | None = None,
+    checks: dict | None = None,
+) -> dict:
+    cells = result.cells if cells is None else cells
+    cells.attrs["k"] = result.k
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = per_mart(cells)
+    worst_cases(cells).to_csv(out_dir / "worst_cases.csv", index=False)
+    data = summary(result, table)
+    if checks is not None:
+        data["scored_against_exact_aggregates"] = checks
+    (out_dir / "summary.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return data
+
+
+def render(result: AuditResult, data: dict) -> str:
+    table = pd.DataFrame(data["per_mart"])
+    lines = [table.to_string(index=False), ""]
+    lines.append(
+        f"protected {data['protected_cells']}, determined exactly {data['determined_exactly']}, "
+        f"provably 1..{result.k - 1} {data['provably_small']}, means derivable "
+        f"{data['means_derivable']} ({data['components']} components, {data['lp_solves']} LPs, "
+        f"{data['seconds']} s)"
+    )
+    for mart in result.undeclared:
+        lines.append(f"FAIL: published mart {mart} is not declared in sdc/linked_tables.yml")
+    for text in result.inconsistent:
+        lines.append(f"FAIL: {text}")
+    for name in result.inferred:
+        lines.append(f"note: {name} holds the total label but is not declared; treated as additive")
+    if "scored_against_exact_aggregates" in data:
+        lines.append(f"scored: {json.dumps(data['scored_against_exact_aggregates'])}")
+    leaks = result.leaks
+    for _, row in leaks.head(10).iterrows():
+        lines.append(
+            f"LEAK {row['status']}: {row['mart']}.{row['count']} {_dims(row)} in "
+            f"[{row['low']:g}, {row['high']:g}] via {row['relations'] or 'its own row'}"
+        )
+    lines.append("audit: FAILED" if result.failed else "audit: passed")
+    return "\n".join(lines)

@@ -1,0 +1,257 @@
+"""The audit pipeline: published cells -> relations -> components -> intervals.
+
+Per protected cell, in order of cost: known bounds (row existence, midpoint
+display), bound propagation over all relations, the rank test (fixed by
+equations alone), a component of one relation (propagation is exact there),
+then LP. A cell is a leak when its interval is one value ('exact'), or a
+count whose interval lies in 1..k-1 ('small'); a protected mean whose sum is
+one value is 'mean'.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from studentflow.audit import bounds, components, lp, relations, structure
+from studentflow.audit.manifest import Manifest, load
+
+EPS = 1e-6
+
+
+@dataclass
+class AuditResult:
+    cells: pd.DataFrame  # protected cells with interval, status, method
+    undeclared: list[str]
+    inferred: list[str]
+    inconsistent: list[str]
+    seconds: float
+    n_components: int
+    n_lp: int
+    k: int
+    relation_arrays: tuple = field(default_factory=tuple)  # rel, cell, coef, eq, labels
+    frame: pd.DataFrame | None = None  # every published cell (the attacker's input)
+
+    @property
+    def leaks(self) -> pd.DataFrame:
+        return self.cells[self.cells["status"] != "safe"]
+
+    @property
+    def failed(self) -> bool:
+        return bool(len(self.leaks) or self.undeclared or self.inconsistent)
+
+
+def classify(low, high, integer, k) -> np.ndarray:
+    low_int = np.where(integer, np.ceil(low - EPS), low)
+    high_int = np.where(integer, np.floor(high + EPS), high)
+    exact = np.where(
+        integer, low_int >= high_int, high - low <= EPS * np.maximum(1.0, np.abs(high))
+    )
+    small = integer & (low_int >= 1) & (high_int <= k - 1)
+    status = np.where(exact, "exact", np.where(small, "small", "safe"))
+    return np.where(~integer & exact, "mean", status)
+
+
+def audit(
+    con: duckdb.DuckDBPyConnection,
+    manifest: Manifest,
+    k: int,
+    schema: str = structure.PUBLISHED,
+    marts: list[str] | None = None,
+) -> AuditResult:
+    started = time.perf_counter()
+    published = structure.published_marts(con, schema)
+    undeclared = [m for m in published if m not in manifest.marts]
+    cells = structure.load_cells(con, manifest, k, schema, marts)
+    frame = cells.frame
+    found = relations.build(cells, manifest)
+    rel, cell, coef = found.arrays()
+    eq = np.array([s == "eq" for s in found.sense], dtype=bool)
+    protected = frame["protected"].to_numpy()
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+    integer_all = (frame["quantity"] == "count").to_numpy()
+    broken = components.inconsistent(rel, cell, coef, eq, protected, values)
+    system = components.reduce(
+        rel,
+        cell,
+        coef,
+        eq,
+        found.label,
+        protected,
+        values,
+        frame["lo"].to_numpy(dtype=float),
+        frame["hi"].to_numpy(dtype=float),
+    )
+    integer = integer_all[system.cells]
+    lo, hi, infeasible = bounds.propagate(system, integer)
+    n_comp, column_component, row_component = components.split(system)
+
+    low, high = lo.copy(), hi.copy()
+    method = np.full(len(system.cells), "propagation", dtype=object)
+    status = classify(lo, hi, integer, k)
+    inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
+    if len(infeasible):
+        inconsistent.append(
+            f"{len(infeasible)} protected cells have no value fitting the relations"
+        )
+
+    rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
+    columns_of = (
+        pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
+    )
+    n_lp = 0
+    for component, columns in columns_of.items():
+        rows = rows_of.get(component, np.array([], dtype=np.int64))
+        pending = status[columns] == "safe"
+        if not pending.any():
+            continue
+        determined = bounds.determined_by_equations(system, columns, rows)
+        determined &= pending
+        if determined.any():
+            status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
+            method[columns[determined]] = "rank"
+            pending &= ~determined
+        if not pending.any() or len(rows) == 1:
+            continue  # one relation: propagation gives the exact interval
+        a = system.a[rows][:, columns]
+        try:
+            result = lp.solve_component(
+                a,
+                system.b[rows],
+                system.eq[rows],
+                lo[columns],
+                hi[columns],
+                integer[columns],
+                k,
+                pending,
+            )
+        except lp.InconsistentPublication:
+            inconsistent.append(f"component {component}: no solution fits the published figures")
+            continue
+        n_lp += result.n_lp
+        solved = ~np.isnan(result.high) & pending
+        index = columns[solved]
+        low[index] = result.low[solved]
+        high[index] = result.high[solved]
+        status[index] = classify(
+            result.low[solved], result.high[solved], integer[columns][solved], k
+        )
+        method[index] = "lp"
+        by_witness = pending & ~solved
+        index = columns[by_witness]
+        low[index] = np.nan  # the true interval is at least the witness range
+        high[index] = np.nan
+        method[index] = "lp-witness"
+
+    out = frame.loc[system.cells].copy()
+    out["cell_index"] = system.cells
+    out["low"] = np.where(integer, np.ceil(low - EPS), low)
+    out["high"] = np.where(integer, np.floor(high + EPS), high)
+    out["status"] = status
+    out["method"] = method
+    out["component"] = column_component if len(column_component) else -1
+    # protected cells in no relation: only their own known bounds
+    alone = np.setdiff1d(np.nonzero(protected)[0], system.cells)
+    if len(alone):
+        rest = frame.loc[alone].copy()
+        rest["cell_index"] = alone
+        rest["low"] = rest["lo"]
+        rest["high"] = rest["hi"]
+        rest["status"] = classify(
+            rest["lo"].to_numpy(float), rest["hi"].to_numpy(float), integer_all[alone], k
+        )
+        rest["method"] = "no relation"
+        rest["component"] = -1
+        out = pd.concat([out, rest])
+    out = out.sort_values("cell_index").reset_index(drop=True)
+    labels = _labels_per_cell(rel, cell, found.label)
+    out["relations"] = out["cell_index"].map(labels).fillna("")
+    return AuditResult(
+        cells=out,
+        undeclared=undeclared,
+        inferred=found.inferred,
+        inconsistent=inconsistent,
+        seconds=time.perf_counter() - started,
+        n_components=n_comp,
+        n_lp=n_lp,
+        k=k,
+        relation_arrays=(rel, cell, coef, eq, found.label),
+        frame=frame,
+    )
+
+
+def _labels_per_cell(rel, cell, labels) -> pd.Series:
+    """The distinct relation kinds each cell is in, as '; '-joined text (names a leak)."""
+    if len(rel) == 0:
+        return pd.Series(dtype=str)
+    frame = pd.DataFrame({"cell": cell, "label": np.asarray(labels, dtype=object)[rel]})
+    frame = frame.drop_duplicates().sort_values(["cell", "label"])
+    return frame.groupby("cell")["label"].agg("; ".join)
+
+
+def score(
+    con: duckdb.DuckDBPyConnection, manifest: Manifest, result: AuditResult
+) -> tuple[pd.DataFrame, dict]:
+    """True counts from the internal aggregates, for reporting only (never attack input).
+
+    Returns the protected cells with `true_n`, and checks of the audit
+    itself: intervals that miss the true count (must be 0: the audit is
+    sound only if the declared relations are true) and declared relations
+    the exact counts break, per relation kind.
+    """
+    frame = result.frame
+    truth_all = _truth(con, manifest, frame)
+    cells = result.cells.merge(truth_all, on="cell_index", how="left")
+    rel, cell, coef, eq, labels = result.relation_arrays
+    true = np.zeros(len(frame))
+    true[truth_all["cell_index"].to_numpy()] = truth_all["true_n"].to_numpy()
+    residual = np.bincount(rel, coef * true[cell], minlength=len(eq))
+    not_count = (frame["quantity"] != "count").to_numpy()[cell]
+    has_sum = np.bincount(rel, not_count.astype(float), minlength=len(eq)) > 0
+    broken = np.where(eq, np.abs(residual) > EPS, residual > EPS) & ~has_sum
+    broken_labels = pd.Series(np.asarray(labels, dtype=object)[broken]).value_counts()
+    counts = cells["quantity"] == "count"
+    missed = counts & (
+        (cells["true_n"] < cells["low"] - EPS) | (cells["true_n"] > cells["high"] + EPS)
+    )
+    checks = {
+        "intervals_missing_true_count": int(missed.sum()),
+        "declared_relations_broken_by_exact_counts": {
+            str(k): int(v) for k, v in broken_labels.items()
+        },
+    }
+    return cells, checks
+
+
+def _truth(con: duckdb.DuckDBPyConnection, manifest: Manifest, frame: pd.DataFrame):
+    cells = frame[frame["quantity"] == "count"].assign(cell_index=lambda f: f.index)
+    scored = []
+    for mart, sub in cells.groupby("mart"):
+        spec = manifest.marts[mart]
+        extras = sorted({a for e in spec.counts.values() for a in e})
+        columns = [spec.attribute(c) for c in spec.cells] + extras
+        select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in columns)
+        truth = con.execute(
+            f'select {select}, n_persons as true_n from aggregates."{spec.aggregate}"'
+        ).df()
+        renamed = sub[["cell_index"] + spec.cells + extras].rename(
+            columns={c: spec.attribute(c) for c in spec.cells}
+        )
+        merged = renamed.merge(truth, on=columns, how="left")
+        scored.append(merged[["cell_index", "true_n"]])
+    truth = pd.concat(scored)
+    truth["true_n"] = truth["true_n"].fillna(0)
+    return truth
+
+
+def run_audit(
+    duckdb_path: Path | str, linked_tables: Path | str, k: int, marts: list[str] | None = None
+) -> tuple[AuditResult, Manifest, duckdb.DuckDBPyConnection]:
+    manifest = load(linked_tables)
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    return audit(con, manifest, k, marts=marts), manifest, con

@@ -1,0 +1,342 @@
+"""`studentflow audit`, the attacker, on hand-built published warehouses.
+
+* the 13-municipality shape of issue 13, protected per mart only: the audit
+  finds the cross-mart leak (83 - 73 - 6 = 4) that each mart's own test
+  misses; protected over both marts together: nothing found;
+* planted leaks: a published reason ('primär' twice beside a total of 8) and
+  row existence (a total of 7 over 7 protected rows): the audit fails and
+  names the leak;
+* determinism: two runs write the same worst cases and summary;
+* one test per module (relations, components, bounds, LP).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import audit_fixtures as fx  # noqa: E402
+
+from studentflow.audit import bounds, components, lp, manifest, relations, report, structure
+from studentflow.audit.__main__ import main as audit_main
+from studentflow.audit.run import audit
+
+
+def _run(db: Path, manifest_path: Path):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return audit(con, manifest.load(manifest_path), fx.K)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def shape(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("shape")
+    marts = fx.exact_marts(fx.persons())
+    return tmp, marts, fx.write_manifest(tmp / "linked_tables.yml")
+
+
+def test_per_mart_protection_leaks_across_marts(shape):
+    tmp, marts, manifest_path = shape
+    flags = {name: fx.protect_per_mart(frame, name) for name, frame in marts.items()}
+    db = tmp / "per_mart.duckdb"
+    fx.write_published(db, marts, flags)
+    result = _run(db, manifest_path)
+    leaks = result.leaks
+    assert result.failed and len(leaks)
+    # the issue's cell: men in 0101 with two foreign-born parents, 4 = 83 - 73 - 6
+    cell = leaks[
+        (leaks["mart"] == "foreign_background")
+        & (leaks["municipality_code"] == "0101")
+        & (leaks["sex"] == "Män")
+        & (leaks["foreign_background_code"] == "inrikes_tva_utrikes")
+    ]
+    assert len(cell) == 1
+    assert cell["status"].iloc[0] == "exact" and cell["low"].iloc[0] == 4
+    # ... found through the born-abroad cell (6), published in the transition mart
+    cells = result.cells
+    link = cells[
+        (cells["mart"] == "foreign_background")
+        & (cells["municipality_code"] == "0101")
+        & (cells["sex"] == "Män")
+        & (cells["foreign_background_code"] == "utrikes_fodd")
+    ]
+    assert link["relations"].str.contains("common cell").all() and len(link) == 1
+    # each mart alone (no link between them) shows no such leak: the link is the cause
+    for name in marts:
+        alone = fx.MANIFEST | {"marts": {name: fx.MANIFEST["marts"][name]}}
+        alone_path = fx.write_manifest(tmp / f"alone_{name}.yml", alone)
+        con = duckdb.connect(str(db), read_only=True)
+        single = audit(con, manifest.load(alone_path), fx.K, marts=[name])
+        con.close()
+        assert single.leaks.empty, name
+
+
+def _protect_linked(tmp: Path, marts: dict, manifest_path: Path) -> dict[str, pd.Series]:
+    """A tiny defender for the test: start from the per-mart result; while the audit
+    finds leaks, suppress for each leaked cell the smallest published cell (non-zero
+    first) of a relation holding it, together with its common cells in the other
+    mart. Greedy, not optimal: it only has to produce a publication to prove safe."""
+    flags = {name: fx.protect_per_mart(frame, name) for name, frame in marts.items()}
+    keys = {
+        name: frame[fx.MANIFEST["marts"][name]["cells"]].astype(str).agg("|".join, axis=1)
+        for name, frame in marts.items()
+    }
+    db = tmp / "linked.duckdb"
+    for _ in range(30):
+        fx.write_published(db, marts, flags)
+        result = _run(db, manifest_path)
+        if not result.failed:
+            return flags
+        rel, cell, _coef, _eq, labels = result.relation_arrays
+        frame = result.frame
+        protected = frame["protected"].to_numpy()
+        value = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+        common = np.char.startswith(np.asarray(labels, dtype=str), "common cell")[rel]
+        chosen = set()
+        for leaked in result.leaks["cell_index"]:
+            members = np.unique(cell[np.isin(rel, rel[cell == leaked])])
+            open_members = [m for m in members if not protected[m]]
+            if open_members:
+                chosen.add(min(open_members, key=lambda m: (value[m] == 0, value[m], m)))
+        partners = set(chosen)
+        for c in chosen:
+            partners |= set(cell[common & np.isin(rel, rel[common & (cell == c)])])
+        for c in sorted(partners):
+            row = frame.loc[c]
+            name = row["mart"]
+            key = "|".join(str(row[d]) for d in fx.MANIFEST["marts"][name]["cells"])
+            flags[name] = flags[name] | (keys[name] == key)
+    raise AssertionError("the test defender did not converge")
+
+
+def test_linked_protection_passes(shape):
+    tmp, marts, manifest_path = shape
+    flags = _protect_linked(tmp, marts, manifest_path)
+    db = tmp / "linked.duckdb"
+    fx.write_published(db, marts, flags)
+    result = _run(db, manifest_path)
+    assert not result.failed
+    assert len(result.cells) > 0 and (result.cells["status"] == "safe").all()
+
+
+def _single_mart(tmp: Path, rows: list[tuple], reasons: bool, rows_kind: str) -> tuple[Path, Path]:
+    """One mart 'planted' (region x category), count n, optionally with reasons."""
+    frame = pd.DataFrame(rows, columns=["region", "category", "n", "reason"])
+    frame["n_is_suppressed"] = frame["reason"].notna()
+    frame["n_display"] = np.where(frame["n_is_suppressed"], "..", frame["n"].astype(str))
+    frame["n"] = frame["n"].astype("Int64").mask(frame["n_is_suppressed"])
+    if reasons:
+        frame = frame.rename(columns={"reason": "n_suppression_reason"})
+    else:
+        frame = frame.drop(columns=["reason"])
+    db = tmp / "planted.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.execute("create schema published")
+    con.register("frame", frame)
+    con.execute("create table published.planted as select * from frame")
+    con.close()
+    spec = {
+        "version": 1,
+        "total_label": "Totalt",
+        "populations": {"p": {"description": "planted"}},
+        "marts": {
+            "planted": {
+                "population": "p",
+                "aggregate": "agg_planted",
+                "count": "n",
+                "cells": ["region", "category"],
+                "additive": ["category"],
+                "rows": rows_kind,
+            }
+        },
+    }
+    return db, fx.write_manifest(tmp / "planted.yml", spec)
+
+
+def test_planted_reason_label_leak_is_named(tmp_path, capsys):
+    db, manifest_path = _single_mart(
+        tmp_path,
+        [("A", "Totalt", 8, None), ("A", "x", 4, "primär"), ("A", "y", 4, "primär")],
+        reasons=True,
+        rows_kind="all",
+    )
+    code = audit_main(
+        ["--duckdb", str(db), "--linked-tables", str(manifest_path), "--k", "5",
+         "--out", str(tmp_path / "out")]
+    )  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "LEAK exact: planted.n" in printed and '"category": "x"' in printed
+    assert "[4, 4]" in printed
+    # the same mart without the reason column: the two cells are 1..7, nothing leaks
+    db, manifest_path = _single_mart(
+        tmp_path,
+        [("A", "Totalt", 8, None), ("A", "x", 4, "primär"), ("A", "y", 4, "primär")],
+        reasons=False,
+        rows_kind="all",
+    )
+    assert not _run(db, manifest_path).failed
+
+
+def test_planted_row_existence_leak_is_named(tmp_path):
+    rows = [("A", "Totalt", 7, None)] + [("A", f"m{i}", 1, "primär") for i in range(7)]
+    db, manifest_path = _single_mart(tmp_path, rows, reasons=False, rows_kind="present_only")
+    result = _run(db, manifest_path)
+    assert result.failed
+    assert set(result.leaks["status"]) == {"exact"} and len(result.leaks) == 7
+    assert (result.leaks["low"] == 1).all() and (result.leaks["high"] == 1).all()
+    assert result.leaks["relations"].str.contains("planted: category additive").all()
+    # with zeros published as rows (rows: all) the seven cells could be 0..7: no leak
+    db, manifest_path = _single_mart(tmp_path, rows, reasons=False, rows_kind="all")
+    assert not _run(db, manifest_path).failed
+
+
+def test_audit_is_deterministic(shape, tmp_path):
+    _, marts, manifest_path = shape
+    flags = {name: fx.protect_per_mart(frame, name) for name, frame in marts.items()}
+    db = tmp_path / "det.duckdb"
+    fx.write_published(db, marts, flags)
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"out{run}"
+        audit_main(
+            ["--duckdb", str(db), "--linked-tables", str(manifest_path), "--k", "5",
+             "--out", str(out)]
+        )  # fmt: skip
+        summary = json.loads((out / "summary.json").read_text())
+        summary.pop("seconds")
+        outputs.append(((out / "worst_cases.csv").read_text(), summary))
+    assert outputs[0] == outputs[1]
+
+
+def test_undeclared_published_mart_fails(tmp_path):
+    db, manifest_path = _single_mart(
+        tmp_path, [("A", "Totalt", 8, None), ("A", "x", 8, None)], reasons=False, rows_kind="all"
+    )
+    con = duckdb.connect(str(db))
+    con.execute("create table published.other as select 1 as n")
+    con.close()
+    result = _run(db, manifest_path)
+    assert result.failed and result.undeclared == ["other"]
+
+
+# ----------------------------------------------------------------- one job each
+def _cells_of(tmp_path, rows, rows_kind="all", additive=("category",)) -> tuple:
+    db, manifest_path = _single_mart(tmp_path, rows, reasons=False, rows_kind=rows_kind)
+    spec = yaml.safe_load(manifest_path.read_text())
+    spec["marts"]["planted"]["additive"] = list(additive)
+    manifest_path.write_text(yaml.safe_dump(spec))
+    declared = manifest.load(manifest_path)
+    con = duckdb.connect(str(db), read_only=True)
+    cells = structure.load_cells(con, declared, fx.K)
+    con.close()
+    return cells, declared
+
+
+def test_relations_infer_an_undeclared_total_dim(tmp_path):
+    rows = [("A", "Totalt", 9, None), ("A", "x", 5, None), ("A", "y", 4, "primär")]
+    cells, declared = _cells_of(tmp_path, rows, additive=())
+    found = relations.build(cells, declared)
+    assert found.inferred == ["planted.category"] and len(found) == 1
+    rel, cell, coef = found.arrays()
+    assert sorted(zip(cell.tolist(), coef.tolist(), strict=True)) == [
+        (0, 1.0), (1, -1.0), (2, -1.0)
+    ]  # fmt: skip
+
+
+def test_components_bounds_and_lp_on_two_relations():
+    # x0 + x1 = 6, x1 + x2 = 5 (x >= 1): x1 in [1, 4] by LP, not by propagation alone
+    from scipy import sparse
+
+    a = sparse.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]))
+    system = components.System(
+        a=a, b=np.array([6.0, 5.0]), eq=np.array([True, True]), cells=np.arange(3),
+        lo=np.ones(3), hi=np.full(3, np.inf), labels=["r0", "r1"],
+    )  # fmt: skip
+    count, column_component, _ = components.split(system)
+    assert count == 1 and set(column_component) == {0}
+    lo, hi, infeasible = bounds.propagate(system, np.ones(3, dtype=bool))
+    assert list(lo) == [2, 1, 1] and list(hi) == [5, 4, 4] and len(infeasible) == 0
+    assert not bounds.determined_by_equations(system, np.arange(3), np.arange(2)).any()
+    result = lp.solve_component(
+        a, system.b, system.eq, lo, hi, np.ones(3, dtype=bool), 5, np.ones(3, dtype=bool)
+    )
+    # x0 reaches 5 and x1 4 at most: x1 is provably 1..4 (max < k), x0 and x2 are not exact
+    high = np.where(np.isnan(result.high), result.witness_high, result.high)
+    assert high[1] == 4
+
+
+def test_rank_test_finds_a_cell_fixed_by_equations():
+    from scipy import sparse
+
+    # x0 + x1 = 10, x0 - x1 = 2 -> x0 = 6, x1 = 4 by equations alone
+    a = sparse.csr_matrix(np.array([[1.0, 1.0], [1.0, -1.0]]))
+    system = components.System(
+        a=a, b=np.array([10.0, 2.0]), eq=np.array([True, True]), cells=np.arange(2),
+        lo=np.zeros(2), hi=np.full(2, np.inf), labels=["r0", "r1"],
+    )  # fmt: skip
+    assert bounds.determined_by_equations(system, np.arange(2), np.arange(2)).all()
+
+
+def test_worst_cases_put_leaks_first():
+    cells = pd.DataFrame(
+        {
+            "mart": ["m", "m", "m"], "count": ["n"] * 3, "quantity": ["count"] * 3,
+            "status": ["safe", "small", "exact"], "low": [1.0, 1.0, 4.0],
+            "high": [9.0, 3.0, 4.0], "method": ["lp"] * 3, "relations": [""] * 3,
+            "cell_index": [0, 1, 2], "region": ["a", "b", "c"],
+        }
+    )  # fmt: skip
+    worst = report.worst_cases(cells)
+    assert list(worst["status"]) == ["exact", "small", "safe"]
+    assert json.loads(worst["cell"].iloc[0]) == {"region": "c"}
+
+
+def test_suppressed_mean_beside_total_mean_is_derivable(tmp_path):
+    """Totalt n x mean - Män n x mean = the women's income sum: the mean is derived."""
+    frame = pd.DataFrame(
+        {
+            "sex": ["Totalt", "Män", "Kvinnor"],
+            "n": [20, 12, 8],
+            "n_display": ["20", "12", "8"],
+            "n_is_suppressed": [False, False, False],
+            "income_mean": [300.0, 310.0, None],
+        }
+    )
+    db = tmp_path / "mean.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema published")
+    con.register("frame", frame)
+    con.execute("create table published.incomes as select * from frame")
+    con.close()
+    spec = {
+        "version": 1,
+        "populations": {"p": {"description": "planted"}},
+        "marts": {
+            "incomes": {
+                "population": "p",
+                "aggregate": "agg_incomes",
+                "count": "n",
+                "cells": ["sex"],
+                "additive": ["sex"],
+                "rows": "present_only",
+                "magnitudes": [{"mean": "income_mean", "n": "n"}],
+            }
+        },
+    }
+    result = _run(db, fx.write_manifest(tmp_path / "mean.yml", spec))
+    assert result.failed
+    leak = result.leaks.iloc[0]
+    assert leak["status"] == "mean" and leak["sex"] == "Kvinnor"
+    assert leak["low"] == pytest.approx(20 * 300 - 12 * 310)

@@ -1,0 +1,96 @@
+"""sdc/linked_tables.yml covers every published mart, with the mart's real dims.
+
+The declaration is the public structure both the secondary suppression and
+`studentflow audit` read; a mart missing from it, or declared with dims the
+mart does not have, would silently drop relations from both. The dbt model
+YAML of models/marts/** is the reference: every model there must be declared,
+its cells must equal the mart's grain (its unique_combination test) and every
+declared column must be a column of the mart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from studentflow.audit import manifest as manifest_module
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _published_models() -> dict[str, dict]:
+    models = {}
+    for path in sorted((ROOT / "models" / "marts").rglob("*.yml")):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models") or []:
+            models[model["name"]] = model
+    return models
+
+
+def _grain(model: dict) -> list[str] | None:
+    for test in model.get("data_tests") or []:
+        if isinstance(test, dict) and "unique_combination" in test:
+            return list(test["unique_combination"]["arguments"]["columns"])
+    return None
+
+
+def check(declared: manifest_module.Manifest, models: dict[str, dict]) -> list[str]:
+    """Every disagreement between the declaration and the mart YAML, as text."""
+    problems = []
+    for name in sorted(set(models) - set(declared.marts)):
+        problems.append(f"published mart {name} is not declared in sdc/linked_tables.yml")
+    for name in sorted(set(declared.marts) - set(models)):
+        problems.append(f"sdc/linked_tables.yml declares {name}, which is not a published mart")
+    for name, spec in declared.marts.items():
+        if name not in models:
+            continue
+        columns = {column["name"] for column in models[name].get("columns") or []}
+        used = set(spec.cells) | set(spec.counts) | set(spec.attributes)
+        used |= {m[key] for m in spec.magnitudes for key in ("mean", "n")}
+        for column in sorted(used - columns):
+            problems.append(f"{name}: declared column {column} is not a column of the mart")
+        grain = _grain(models[name])
+        extra = {key for extras in spec.counts.values() for key in extras}
+        if grain is not None and set(grain) - extra != set(spec.cells):
+            problems.append(f"{name}: cells {spec.cells} differ from the mart's grain {grain}")
+    return problems
+
+
+def test_every_published_mart_is_declared_with_its_dims():
+    declared = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
+    assert check(declared, _published_models()) == []
+
+
+def test_check_names_a_missing_mart_and_a_wrong_dim(tmp_path):
+    raw = yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+    del raw["marts"]["students_by_municipality"]
+    raw["marts"]["recruitment_by_county"]["cells"][-1] = "county_code"
+    raw["marts"]["recruitment_by_county"]["additive"] = ["sex"]
+    path = tmp_path / "linked_tables.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    problems = check(manifest_module.load(path), _published_models())
+    assert "published mart students_by_municipality is not declared" in problems[0]
+    assert any("recruitment_by_county: declared column county_code" in p for p in problems)
+    assert any("recruitment_by_county: cells" in p for p in problems)
+
+
+def test_additive_dim_outside_cells_is_refused(tmp_path):
+    raw = yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+    raw["marts"]["recruitment_by_county"]["additive"] = ["sex", "county"]
+    path = tmp_path / "linked_tables.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(manifest_module.ManifestError, match="recruitment_by_county.*county"):
+        manifest_module.load(path)
+
+
+def test_internal_reasons_model_lists_every_declared_mart():
+    """agg_sdc_suppression_reasons names each mart with its aggregate and cells."""
+    sql = (ROOT / "models/aggregates/disclosure/agg_sdc_suppression_reasons.sql").read_text()
+    declared = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
+    blocks = {block.split("'")[1]: block for block in sql.split("sdc_suppression_reasons(")[1:]}
+    assert set(blocks) == set(declared.marts)
+    for name, spec in declared.marts.items():
+        assert f"'{spec.aggregate}'" in blocks[name], name
+        cells = [c for c in blocks[name].split("'") if c in spec.cells]
+        assert cells[: len(spec.cells)] == spec.cells, name
