@@ -100,6 +100,22 @@ with reasons as (
     union all
 
     {{ sdc_suppression_reasons(
+        'entrant_background_indicators',
+        'agg_entrant_background_indicators',
+        [
+            'institution_code',
+            'programme_code',
+            'window_start_year',
+            'indicator',
+            'sex',
+            'indicator_group',
+            'indicator_value',
+        ]
+    ) }}
+
+    union all
+
+    {{ sdc_suppression_reasons(
         'recruitment_by_county',
         'agg_recruitment_by_county',
         [
@@ -247,7 +263,11 @@ with reasons as (
         'outcome_net_migration_by_county',
         'agg_outcome_net_migration',
         ['start_institution_code', 'entry_window_start_year', 'sex', 'county_code'],
-        counts={'n_residence': {'basis': 'bostadslan'}, 'n_gymnasielan': {'basis': 'gymnasielan'}}
+        counts={
+            'n_residence': {'basis': 'bostadslan'},
+            'n_gymnasielan': {'basis': 'gymnasielan'},
+            'n_left_out': {'basis': 'utelamnad'},
+        }
     ) }}
 
     union all
