@@ -24,7 +24,7 @@ from sdc_linked_fixtures import (
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress, is_recoverable
 from studentflow.sdc.protect import components, protect
-from studentflow.sdc.structure import StructureError, build_structure
+from studentflow.sdc.structure import StructureError, build_structure, cell_id
 
 K = 5
 
@@ -247,3 +247,24 @@ def test_cube_fixture_counts_totals_from_persons():
     persons = pd.DataFrame({"a": ["x", "y", "y"], "b": ["1", "1", "2"]})
     counted = cube(persons, [], [["a"], ["b"]])
     assert counted.query("a == @TOTAL and b == @TOTAL")["n_persons"].item() == 3
+
+
+def test_old_per_mart_passes_leak_on_the_same_data():
+    """The SQL per-mart passes this replaces (re-implemented in
+    test_disclosure_control) leave cells recoverable or provably small on the
+    13-municipality shape; the linked engine leaves none (test above)."""
+    from test_disclosure_control import _secondary_fixed_point
+
+    frames = linked_frames(thirteen_municipalities())
+    structure = build_structure(linked_spec(), frames)
+    state = {}
+    for name, mart in linked_spec()["marts"].items():
+        frame = frames[name].reset_index(drop=True)
+        suppressed = _secondary_fixed_point(frame, mart["additive"])
+        for record, flag in zip(frame.to_dict("records"), suppressed, strict=True):
+            state[(name, cell_id(record, mart["cells"]))] = bool(flag)
+    per_var = [False] * structure.n_vars
+    for mart, cell, var in structure.cells.itertuples(index=False):
+        per_var[var] = per_var[var] or state[(mart, cell)]
+    recovered, proven_small = attack(structure, per_var)
+    assert recovered or proven_small

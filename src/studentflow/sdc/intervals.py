@@ -28,7 +28,7 @@ SLACK = 1e-6
 @dataclass(frozen=True)
 class Failure:
     var: int
-    lower: float
+    lower: float  # not computed (nan): the caller needs only how far the maximum falls short
     upper: float
     needed: float  # how much further up the maximum must reach
 
@@ -50,6 +50,7 @@ def check_intervals(
     primary: set[int],
     lower: Sequence[float],
     k: int,
+    max_single_lps: int = 0,
 ) -> tuple[list[Failure], list[int]]:
     """(failing primary cells, determined other cells) of one component (local indices)."""
     unknown = sorted(suppressed)
@@ -82,6 +83,7 @@ def check_intervals(
     target = np.where(small, float(k), truth + 1.0)  # what the maximum must reach
     reached = np.zeros(n, dtype=bool)  # maximum shown to reach the target
     moved = np.zeros(n, dtype=bool)  # shown to take another value than the truth
+    point_max = np.full(n, -np.inf)  # the largest value seen in any batch solution
 
     # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
     # maximising the sum of t over cells not yet shown; every solution is a
@@ -108,6 +110,7 @@ def check_intervals(
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
         point = np.asarray(solver.getSolution().col_value[:n])
+        point_max = np.maximum(point_max, point)
         newly = ~reached & (point >= target - SLACK)
         moved |= np.abs(point - truth) > SLACK
         if not newly.any():
@@ -116,15 +119,22 @@ def check_intervals(
 
     solver = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
     failures, determined = [], []
+    best = np.maximum(point_max, truth)
+    individual = 0
     for i, var in enumerate(unknown):
         if reached[i]:
             continue
+        if small[i] and individual >= max_single_lps:
+            # too many to solve one by one: counted as failing (the caller
+            # suppresses more) - conservative, never unsafe
+            failures.append(Failure(var, float("nan"), best[i], target[i] - best[i]))
+            continue
+        individual += 1
         top = _optimum(solver, i, maximise=True)
         if top >= target[i] - SLACK:
             continue
         if small[i]:
-            bottom = _optimum(solver, i, maximise=False)
-            failures.append(Failure(var, bottom, top, target[i] - top))
+            failures.append(Failure(var, float("nan"), top, target[i] - top))
             continue
         if moved[i] or top > truth[i] + SLACK:
             continue

@@ -125,8 +125,12 @@ def _component(
     ineqs = [{local[var]: coef for var, coef in eq.items()} for eq in inequalities]
     keys = [structure.sort_keys[var] for var in members]
     totals = [structure.is_total[var] for var in members]
+    # Gauss treats covering relations (total <= sum of parts) as equations too:
+    # more than the attacker knows, so the linear guarantee holds a fortiori,
+    # and each mart's sdc_no_single_suppressed_part test (which declares
+    # covering dims additive) holds as well. The LP keeps them as inequalities.
     columns = free_parametrisation(
-        len(members), eqs, lambda i: (values[i], totals[i], tuple(-x for x in keys[i]))
+        len(members), eqs + ineqs, lambda i: (values[i], totals[i], tuple(-x for x in keys[i]))
     )
     primary = {i for i, value in enumerate(values) if 0 < value < k}
     candidates = sorted(
