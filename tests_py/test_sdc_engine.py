@@ -211,17 +211,17 @@ def test_result_does_not_depend_on_row_order():
 
 
 def test_scaled_input_benchmark():
-    """Ten times the 13-municipality shape in one component, plus ten years as
-    separate components; prints the time (the demo figure is in the note)."""
+    """Three times the 13-municipality shape in one component, three years as
+    separate components; prints the time (demo figures: docs/disclosure-control.md)."""
     rng = np.random.default_rng(1)
     frames_list = []
-    for year in range(10):
+    for year in range(3):
         persons = pd.concat(
             [
                 thirteen_municipalities(seed=int(rng.integers(1e6))).assign(
                     municipality=lambda f, b=block: f["municipality"] + f"_{b}"
                 )
-                for block in range(10)
+                for block in range(3)
             ],
             ignore_index=True,
         ).assign(year=str(2010 + year))

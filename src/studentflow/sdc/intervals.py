@@ -50,7 +50,7 @@ def check_intervals(
     primary: set[int],
     lower: Sequence[float],
     k: int,
-    max_single_lps: int = 0,
+    max_single_lps: int = 200,
 ) -> tuple[list[Failure], list[int]]:
     """(failing primary cells, determined other cells) of one component (local indices)."""
     unknown = sorted(suppressed)

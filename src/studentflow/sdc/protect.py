@@ -31,8 +31,6 @@ from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.structure import Structure
 
-MAX_ROUNDS = 50
-
 
 @dataclass
 class Result:
@@ -142,7 +140,9 @@ def _component(
         for var in eq:
             touching[var].append(index)
     forced: set[int] = set()
-    for _ in range(MAX_ROUNDS):
+    # every round suppresses at least one more cell, and with every cell of a
+    # component suppressed nothing can fail, so this many rounds always end
+    for _ in range(len(members) + 1):
         stats["gauss_runs"] += 1
         secondary = gauss_suppress(columns, candidates, primary | forced)
         suppressed = primary | forced | secondary
@@ -163,7 +163,7 @@ def _component(
                 added = True
         if not added:
             raise RuntimeError(f"interval protection stuck at cells {[f.var for f in failures]}")
-    raise RuntimeError(f"interval protection did not converge in {MAX_ROUNDS} rounds")
+    raise RuntimeError("interval protection did not converge")
 
 
 def _widen(failure, eqs, touching, values, suppressed, keys):
