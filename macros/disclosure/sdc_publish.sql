@@ -1,8 +1,12 @@
 {#
     Turns an exact aggregate (from sdc_count_cells) into protected figures.
     Method var('sdc_method'):
-      suppression - primary (0 < n < k), then secondary suppression over every
-                    additive relation until stable, then derived figures;
+      suppression - primary (0 < n < k), then secondary suppression:
+                    secondary = 'per_mart' (var sdc_secondary, default):
+                    passes over this mart's additive relations until stable;
+                    'linked': the state of every cell comes from
+                    int_sdc_cells_suppressed, decided over all linked marts
+                    together (sdc/linked_tables.yml); then derived figures;
       cell_key    - every count perturbed from the perturbation table by its
                     cell key (zeros stay zero), shares from perturbed counts.
     Magnitudes (rule 3) need var('sdc_k_magnitude') persons in both methods.
@@ -14,15 +18,21 @@
     rate_denominator  column of the aggregate with a public denominator
     measures      magnitude measures computed by sdc_count_cells (median and
                   quartiles are published, the mean is not: it is additive)
+    secondary     'per_mart' or 'linked' (default: var sdc_secondary), see above
     Output columns: docs/disclosure-control.md.
 #}
-{% macro sdc_publish(aggregate, dims, additive_dims=[], share_dim=none, rate_denominator=none, measures=[]) %}
+{% macro sdc_publish(aggregate, dims, additive_dims=[], share_dim=none, rate_denominator=none, measures=[], secondary=none) %}
     {%- set total = var('total_label') -%}
     {%- set k = var('sdc_k') -%}
     {%- set method = var('sdc_method') -%}
     {%- if method not in ['suppression', 'cell_key'] -%}
         {{ exceptions.raise_compiler_error("var sdc_method must be 'suppression' or 'cell_key', got '" ~ method ~ "'") }}
     {%- endif -%}
+    {%- set secondary = secondary or var('sdc_secondary') -%}
+    {%- if secondary not in ['linked', 'per_mart'] -%}
+        {{ exceptions.raise_compiler_error("sdc_publish: secondary must be 'linked' or 'per_mart', got '" ~ secondary ~ "'") }}
+    {%- endif -%}
+    {%- set linked = method == 'suppression' and secondary == 'linked' -%}
     {%- for dim in additive_dims + ([share_dim] if share_dim else []) -%}
         {%- if dim not in dims -%}
             {{ exceptions.raise_compiler_error("sdc_publish: '" ~ dim ~ "' must also be listed in dims") }}
@@ -62,7 +72,45 @@
     ),
 
     {%- set state = namespace(previous='cells') %}
-    {%- if method == 'suppression' %}
+    {%- if linked %}
+
+    {#-
+        The state decided over all linked marts together. cell_id: every dim
+        as 'dim=value', sorted by dim name, joined by '|' - the same text the
+        Python model builds. A cell the model does not know stops the build
+        (error()), rather than being published unprotected.
+    #}
+    linked_state as (
+
+        select
+            {%- for column in cell_columns if column != 'is_suppressed' %}
+            cells.{{ column }},
+            {%- endfor %}
+            case
+                when suppression.cell_id is null
+                    then cast(error(
+                        'sdc_publish: cell ' || cells.sdc_cell_id || ' of {{ model.name }} is not in '
+                        || 'int_sdc_cells_suppressed; declare the mart in sdc/linked_tables.yml'
+                    ) as boolean)
+                else suppression.is_suppressed or cells.is_primary
+            end as is_suppressed
+        from (
+            select
+                *,
+                {% for dim in dims | sort -%}
+                '{{ dim }}=' || coalesce(cast({{ dim }} as {{ dbt.type_string() }}), '')
+                {%- if not loop.last %} || '|' || {% endif %}
+                {%- endfor %} as sdc_cell_id
+            from cells
+        ) as cells
+        left join {{ ref('int_sdc_cells_suppressed') }} as suppression
+            on
+                suppression.mart = '{{ model.name }}'
+                and cells.sdc_cell_id = suppression.cell_id
+
+    ),
+    {%- set state.previous = 'linked_state' %}
+    {%- elif method == 'suppression' %}
     {%- for pass_number in range(1, var('sdc_secondary_passes') + 1) %}
     {%- for dim in additive_dims %}
     {%- set others = dims | reject('equalto', dim) | list %}

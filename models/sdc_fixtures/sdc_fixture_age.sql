@@ -8,5 +8,6 @@
     aggregate=ref('sdc_fixture_agg_age'),
     dims=['county_code', 'age_group'],
     additive_dims=['county_code', 'age_group'],
-    share_dim='age_group'
+    share_dim='age_group',
+    secondary='per_mart'
 ) }}

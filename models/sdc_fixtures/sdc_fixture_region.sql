@@ -5,5 +5,6 @@
     dims=['sex_label', 'county_code', 'municipality_code'],
     additive_dims=['sex_label', 'county_code', 'municipality_code'],
     share_dim='sex_label',
-    measures=['income_sek']
+    measures=['income_sek'],
+    secondary='per_mart'
 ) }}

@@ -1,0 +1,50 @@
+"""Secondary suppression over all published marts together (linked tables).
+
+Reads every exact aggregate a mart publishes and the public structure
+sdc/linked_tables.yml, and decides per published cell whether it is primary
+(0 < n < k) and whether it is suppressed, by Gaussian elimination over all
+linked tables and an interval (LP) check (src/studentflow/sdc, docs:
+docs/disclosure-control.md). sdc_publish takes is_suppressed from here.
+Internal: holds the reasons, never published.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from studentflow.sdc.run import COLUMNS, suppress
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # one literal ref per aggregate, so dbt orders this model after each of them
+    relations = {
+        "agg_transition_by_age_25": dbt.ref("agg_transition_by_age_25"),
+        "agg_foreign_background_by_municipality": dbt.ref("agg_foreign_background_by_municipality"),
+        "agg_parents_education_by_municipality": dbt.ref("agg_parents_education_by_municipality"),
+        "agg_institution_choice_by_municipality": dbt.ref("agg_institution_choice_by_municipality"),
+        "agg_foreign_background_by_programme": dbt.ref("agg_foreign_background_by_programme"),
+        "agg_parents_education_by_programme": dbt.ref("agg_parents_education_by_programme"),
+        "agg_students_by_municipality": dbt.ref("agg_students_by_municipality"),
+        "agg_recruitment_by_county": dbt.ref("agg_recruitment_by_county"),
+        "agg_credits_by_background": dbt.ref("agg_credits_by_background"),
+        "agg_alumni_cat1_yrkesexamen": dbt.ref("agg_alumni_cat1_yrkesexamen"),
+        "agg_alumni_cat2_program": dbt.ref("agg_alumni_cat2_program"),
+        "agg_alumni_cat3_huvudomrade": dbt.ref("agg_alumni_cat3_huvudomrade"),
+        "agg_alumni_cat4_forskarutbildning": dbt.ref("agg_alumni_cat4_forskarutbildning"),
+        "agg_outcome_employment": dbt.ref("agg_outcome_employment"),
+        "agg_outcome_occupation": dbt.ref("agg_outcome_occupation"),
+        "agg_outcome_matching": dbt.ref("agg_outcome_matching"),
+        "agg_outcome_net_migration": dbt.ref("agg_outcome_net_migration"),
+        "agg_outcome_relationstal": dbt.ref("agg_outcome_relationstal"),
+    }
+    if dbt.config.get("sdc_method") != "suppression" or dbt.config.get("sdc_secondary") != "linked":
+        # nothing to decide here: the cell key method suppresses nothing, and
+        # with sdc_secondary = per_mart sdc_publish does not read this model
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS})
+    spec = yaml.safe_load(Path(dbt.config.get("sdc_linked_tables")).read_text(encoding="utf-8"))
+    declared = {mart["aggregate"] for mart in spec["marts"].values()}
+    aggregates = {name: relations[name].df() for name in sorted(declared) if name in relations}
+    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")))
+    return cells

@@ -1,0 +1,196 @@
+"""What an attacker can prove about suppressed cells, by linear programming.
+
+Knowledge modelled (the same as the audit's): every published value, every
+relation, counts non-negative, and a suppressed cell known to be at least 1 when
+it is positive and either its row exists only for non-empty cells
+(``present_only``) or a person in it knows themself (the singleton problem:
+``insiders=True`` treats every positive suppressed cell as known >= 1).
+
+A primary cell (true count 1..k-1) fails when the attacker can prove it below k
+(LP maximum < k). Any other suppressed cell that the attacker can prove exactly
+(LP maximum = minimum) is reported as *determined*: publishing it tells the
+attacker nothing new, so the caller publishes it rather than leave a protected
+cell that is not protected. Cheap first: a cell whose maximum already reaches
+k (primary) or exceeds its value (others) needs no second LP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class Failure:
+    var: int
+    lower: float  # not computed (nan): the caller needs only how far the maximum falls short
+    upper: float
+    needed: float  # how much further up the maximum must reach
+
+
+def lower_bounds(
+    values: Sequence[int], present_only: Sequence[bool], insiders: bool = True
+) -> list[float]:
+    return [
+        1.0 if value > 0 and (insiders or present) else 0.0
+        for value, present in zip(values, present_only, strict=True)
+    ]
+
+
+def check_intervals(
+    equations: Sequence[dict[int, float]],
+    inequalities: Sequence[dict[int, float]],
+    values: Sequence[int],
+    suppressed: set[int],
+    primary: set[int],
+    lower: Sequence[float],
+    k: int,
+    max_single_lps: int = 200,
+) -> tuple[list[Failure], list[int]]:
+    """(failing primary cells, determined other cells) of one component (local indices)."""
+    unknown = sorted(suppressed)
+    if not unknown:
+        return [], []
+    column = {var: i for i, var in enumerate(unknown)}
+    rows, cols, coefs, row_lower, row_upper = [], [], [], [], []
+    for relations, is_equation in ((equations, True), (inequalities, False)):
+        for relation in relations:
+            known = 0.0
+            terms = []
+            for var, coef in relation.items():
+                if var in column:
+                    terms.append((column[var], coef))
+                else:
+                    known += coef * values[var]
+            if not terms:
+                continue
+            row = len(row_upper)
+            for col, coef in terms:
+                rows.append(row)
+                cols.append(col)
+                coefs.append(coef)
+            row_upper.append(-known)
+            row_lower.append(-known if is_equation else -highspy.kHighsInf)
+    lows = [lower[var] for var in unknown]
+    n = len(unknown)
+    truth = np.asarray([values[var] for var in unknown], dtype=float)
+    small = np.asarray([var in primary and 0 < values[var] < k for var in unknown])
+    target = np.where(small, float(k), truth + 1.0)  # what the maximum must reach
+    reached = np.zeros(n, dtype=bool)  # maximum shown to reach the target
+    moved = np.zeros(n, dtype=bool)  # shown to take another value than the truth
+    point_max = np.full(n, -np.inf)  # the largest value seen in any batch solution
+
+    # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
+    # maximising the sum of t over cells not yet shown; every solution is a
+    # feasible point that clears many cells at once.
+    solver = _model(
+        2 * n,
+        rows + [len(row_upper) + i for i in range(n)] * 2,
+        cols + list(range(n)) + [n + i for i in range(n)],
+        coefs + [1.0] * n + [-1.0] * n,
+        row_lower + [0.0] * n,
+        row_upper + [highspy.kHighsInf] * n,
+        lows + [0.0] * n,
+        upper=[highspy.kHighsInf] * n + list(target),
+    )
+    solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    for _ in range(20):
+        open_ = np.flatnonzero(~reached)
+        if not len(open_):
+            break
+        costs = np.zeros(2 * n)
+        costs[n + open_] = 1.0
+        solver.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), costs)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        point = np.asarray(solver.getSolution().col_value[:n])
+        point_max = np.maximum(point_max, point)
+        newly = ~reached & (point >= target - SLACK)
+        moved |= np.abs(point - truth) > SLACK
+        if not newly.any():
+            break
+        reached |= newly
+
+    solver = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
+    failures, determined = [], []
+    best = np.maximum(point_max, truth)
+    individual = 0
+    for i, var in enumerate(unknown):
+        if reached[i]:
+            continue
+        if small[i] and individual >= max_single_lps:
+            # too many to solve one by one: counted as failing (the caller
+            # suppresses more) - conservative, never unsafe
+            failures.append(Failure(var, float("nan"), best[i], target[i] - best[i]))
+            continue
+        individual += 1
+        top = _optimum(solver, i, maximise=True)
+        if top >= target[i] - SLACK:
+            continue
+        if small[i]:
+            failures.append(Failure(var, float("nan"), top, target[i] - top))
+            continue
+        if moved[i] or top > truth[i] + SLACK:
+            continue
+        bottom = _optimum(solver, i, maximise=False)
+        if top - bottom <= SLACK:
+            determined.append(var)
+    return failures, determined
+
+
+def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -> highspy.Highs:
+    solver = highspy.Highs()
+    solver.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = len(row_upper)
+    if not coefs:
+        rows, cols, coefs = [], [], []
+    lp.col_cost_ = np.zeros(n_cols)
+    lp.col_lower_ = np.asarray(lower, dtype=float)
+    lp.col_upper_ = (
+        np.full(n_cols, highspy.kHighsInf) if upper is None else np.asarray(upper, dtype=float)
+    )
+    lp.row_lower_ = np.asarray(row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(row_upper, dtype=float)
+    order = np.lexsort((np.asarray(rows), np.asarray(cols))) if coefs else np.array([], int)
+    sorted_cols = np.asarray(cols, dtype=np.int32)[order] if coefs else np.array([], np.int32)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(sorted_cols, np.arange(n_cols + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = (np.asarray(rows, dtype=np.int32)[order]) if coefs else sorted_cols
+    lp.a_matrix_.value_ = (np.asarray(coefs, dtype=float)[order]) if coefs else np.array([], float)
+    solver.passModel(lp)
+    return solver
+
+
+def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> float:
+    solver.changeColCost(col, 1.0)
+    solver.changeObjectiveSense(
+        highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+    )
+    solver.run()
+    status = solver.getModelStatus()
+    if status not in _FINISHED:  # e.g. after an unbounded solve: start afresh once
+        solver.clearSolver()
+        solver.run()
+        status = solver.getModelStatus()
+    value = solver.getInfo().objective_function_value
+    solver.changeColCost(col, 0.0)
+    if status in _UNBOUNDED:  # the true values are feasible, so this is unbounded
+        return float("inf") if maximise else float("-inf")
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"interval LP for column {col}: {solver.modelStatusToString(status)}")
+    return value
+
+
+_UNBOUNDED = (
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
+_FINISHED = (highspy.HighsModelStatus.kOptimal, *_UNBOUNDED)

@@ -1,0 +1,61 @@
+"""Entry point for the build: exact aggregates in, suppression state per
+published cell out (used by the dbt Python model int_sdc_cells_suppressed)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from studentflow.sdc.protect import protect
+from studentflow.sdc.structure import StructureError, build_structure, mart_dims
+
+COLUMNS = ["mart", "cell_id", "is_primary", "is_suppressed"]
+
+
+def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
+    """The mart's declaration in the aggregate's column names.
+
+    The yml names the mart's columns; a mart may rename an aggregate column
+    (outcome_matching_by_programme publishes category_code as matching_code,
+    declared as ``attributes: {matching_code: category_code}``). sdc_publish
+    identifies cells by the aggregate's names, so the engine uses those.
+    """
+    renames = mart.get("attributes") or {}
+    to_aggregate = {}
+    for dim in mart_dims(mart):
+        if dim in columns:
+            to_aggregate[dim] = dim
+        elif renames.get(dim) in columns:
+            to_aggregate[dim] = renames[dim]
+        else:
+            raise StructureError(
+                f"aggregate '{mart.get('aggregate')}' has no column for cell dim '{dim}'"
+            )
+    aligned = dict(mart)
+    aligned["cells"] = [to_aggregate[dim] for dim in mart["cells"]]
+    for kind in ("additive", "covering"):
+        aligned[kind] = [to_aggregate[dim] for dim in mart.get(kind) or []]
+    aligned["attributes"] = {to_aggregate[dim]: renames.get(dim, dim) for dim in mart_dims(mart)}
+    return aligned
+
+
+def suppress(spec: dict, aggregates: dict[str, pd.DataFrame], k: int) -> tuple[pd.DataFrame, dict]:
+    """(cells, stats): one row per published cell of every declared mart.
+
+    ``aggregates`` maps an aggregate model's name to its exact counts.
+    """
+    frames, marts = {}, {}
+    for name, mart in spec["marts"].items():
+        aggregate = mart.get("aggregate")
+        if aggregate not in aggregates:
+            raise StructureError(
+                f"mart '{name}': its aggregate '{aggregate}' is not read by the suppression "
+                "model; add a dbt.ref to int_sdc_cells_suppressed.py"
+            )
+        frame = aggregates[aggregate]
+        marts[name] = align_to_aggregate(mart, list(frame.columns))
+        frames[name] = frame[mart_dims(marts[name]) + ["n_persons"]]
+    structure = build_structure({**spec, "marts": marts}, frames)
+    result = protect(structure, k)
+    stats = dict(result.stats)
+    stats["relations"] = len(structure.equations) + len(structure.inequalities)
+    return result.cells(structure)[COLUMNS], stats

@@ -1,0 +1,338 @@
+"""Public structure -> variables and linear relations over all published cells.
+
+Input: the parsed ``sdc/linked_tables.yml`` (format: docs/disclosure-control.md,
+"Linked tables") and, per mart, its exact aggregate as a DataFrame (the cell
+columns and the count column). Output: a :class:`Structure` in which
+
+- every published cell is one row of ``cells`` (mart, cell_id) pointing to a
+  *variable*; cells that two marts of the same population publish about the
+  same persons (same attribute values after renames and identities, an
+  attribute a mart does not have counting as the total) share one variable, so
+  they get one value and one suppression state;
+- ``equations`` hold every linear relation an attacker knows: within a mart
+  total - sum(parts) = 0 for each additive dim (all other cell dims fixed),
+  and the population's declared cross-mart relations.
+
+A row that is absent from a ``present_only`` mart is a public zero: it is no
+variable and is simply missing from its relations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+SEPARATOR = "|"
+
+
+class StructureError(ValueError):
+    """The declaration and the aggregates do not fit together."""
+
+
+@dataclass
+class Structure:
+    cells: pd.DataFrame  # mart, cell_id, var
+    values: list[int]  # exact count per variable
+    present_only: list[bool]  # a row of a present_only mart exists only when > 0
+    sort_keys: list[tuple]  # deterministic order per variable (first cell seen)
+    is_total: list[int]  # number of total members in the variable's canonical key
+    equations: list[dict[int, float]] = field(default_factory=list)
+    # sum(coef * y) <= 0: covering dims (a total counts each person once, a
+    # person may be in several parts) and relations with sense '<='
+    inequalities: list[dict[int, float]] = field(default_factory=list)
+
+    @property
+    def n_vars(self) -> int:
+        return len(self.values)
+
+
+def load_spec(path: str | Path) -> dict:
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(spec, dict) or "marts" not in spec:
+        raise StructureError(f"{path}: no 'marts' section")
+    return spec
+
+
+def cell_id(row: dict, cell_dims: list[str]) -> str:
+    """The cell's id, as sdc_publish computes it in SQL: dims sorted by name."""
+    return SEPARATOR.join(f"{dim}={_text(row[dim])}" for dim in sorted(cell_dims))
+
+
+def _text(value) -> str:
+    """As SQL casts the value to text (integers read through a float column too)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def mart_dims(mart_spec: dict) -> list[str]:
+    """The aggregate's cell columns: the mart's cells, plus the attribute that a
+    mart with several count columns (``counts``) pivots into them."""
+    dims = list(mart_spec["cells"])
+    for attributes in (mart_spec.get("counts") or {}).values():
+        for attr in attributes:
+            if attr not in dims:
+                dims.append(attr)
+    return dims
+
+
+def _attributes(mart_spec: dict) -> dict[str, str]:
+    renames = mart_spec.get("attributes") or {}
+    return {dim: renames.get(dim, dim) for dim in mart_dims(mart_spec)}
+
+
+def _canonical(values: dict[str, str], attrs: list[str], identities: list, total: str) -> tuple:
+    """The population-level key of a cell: every attribute, missing ones as total."""
+    full = {attr: values.get(attr, total) for attr in attrs}
+    for identity in identities:
+        left, right = identity["left"], identity["right"]
+        left_match = all(full.get(a) == _text(v) for a, v in left.items())
+        right_open = all(full.get(a) in (total, _text(v)) for a, v in right.items())
+        if left_match and right_open:
+            for attr in left:
+                full[attr] = total
+            for attr, value in right.items():
+                full[attr] = _text(value)
+    return tuple(full[attr] for attr in attrs)
+
+
+def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
+    total = spec.get("total_label", "Totalt")
+    populations = spec.get("populations") or {}
+    marts = spec["marts"]
+    pop_attrs: dict[str, list[str]] = {}
+    for name, mart in marts.items():
+        attrs = pop_attrs.setdefault(mart.get("population", f"__{name}"), [])
+        for attr in _attributes(mart).values():
+            if attr not in attrs:
+                attrs.append(attr)
+    for attrs in pop_attrs.values():
+        attrs.sort()
+
+    var_of_key: dict[tuple, int] = {}
+    values: list[int] = []
+    present_only: list[bool] = []
+    sort_keys: list[tuple] = []
+    is_total: list[int] = []
+    cell_rows: list[tuple[str, str, int]] = []
+    mart_cells: dict[str, pd.DataFrame] = {}
+    conflicts: list[str] = []
+
+    for mart_index, name in enumerate(marts):
+        mart = marts[name]
+        if name not in frames:
+            raise StructureError(f"no aggregate given for mart '{name}'")
+        frame = frames[name]
+        dims = mart_dims(mart)
+        count = mart.get("aggregate_count", "n_persons")
+        missing = [c for c in dims + [count] if c not in frame.columns]
+        if missing:
+            raise StructureError(f"mart '{name}': aggregate lacks columns {missing}")
+        if frame[count].isna().any():
+            bad = frame[frame[count].isna()].iloc[0].to_dict()
+            raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
+        population = mart.get("population", f"__{name}")
+        attrs = pop_attrs[population]
+        identities = (populations.get(population) or {}).get("identities") or []
+        rename = _attributes(mart)
+        texts = frame[dims].astype(object).map(_text)
+        texts["__count"] = frame[count].astype("int64").to_numpy()
+        texts["__id"] = [cell_id(record, dims) for record in texts[dims].to_dict("records")]
+        if texts["__id"].duplicated().any():
+            bad = texts.loc[texts["__id"].duplicated(), "__id"].iloc[0]
+            raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
+        # sorted by cell id, so the result never depends on the aggregate's row order
+        texts = texts.sort_values("__id", kind="stable").reset_index(drop=True)
+        records = texts[dims].to_dict("records")
+        counts = texts["__count"].tolist()
+        ids = texts["__id"].tolist()
+        present = mart.get("rows", "present_only") == "present_only"
+        var_ids = []
+        for position, (record, n) in enumerate(zip(records, counts, strict=True)):
+            key = (
+                population,
+                _canonical({rename[d]: record[d] for d in dims}, attrs, identities, total),
+            )
+            var = var_of_key.get(key)
+            if var is None:
+                var = len(values)
+                var_of_key[key] = var
+                values.append(n)
+                present_only.append(present)
+                sort_keys.append((mart_index, position))  # position in sorted cell ids
+                is_total.append(sum(1 for value in key[1] if value == total))
+            elif values[var] != n:
+                conflicts.append(
+                    f"{dict(zip(attrs, key[1], strict=True))}: {n} in mart '{name}', "
+                    f"{values[var]} in an earlier mart"
+                )
+            else:
+                present_only[var] = present_only[var] or present
+            var_ids.append(var)
+            cell_rows.append((name, ids[position], var))
+        mart_frame = texts[dims].copy()
+        mart_frame["__var"] = var_ids
+        mart_cells[name] = mart_frame
+
+    if conflicts:
+        raise StructureError(
+            f"{len(conflicts)} common cells (same population and attribute values) differ "
+            "between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
+            + "; ".join(conflicts[:5])
+        )
+    equations: list[dict[int, float]] = []
+    inequalities: list[dict[int, float]] = []
+    seen: set[tuple] = set()
+    for name, mart in marts.items():
+        for equation in _additive_equations(mart_cells[name], mart, total, "additive"):
+            _add(equations, seen, equation)
+        for equation in _additive_equations(mart_cells[name], mart, total, "covering"):
+            _add(inequalities, seen, equation)
+    for population, pop_spec in populations.items():
+        for relation in (pop_spec or {}).get("relations") or []:
+            if relation.get("kind") == "same_cohort":
+                found = _same_cohort_equations(relation, marts, mart_cells)
+                target = equations
+            else:
+                found = _declared_equations(relation, marts, mart_cells, total)
+                target = inequalities if relation.get("sense", "=") == "<=" else equations
+            for equation in found:
+                _check(equation, values, population, relation, target is inequalities)
+                _add(target, seen, equation)
+
+    cells = pd.DataFrame(cell_rows, columns=["mart", "cell_id", "var"])
+    return Structure(cells, values, present_only, sort_keys, is_total, equations, inequalities)
+
+
+def _check(equation, values, population, relation, inequality) -> None:
+    """A declared relation must hold for the exact counts, or the yml is wrong."""
+    residual = sum(coef * values[var] for var, coef in equation.items())
+    if residual > 0.5 or (not inequality and residual < -0.5):
+        raise StructureError(
+            f"population '{population}': relation {relation} does not hold for the exact "
+            f"counts (residual {residual:+.0f}); fix sdc/linked_tables.yml"
+        )
+
+
+def _add(equations: list, seen: set, equation: dict[int, float]) -> None:
+    equation = {var: coef for var, coef in equation.items() if coef != 0}
+    if not equation:
+        return
+    key = tuple(sorted(equation.items()))
+    if key not in seen:
+        seen.add(key)
+        equations.append(equation)
+
+
+def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
+    """total - sum(parts) per relation of each dim listed under `kind`."""
+    dims = mart_dims(mart)
+    records = frame[dims].to_dict("records")
+    variables = frame["__var"].tolist()
+    for dim in mart.get(kind) or []:
+        if dim not in dims:
+            raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
+        others = [d for d in dims if d != dim]
+        relations: dict[tuple, tuple[list[int], list[int]]] = {}
+        for record, var in zip(records, variables, strict=True):
+            totals, parts = relations.setdefault(tuple(record[d] for d in others), ([], []))
+            (totals if record[dim] == total else parts).append(var)
+        for key in sorted(relations):
+            totals, parts = relations[key]
+            if not totals or not parts:
+                continue  # no total row, or a total with no parts: no equation
+            equation: dict[int, float] = {}
+            for var in totals:
+                equation[var] = equation.get(var, 0) + 1.0
+            for var in parts:
+                equation[var] = equation.get(var, 0) - 1.0
+            yield equation
+
+
+def _select(frame: pd.DataFrame, mart: dict, where: dict, total: str):
+    """Rows matching `where` (population attribute names), keyed by the other attributes."""
+    rename = _attributes(mart)
+    by_attr = {attr: dim for dim, attr in rename.items()}
+    mask = pd.Series(True, index=frame.index)
+    for attr, value in where.items():
+        dim = by_attr.get(attr, attr)
+        if dim not in frame.columns:
+            raise StructureError(f"relation selects '{attr}', not a cell of the mart")
+        mask &= frame[dim] == _text(value)
+    rest = [d for d in mart_dims(mart) if rename[d] not in where]
+    selected = frame[mask]
+    return {
+        tuple(sorted((rename[d], row[d]) for d in rest)): row["__var"]
+        for row in selected.to_dict("records")
+    }
+
+
+def _declared_equations(relation: dict, marts: dict, mart_cells: dict, total: str):
+    """One equation per combination of the attributes the sides share."""
+    sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
+    selections = []
+    for sign, side in sides:
+        mart_name = side["mart"]
+        if mart_name not in marts:
+            raise StructureError(f"relation names unknown mart '{mart_name}'")
+        selected = _select(mart_cells[mart_name], marts[mart_name], side.get("where") or {}, total)
+        selections.append((sign, selected))
+    shared = None
+    for _, selected in selections:
+        for key in selected:
+            attrs = {attr for attr, _ in key}
+            shared = attrs if shared is None else shared & attrs
+            break
+    shared = shared or set()
+    keyed = []
+    for sign, selected in selections:
+        by_shared: dict[tuple, int] = {}
+        for key, var in selected.items():
+            short = tuple(item for item in key if item[0] in shared)
+            if short in by_shared:
+                raise StructureError(f"relation {relation}: several cells match {dict(short)}")
+            by_shared[short] = var
+        keyed.append((sign, by_shared))
+    for key in sorted(keyed[0][1]):
+        equation = {keyed[0][1][key]: 1.0}
+        for sign, selected in keyed[1:]:
+            var = selected.get(key)
+            if var is not None:  # an absent row is a public zero
+                equation[var] = equation.get(var, 0) + sign
+        yield equation
+
+
+def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
+    """In a window where every listed follow-up occurs in the mart, the cells
+    matching `where` are the same persons at each follow-up: equal counts."""
+    mart_name = relation["mart"]
+    mart = marts[mart_name]
+    frame = mart_cells[mart_name]
+    column, window = relation["column"], relation["window"]
+    followups = [_text(value) for value in relation["values"]]
+    mask = pd.Series(True, index=frame.index)
+    for attr, value in (relation.get("where") or {}).items():
+        mask &= frame[attr] == _text(value)
+    present = frame.groupby(window)[column].agg(lambda col: set(col))
+    complete = {w for w, seen in present.items() if set(followups) <= seen}
+    rest = [d for d in mart_dims(mart) if d != column]
+    selected = frame[mask & frame[window].isin(complete)]
+    by_key: dict[tuple, dict[str, int]] = {}
+    for row in selected.to_dict("records"):
+        by_key.setdefault(tuple(row[d] for d in rest), {})[row[column]] = row["__var"]
+    for key in sorted(by_key):
+        cells = by_key[key]
+        for first, second in zip(followups, followups[1:], strict=False):
+            equation = {}
+            if first in cells:
+                equation[cells[first]] = 1.0
+            if second in cells:
+                equation[cells[second]] = equation.get(cells[second], 0) - 1.0
+            yield equation
