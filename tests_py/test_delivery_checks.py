@@ -272,7 +272,8 @@ def tolerant_build(demo_parquet, tmp_path_factory):
     assert result.returncode == 0, result.output
     result = run_dbt(
         [
-            "build", "-s", "staging", "data_quality", *NO_DATA_TESTS,
+            # the data-quality models on staging only (dq_entrant_exclusions needs intermediate)
+            "build", "-s", "staging", "dq_raw_row_counts", "dq_orphan_persons", *NO_DATA_TESTS,
             "--vars",
             "{raw_duplicate_keys: remove, raw_orphan_persons_tolerated: 50, "
             "raw_allow_empty_extracts: [utvandringar]}",
