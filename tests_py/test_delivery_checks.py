@@ -382,7 +382,11 @@ def test_check_cli_reports_the_demo_delivery_without_errors(demo_parquet, tmp_pa
     assert [e["extract"] for e in report["extracts"]][:2] == ["program", "registreringar"]
     assert all(e["rows"] > 0 for e in report["extracts"])
     assert "complete terms" in done.stdout and "persons not in personer: 0" in done.stdout
-    assert elapsed < 30  # 4-7 s on the demo (shared 2 cores); the bound is 10 s
+    print(f"studentflow check on the demo: {elapsed:.1f} s")  # speed is make bench's job
+    # the demo has historical municipality codes (1917 Heby until 2006): staging
+    # translates them, so the check must not call them outside the code list
+    codes = [w for e in report["extracts"] for w in e["findings"] if "'1917'" in str(w)]
+    assert not codes, codes
 
 
 def test_check_cli_exits_non_zero_and_writes_json_on_error(demo_parquet, tmp_path):

@@ -26,6 +26,13 @@ def normalised(expression: str, how: str | None) -> str:
     raise ValueError(f"unknown normalise {how!r}")
 
 
+def _codes_sql(path: Path, column: str) -> str:
+    return (
+        f"select cast({quote_ident(column)} as varchar) "
+        f"from read_csv({sql_text(str(path))}, header=true, all_varchar=true)"
+    )
+
+
 def check_codes(
     con: duckdb.DuckDBPyConnection,
     extract: Extract,
@@ -46,10 +53,16 @@ def check_codes(
         if not path.exists():
             continue
         value = normalised(quote_ident(found[column.name]), column.normalise)
+        known = _codes_sql(path, code_column)
+        if column.historical_codes:
+            # old codes that staging translates to today's code are not outside the list
+            old_seed, old_column = column.historical_codes.split(".")
+            old_path = Path(seeds_dir) / f"{old_seed}.csv"
+            if old_path.exists():
+                known += " union all " + _codes_sql(old_path, old_column)
         rows = con.execute(
             f"select {value} as code, count(*) as n from {loaded.relation} "
-            f"where {value} is not null and {value} not in (select cast({quote_ident(code_column)}"
-            f" as varchar) from read_csv({sql_text(str(path))}, header=true, all_varchar=true)) "
+            f"where {value} is not null and {value} not in ({known}) "
             "group by all order by n desc, code"
         ).fetchall()
         if rows:

@@ -22,6 +22,8 @@ class Column:
     code_list: str | None = None  # "<seed>.<column>"
     normalise: str | None = None  # lower | upper | zero_pad N
     optional: bool = False  # a delivery may leave the column out (staging gives it NULL)
+    # "<seed>.<column>" of old codes staging translates (kommunkod_andringar): not outside
+    historical_codes: str | None = None
 
     @property
     def is_text(self) -> bool:
@@ -60,6 +62,7 @@ def _extract(source: str, name: str, meta: dict, columns: list[dict]) -> Extract
                 code_list=(c.get("meta") or {}).get("code_list"),
                 normalise=(c.get("meta") or {}).get("normalise"),
                 optional=bool((c.get("meta") or {}).get("optional", False)),
+                historical_codes=(c.get("meta") or {}).get("historical_codes"),
             )
             for c in columns
         ),
