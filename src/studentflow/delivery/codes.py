@@ -52,7 +52,6 @@ def check_codes(
         path = Path(seeds_dir) / f"{seed}.csv"
         if not path.exists():
             continue
-        value = normalised(quote_ident(found[column.name]), column.normalise)
         known = _codes_sql(path, code_column)
         if column.historical_codes:
             # old codes that staging translates to today's code are not outside the list
@@ -60,9 +59,13 @@ def check_codes(
             old_path = Path(seeds_dir) / f"{old_seed}.csv"
             if old_path.exists():
                 known += " union all " + _codes_sql(old_path, old_column)
+        # count the delivered values first (a code column has few distinct values), then
+        # normalise and look up only those: one cheap scan instead of string work per row
+        raw = quote_ident(found[column.name])
         rows = con.execute(
-            f"select {value} as code, count(*) as n from {loaded.relation} "
-            f"where {value} is not null and {value} not in ({known}) "
+            f"select code, sum(__n) as n from (select {normalised('__value', column.normalise)} "
+            f"as code, __n from (select {raw} as __value, count(*) as __n from {loaded.relation} "
+            f"group by all)) where code is not null and code not in ({known}) "
             "group by all order by n desc, code"
         ).fetchall()
         if rows:

@@ -134,7 +134,7 @@ def _read_text(
 
 
 def check_extract(
-    con, extract: Extract, raw_dir: Path, settings: Settings, persons
+    con, extract: Extract, raw_dir: Path, settings: Settings
 ) -> tuple[ExtractReport, Loaded | None, dict[str, str]]:
     path, fmt = find_file(raw_dir, extract.name, settings.fmt)
     rep = ExtractReport(extract=extract.name, path=str(path))
@@ -185,10 +185,6 @@ def check_extract(
     keys.check_duplicates(
         con, extract, loaded, found, rep, mode=settings.duplicates, is_text_file=is_text
     )
-    orphans.check_orphans(
-        con, extract, loaded, found, persons, rep,
-        tolerated=int(settings.orphans_tolerated), is_text_file=is_text,
-    )  # fmt: skip
     codes.check_codes(
         con, extract, loaded, found, rep,
         seeds_dir=Path(settings.seeds_dir) if settings.seeds_dir else None,
@@ -205,17 +201,18 @@ def check_delivery(raw_dir: Path | str, extracts: list[Extract], settings: Setti
     started = time.perf_counter()
     raw_dir = Path(raw_dir)
     report = Report(raw_dir=str(raw_dir), settings=asdict(settings))
-    ordered = sorted(extracts, key=lambda e: e.person_key is not None)
     persons = None
+    checked = []
     con = _connect()
     try:
-        by_name = {}
-        for extract in ordered:
-            rep, loaded, found = check_extract(con, extract, raw_dir, settings, persons)
-            by_name[extract.name] = rep
+        for extract in extracts:
+            rep, loaded, found = check_extract(con, extract, raw_dir, settings)
+            report.extracts.append(rep)
+            if loaded is not None:
+                checked.append(orphans.Checked(extract, loaded, found, rep, rep.format == "csv"))
             if extract.name == "personer" and loaded is not None and "LopNr" in found:
                 persons = (loaded, found["LopNr"])
-        report.extracts = [by_name[e.name] for e in extracts]
+        orphans.check_orphans(con, checked, persons, tolerated=int(settings.orphans_tolerated))
     finally:
         con.close()
     report.seconds = time.perf_counter() - started
