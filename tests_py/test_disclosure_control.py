@@ -15,8 +15,10 @@ directory, from a small generated `personer` extract, then reads the result:
   smallest non-zero part with ties by code;
 * the cell key method: same cell same value across marts, |perturbation| <= D,
   zeros stay zero, shares from perturbed counts, and the perturbed counts
-  equal ONS's cell-key-perturbation (tests_py/ons_cell_key_reference.py) on
-  the same record keys and perturbation table, counts above 750 included.
+  equal ONS's own cell-key-perturbation package (3.x, threshold 0; adapter in
+  tests_py/ons_cell_key.py) on the same record keys and perturbation table,
+  counts above 750 included - with the project's hashed keys and 256 cell keys,
+  and with delivered record keys (personer.RecordKey) and ONS's current 4096.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import ons_cell_key_reference as ons  # noqa: E402
+import ons_cell_key as ons  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "sdc-pytest-record-key-seed"
@@ -43,6 +45,7 @@ K = 5
 D = 3
 V = 1.5
 N_PERSONS = 3000
+WIDE_KEY_RANGE = 4096  # ONS's current perturbation tables: cell keys 0..4095
 
 REGION_DIMS = ["sex_label", "county_code", "municipality_code"]
 REGION_HIERARCHIES = [["sex_label"], ["county_code", "municipality_code"]]
@@ -181,19 +184,21 @@ def _write_personer(path: Path) -> None:
                     cast(1970 + range % 30 as smallint) as FodelseAr,
                     'SE' as FodLand,
                     cast(null as bigint) as LopNrMor,
-                    cast(null as bigint) as LopNrFar
+                    cast(null as bigint) as LopNrFar,
+                    -- a stored record key per person (used only with sdc_record_keys:
+                    -- delivered): a fixed permutation-like spread over 0..4095
+                    cast((range * 2654435761) % {WIDE_KEY_RANGE} as bigint) as RecordKey
                 from range(1, {N_PERSONS + 1})
             ) to '{path}' (format parquet)
             """
         )
 
 
-def _make_user_ptable(path: Path) -> pd.DataFrame:
+def _make_user_ptable(path: Path, key_range: int) -> pd.DataFrame:
     """A random ptable in ONS layout whose rows all differ, so the pcv rule matters."""
     rng = np.random.default_rng(20250601)
-    grid = pd.DataFrame(
-        [(pcv, ckey) for pcv in range(1, 751) for ckey in range(256)], columns=["pcv", "ckey"]
-    )
+    pcvs, ckeys = np.meshgrid(np.arange(1, 751), np.arange(key_range), indexing="ij")
+    grid = pd.DataFrame({"pcv": pcvs.ravel(), "ckey": ckeys.ravel()})
     low = -np.minimum(grid["pcv"].to_numpy(), D)
     grid["pvalue"] = rng.integers(low, D + 1)
     with duckdb.connect() as con:
@@ -211,6 +216,11 @@ BAD_PTABLES = {
         pd.DataFrame({"pcv": [1], "ckey": [0], "perturbation": [0]}),
         "required column(s) missing: pvalue",
     ),
+    # a table for ONS's current 4096 cell keys under the default 256 record keys
+    "other_key_range": (
+        pd.DataFrame({"pcv": 1, "ckey": range(4096), "pvalue": 0}),
+        "set --vars '{sdc_ckey_range: 4096}'",
+    ),
 }
 
 
@@ -222,7 +232,9 @@ def runs(tmp_path_factory) -> dict[str, DbtRun]:
                  design, so dbt exits 1), the CI gate test, and the perturbation
                  table with non-default parameters D = 5, V = 3;
     cell_key     the clean fixture marts with sdc_method cell_key (default table);
-    user_ptable  the same with a user-supplied random ptable (var sdc_ptable_path);
+    user_ptable  the same with a user-supplied random ptable for 4096 cell keys
+                 (var sdc_ptable_path, sdc_ckey_range 4096) and the delivered
+                 record keys (sdc_record_keys: delivered, personer.RecordKey);
     bad_*        a malformed user ptable: dbt must stop with a clear message.
     """
     workdir = tmp_path_factory.mktemp("sdc")
@@ -255,10 +267,15 @@ def runs(tmp_path_factory) -> dict[str, DbtRun]:
             "user_ptable",
             "build",
             ["+sdc_fixture_region", "+sdc_fixture_age"],
-            {"sdc_method": "cell_key", "sdc_ptable_path": str(user_ptable_path)},
+            {
+                "sdc_method": "cell_key",
+                "sdc_ptable_path": str(user_ptable_path),
+                "sdc_ckey_range": WIDE_KEY_RANGE,
+                "sdc_record_keys": "delivered",
+            },
         ),
     }
-    started["user_ptable"].user_ptable = _make_user_ptable(user_ptable_path)
+    started["user_ptable"].user_ptable = _make_user_ptable(user_ptable_path, WIDE_KEY_RANGE)
     for name, (frame, _) in BAD_PTABLES.items():
         path = workdir / f"bad_{name}.csv"
         frame.to_csv(path, index=False)
@@ -644,9 +661,17 @@ def test_cell_key_equals_ons_reference_default_ptable(cell_key_build):
 
 
 def test_cell_key_equals_ons_reference_user_ptable(user_ptable_build, user_ptable):
-    """With the user's own ptable (var sdc_ptable_path) the project's perturbed
-    counts equal ONS's - including counts above 750, whose pcv cycles in
-    501..750: every row of this table differs, so a wrong pcv would show."""
+    """With the user's own ptable for ONS's current 4096 cell keys (var
+    sdc_ptable_path, sdc_ckey_range) and the register's stored record keys (var
+    sdc_record_keys: delivered) the project's perturbed counts equal ONS's -
+    including counts above 750, whose pcv cycles in 501..750: every row of this
+    table differs, so a wrong pcv would show."""
+    keys = user_ptable_build.query(
+        "select person_id, record_key from intermediate.int_person_record_keys order by 1"
+    )
+    delivered = (keys["person_id"] * 2654435761) % WIDE_KEY_RANGE
+    assert (keys["record_key"] == delivered).all()
+    assert keys["record_key"].max() > 255  # the wide range is used, not folded to 256
     used = user_ptable_build.query(
         "select pcv, ckey, pvalue from intermediate.int_sdc_perturbation_table"
     )
@@ -656,17 +681,23 @@ def test_cell_key_equals_ons_reference_user_ptable(user_ptable_build, user_ptabl
         check_dtype=False,
     )
     compared = _compare_with_ons(user_ptable_build, user_ptable)
+    assert compared["ckey"].max() > 255
     large = compared[compared["rs_cv"] > 750]
     assert len(large) >= 4
     assert (large["pcv"] != large["rs_cv"]).all() and large["pcv"].between(501, 750).all()
 
 
 def test_sdc_ckm_pcv_matches_ons_rule(suppression_build):
-    """Macro sdc_ckm_pcv (fixture sdc_fixture_pcv_check) equals ONS's rule for counts 0..5000."""
+    """Macro sdc_ckm_pcv (fixture sdc_fixture_pcv_check) equals the pcv ONS's package
+    looks counts up under: every count to 800 and the cycle's edges above."""
     sql_pcv = suppression_build.query("select n, pcv from sdc_fixtures.sdc_fixture_pcv_check")
     assert len(sql_pcv) == 5001
-    assert (sql_pcv["pcv"] == sql_pcv["n"].map(ons.pcv)).all()
-    assert ons.pcv(750) == 750 and ons.pcv(751) == ons.pcv(1001) == 501 and ons.pcv(1000) == 750
+    counts = [*range(1, 801), 999, 1000, 1001, 1002, 1250, 1251, 2500, 4999, 5000]
+    ons_pcv = ons.pcv(counts)
+    checked = sql_pcv[sql_pcv["n"].isin(counts)]
+    assert len(checked) == len(counts)
+    assert (checked["pcv"] == checked["n"].map(ons_pcv)).all()
+    assert ons_pcv[750] == 750 and ons_pcv[751] == ons_pcv[1001] == 501 and ons_pcv[1000] == 750
 
 
 @pytest.mark.parametrize("name", list(BAD_PTABLES))

@@ -10,7 +10,7 @@
     its own persons - the same cell gives the same key in every mart.
 
     Output: dims, hierarchy columns, n_persons, cell_key (sum of record keys
-    mod 256) and per measure <m>_n, <m>_mean, <m>_p25, <m>_median, <m>_p75.
+    mod R, sdc_ckm_key_range()) and per measure <m>_n, <m>_mean, <m>_p25, <m>_median, <m>_p75.
     See docs/disclosure-control.md.
 #}
 {% macro sdc_count_cells(from, dims, hierarchies=[], measures=[], person_column='person_id') %}
@@ -27,6 +27,7 @@
         {%- set state.sets = extended -%}
     {%- endfor -%}
     {%- set hierarchy_columns = hierarchies | sum(start=[]) -%}
+    {%- set key_range = sdc_ckm_key_range() -%}
 
     {#- dims, rollup(h1), rollup(h2): the cross product of each hierarchy's levels -#}
     {%- set group_terms = dims | list -%}
@@ -39,9 +40,9 @@
         One scan, one ROLLUP per hierarchy (the grouping sets are their cross
         product; sqlfluff's duckdb dialect cannot parse GROUPING SETS). Persons
         are counted distinct in every set; the cell key is the sum of the
-        distinct persons' record keys mod 256, taken as
-        sum(distinct person * 256 + record_key) mod 256 (each person adds a
-        value unique to them that is their record key mod 256).
+        distinct persons' record keys mod R, taken as
+        sum(distinct person * R + record_key) mod R (each person adds a
+        value unique to them that is their record key mod R).
     -#}
     select
         {%- for dim in dims %}
@@ -52,8 +53,8 @@
         {%- endfor %}
         count(distinct facts.{{ person_column }}) as n_persons,
         cast(
-            sum(distinct cast(facts.{{ person_column }} as decimal(38, 0)) * 256 + coalesce(record_keys.record_key, 0))
-            % 256 as integer
+            sum(distinct cast(facts.{{ person_column }} as decimal(38, 0)) * {{ key_range }} + coalesce(record_keys.record_key, 0))
+            % {{ key_range }} as integer
         ) as cell_key
     from {{ from }} as facts
     left join {{ ref('int_person_record_keys') }} as record_keys
@@ -72,7 +73,7 @@
         {% if column in kept %}persons.{{ column }}{% else %}'{{ total }}'{% endif %} as {{ column }},
         {%- endfor %}
         count(*) as n_persons,
-        cast(sum(coalesce(record_keys.record_key, 0)) % 256 as integer) as cell_key
+        cast(sum(coalesce(record_keys.record_key, 0)) % {{ key_range }} as integer) as cell_key
         {%- for measure in measures %},
         count(persons.{{ measure }}) as {{ measure }}_n,
         avg(cast(persons.{{ measure }} as double)) as {{ measure }}_mean,

@@ -1,6 +1,6 @@
 {#
     The perturbation table of the cell key method: one row per pcv 1..750 and
-    ckey 0..255 (192 000 rows) with the perturbation pvalue added to a count n
+    ckey 0..R-1 (R = var sdc_ckey_range; 750 x R rows) with the perturbation pvalue added to a count n
     whose pcv (sdc_ckm_pcv) and cell key match. ONS cell-key-perturbation layout.
 
     With var sdc_ptable_path set, the user's table (CSV or Parquet, columns
@@ -12,12 +12,12 @@
        symmetric truncation, so n + d >= 0 (no negative counts) and the mean
        is exactly 0 for every n, small counts included.
     2. p(d) is proportional to exp(-lambda * d^2), lambda >= 0 (a discretised normal).
-    3. The 256 cell keys are spread over -m..m by cumulative probability:
-       ckey c gets the smallest d with F(d) >= (c + 0.5) / 256, ckeys in
+    3. The R cell keys are spread over -m..m by cumulative probability:
+       ckey c gets the smallest d with F(d) >= (c + 0.5) / R, ckeys in
        ascending order of d. The midpoints are symmetric about 1/2, so the
        realised key counts are symmetric too (realised mean exactly 0).
     4. lambda is found by grid search (0 to 10 in steps of 0.001) per m: the
-       lambda whose realised variance over the 256 keys is closest to V (ties:
+       lambda whose realised variance over the R keys is closest to V (ties:
        closest model variance, then smallest lambda). When V is out of reach
        for a small count (m = 1: at most 2/3, uniform over -1, 0, 1) the
        search ends at lambda = 0, the widest distribution allowed.

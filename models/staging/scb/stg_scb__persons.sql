@@ -4,6 +4,22 @@ with source as (
 
 ),
 
+{#
+    RecordKey is optional in the contract (only for var sdc_record_keys:
+    delivered): UNION ALL BY NAME with an empty row that has the column gives
+    every delivery the column, NULL when not delivered.
+#}
+with_optional_columns as (
+
+    select cast(null as bigint) as recordkey
+    where false
+
+    union all by name
+
+    select * from source
+
+),
+
 renamed as (
 
     select
@@ -16,8 +32,9 @@ renamed as (
             else upper(trim(fodland)) <> 'SE'
         end as is_born_abroad,
         cast(lopnrmor as bigint) as mother_id,
-        cast(lopnrfar as bigint) as father_id
-    from source
+        cast(lopnrfar as bigint) as father_id,
+        cast(recordkey as bigint) as delivered_record_key
+    from with_optional_columns
 
 )
 
