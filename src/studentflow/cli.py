@@ -110,12 +110,18 @@ def _add_check(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--project-dir", default=".", help="project root with models/ and seeds/ (default: .)"
     )
+    p.add_argument(
+        "--no-cache", action="store_true",
+        help="read everything even when the same bytes passed before "
+        "(cache: env STUDENTFLOW_CHECK_CACHE, default target/delivery_check_cache.json)",
+    )  # fmt: skip
 
 
 def _run_check(a: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .delivery import Settings, check_delivery
+    from .delivery.cache import default_path as default_cache_path
     from .delivery.contract import load_sources_yaml
 
     project = Path(a.project_dir)
@@ -129,7 +135,8 @@ def _run_check(a: argparse.Namespace) -> int:
         orphans_tolerated=a.orphans_tolerated,
         seeds_dir=str(project / "seeds") if (project / "seeds").is_dir() else None,
     )
-    report = check_delivery(a.raw_dir, load_sources_yaml(project), settings)
+    cache = None if a.no_cache else default_cache_path()
+    report = check_delivery(a.raw_dir, load_sources_yaml(project), settings, cache=cache)
     print(report.to_text())
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from . import contract
+from .cache import default_path as default_cache_path
 from .runner import Settings, check_delivery
 
 FUNCTION = "studentflow_check_delivery"
@@ -28,7 +29,10 @@ def run_check(contract_json: str, settings_json: str) -> str:
     settings = json.loads(settings_json)
     raw_dir = settings.pop("raw_dir")
     report = check_delivery(
-        raw_dir, contract.from_dict(json.loads(contract_json)), Settings.from_dict(settings)
+        raw_dir,
+        contract.from_dict(json.loads(contract_json)),
+        Settings.from_dict(settings),
+        cache=default_cache_path(),
     )
     return report.to_json()
 

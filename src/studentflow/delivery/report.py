@@ -61,6 +61,8 @@ class Report:
     settings: dict
     extracts: list[ExtractReport] = field(default_factory=list)
     seconds: float = 0.0
+    #: set when the verdict is a stored passing report of the same bytes (cache.py)
+    cached: bool = False
 
     @property
     def errors(self) -> list[Finding]:
@@ -94,10 +96,20 @@ class Report:
             "n_errors": len(self.errors),
             "n_warnings": len(self.warnings),
             "seconds": round(self.seconds, 2),
+            "cached": self.cached,
             "settings": self.settings,
             "message": self.message(),
             "extracts": [asdict(e) for e in self.extracts],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        """The report again from ``to_dict`` (the cache of passing checks)."""
+        extracts = []
+        for e in data["extracts"]:
+            findings = [Finding(**f) for f in e["findings"]]
+            extracts.append(ExtractReport(**{**e, "findings": findings}))
+        return cls(data["raw_dir"], data["settings"], extracts, data["seconds"])
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, default=str)
@@ -125,6 +137,11 @@ class Report:
                 text = f.message.removeprefix(e.what).lstrip(":, ")
                 out.append(f"  {f.level.upper()}: {text}")
         out.append("")
+        if self.cached:
+            out.append(
+                f"Unchanged since a passing check ({self.seconds:.1f} s then): every file, "
+                "code list, the contract and the settings hash the same, so nothing was re-read."
+            )
         verdict = "OK" if self.ok else "FAILED"
         out.append(
             f"{verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s) "
