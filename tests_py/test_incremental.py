@@ -2,7 +2,7 @@
 exactly the same warehouse as a full refresh (demo scale) - also when the new
 delivery revises earlier years (docs block incremental_revisions): degrees
 re-delivered with an earlier date, credits completed that arrive later for old
-terms, a corrected labour-market record of an old year."""
+terms, a corrected labour-market record or residence of an old year."""
 
 from __future__ import annotations
 
@@ -40,6 +40,19 @@ REVISIONS = {
                     then coalesce(HpPrest, 0) + 7.5
                 else HpPrest
             end as HpPrest
+        )
+        from read_parquet('{path}')
+    """,
+    # corrected residences of old years (2008-2015): the recruitment
+    # municipality of those entering the next year moves
+    "folkbokforing": """
+        select * replace (
+            case
+                when hash(LopNr, Ar) % 30 = 0 and Ar between 2008 and 2015
+                    and Kommun <> '0180'
+                    then '0180'
+                else Kommun
+            end as Kommun
         )
         from read_parquet('{path}')
     """,

@@ -155,6 +155,25 @@ latest_per_programme as (
 
 ),
 
+-- analysis 10's population, counted per person: the first degree (earliest
+-- graduation year) within N academic years of entry, in a complete window
+net_migration_persons as (
+
+    select
+        person_id,
+        start_institution_code,
+        entry_academic_year,
+        min(graduation_academic_year) as first_graduation_year,
+        max(last_arrived_graduation_year) as last_arrived_graduation_year
+    from followups
+    where
+        is_hogskolenyborjare
+        and degree_level = 'grund- och avancerad nivå'
+        and years_after_graduation = 1
+    group by person_id, start_institution_code, entry_academic_year
+
+),
+
 alumni_cells as (
 
     select
@@ -215,24 +234,26 @@ expected_totals as (
 
     select
         net_migration_bases.mart_name,
-        followups.start_institution_code || '|'
-        || cast({{ window_start_year('followups.entry_academic_year') }} as {{ string }})
+        persons.start_institution_code || '|'
+        || cast({{ window_start_year('persons.entry_academic_year') }} as {{ string }})
             as total_key,
-        count(distinct followups.person_id) as n_expected
-    from followups
+        count(*) as n_expected
+    from net_migration_persons as persons
     cross join (
         values
         ('outcome_net_migration_by_county'),
         ('outcome_net_migration_by_county (gymnasielän)')
     ) as net_migration_bases (mart_name)
     where
-        followups.is_hogskolenyborjare
-        and followups.degree_level = 'grund- och avancerad nivå'
-        and followups.years_after_graduation = 1
+        persons.first_graduation_year - persons.entry_academic_year
+        < {{ var('net_migration_graduated_within_years') }}
+        and {{ window_end_year(window_start_year('persons.entry_academic_year')) }}
+        + {{ var('net_migration_graduated_within_years') }} - 1
+        <= persons.last_arrived_graduation_year
     group by
         net_migration_bases.mart_name,
-        followups.start_institution_code,
-        {{ window_start_year('followups.entry_academic_year') }}
+        persons.start_institution_code,
+        {{ window_start_year('persons.entry_academic_year') }}
 
     union all
 

@@ -1,12 +1,17 @@
 {#
-    Analysis 10, exact counts: högskolenybörjare per start university and
-    entry window who have graduated, by county of residence one year after
-    their first degree (basis 'bostadslan'; emigrated as 'Utvandrad') and by
-    gymnasielän (basis 'gymnasielan'). Both bases count the same persons:
-    only those whose both ends are known (docs block net_migration_known_ends).
-    The persons left out (gymnasielän or residence county unknown) are counted
-    under basis 'utelamnad', county 'Okänt', so none is lost silently.
+    Analysis 10, exact counts: högskolenybörjare (counted entrants) per start
+    university and entry window who took their first degree within var
+    net_migration_graduated_within_years academic years of entry, by county
+    of residence one year after that degree (basis 'bostadslan'; emigrated as
+    'Utvandrad') and by gymnasielän (basis 'gymnasielan'). Both bases count
+    the same persons: only those whose both ends are known (docs block
+    net_migration_known_ends). The persons left out (gymnasielän or residence
+    county unknown) are counted under basis 'utelamnad', county 'Okänt', so
+    none is lost silently. An entry window is published only when the 1-year
+    follow-up of every degree that can count has arrived (docs block
+    complete_windows), so a published window never grows between releases.
 #}
+{% set within_years = var('net_migration_graduated_within_years') %}
 with graduates as (
 
     select
@@ -26,6 +31,15 @@ with graduates as (
         is_first_degree_of_person
         and is_hogskolenyborjare
         and years_after_graduation = 1
+        -- a closed population: the first degree within N academic years of
+        -- entry (graduation academic year - entry academic year < N) ...
+        and graduation_academic_year - entry_academic_year < {{ within_years }}
+        -- ... and only complete windows: the last entry year's last countable
+        -- graduation year (window end + N - 1) has its 1-year follow-up
+        and {{ window_is_complete(
+            window_start_year('entry_academic_year'),
+            'last_arrived_graduation_year - ' ~ within_years ~ ' + 1',
+        ) }}
 
 ),
 

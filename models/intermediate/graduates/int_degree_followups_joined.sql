@@ -12,6 +12,7 @@ with followups as (
         person_id,
         years_after_graduation,
         followup_year,
+        last_arrived_graduation_year,
         is_window_complete
     from {{ ref('int_degree_followups_scheduled') }}
     where has_arrived
@@ -38,6 +39,7 @@ entrants as (
     select
         person_id,
         first_academic_year,
+        is_counted_entrant,
         start_institution_code,
         recruitment_municipality_code,
         recruitment_county_code
@@ -73,6 +75,7 @@ joined as (
         followups.person_id,
         followups.years_after_graduation,
         followups.followup_year,
+        followups.last_arrived_graduation_year,
         followups.is_window_complete,
         degrees.degree_level,
         degrees.institution_code,
@@ -89,7 +92,10 @@ joined as (
         degrees.group_code,
         degrees.cell_degree_code,
         coalesce(persons.sex, '{{ var('unknown_code') }}') as sex,
-        entrants.person_id is not null as is_hogskolenyborjare,
+        -- a högskolenybörjare is a counted entrant (docs block hogskolenyborjare):
+        -- not an incoming exchange student, not left-censored; every other
+        -- registered person has a row in int_students_first_term too
+        coalesce(entrants.is_counted_entrant, false) as is_hogskolenyborjare,
         entrants.first_academic_year as entry_academic_year,
         coalesce(entrants.start_institution_code, '{{ var('unknown_code') }}')
             as start_institution_code,
