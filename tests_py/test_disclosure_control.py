@@ -355,6 +355,11 @@ PLANTED = [
     ("sdc_planted_small_median", "sdc_magnitude_min_persons"),
     ("sdc_planted_share_suppressed_numerator", "sdc_derived_follows_inputs"),
     ("sdc_planted_identifier", "sdc_no_identifier_columns"),
+    # the one-test-per-mart forms: a violation in the second count column only
+    ("sdc_planted_second_count", "sdc_no_small_counts"),
+    ("sdc_planted_second_count", "sdc_no_single_suppressed_part"),
+    # primary_key (unique + not null in one query) on a unique key with a NULL
+    ("sdc_planted_null_key", "primary_key"),
 ]
 
 
@@ -378,6 +383,12 @@ def test_clean_fixture_mart_passes_every_sdc_test(suppression_build, mart):
     )
     assert declared == expected
     assert all(statuses[name] == "pass" for name in declared), statuses
+
+
+def test_unique_combination_alone_misses_a_null_key(suppression_build):
+    """What primary_key adds over unique_combination on the same key."""
+    statuses = suppression_build.tests_on("sdc_planted_null_key")
+    assert statuses == {"primary_key": "fail", "unique_combination": "pass"}
 
 
 def test_total_without_parts_is_not_a_relation(suppression_build):

@@ -7,13 +7,19 @@
     A total with no parts in the partition is no relation (no equation): in a
     hierarchy the national row sits alone in the partition 'county = Totalt'
     of the municipality dimension, so it is skipped.
+    A mart with several counts names all their flags in `suppressed_columns`
+    (one test for all; default: suppressed_column, i.e. n_is_suppressed).
 #}
-{% test sdc_no_single_suppressed_part(model, dims, additive_dims, suppressed_column='n_is_suppressed') %}
+{% test sdc_no_single_suppressed_part(model, dims, additive_dims, suppressed_column='n_is_suppressed', suppressed_columns=none) %}
+{%- set suppressed_columns = suppressed_columns or [suppressed_column] -%}
 {%- set total = var('total_label') -%}
 
+{% for suppressed_column in suppressed_columns %}
+{%- set outer_loop = loop %}
 {% for dim in additive_dims %}
 {%- set others = dims | reject('equalto', dim) | list %}
 select
+    '{{ suppressed_column }}' as suppressed_column,
     '{{ dim }}' as additive_dim,
     {% for other in others %}cast({{ other }} as {{ dbt.type_string() }}) || '|' || {% endfor %}'' as relation_key,
     sum(case when {{ suppressed_column }} then 1 else 0 end) as n_suppressed_cells
@@ -23,7 +29,8 @@ having
     max(case when {{ dim }} = '{{ total }}' then 1 else 0 end) = 1
     and max(case when {{ dim }} <> '{{ total }}' then 1 else 0 end) = 1
     and sum(case when {{ suppressed_column }} then 1 else 0 end) = 1
-{% if not loop.last %}union all{% endif %}
+{% if not (loop.last and outer_loop.last) %}union all{% endif %}
+{% endfor %}
 {% endfor %}
 
 {% endtest %}

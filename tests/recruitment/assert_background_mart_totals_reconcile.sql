@@ -7,7 +7,6 @@
     is a row. If the population of an analysis changes, change it here too.
 #}
 {%- set total = var('total_label') -%}
-{%- set tolerance = var('sdc_ckm_max_deviation') if var('sdc_method') == 'cell_key' else 0 -%}
 {%- set string = dbt.type_string() -%}
 
 with published_totals as (
@@ -139,24 +138,4 @@ expected_totals as (
 
 ),
 
-compared as (
-
-    select
-        published_totals.n as n_published,
-        expected_totals.n_expected,
-        published_totals.mart_name is not null as is_in_mart,
-        coalesce(published_totals.mart_name, expected_totals.mart_name) as mart_name,
-        coalesce(published_totals.total_key, expected_totals.total_key) as total_key
-    from published_totals
-    full outer join expected_totals
-        on
-            published_totals.mart_name = expected_totals.mart_name
-            and published_totals.total_key = expected_totals.total_key
-
-)
-
-select * from compared
-where
-    n_expected is null
-    or (n_published is not null and abs(n_published - n_expected) > {{ tolerance }})
-    or not is_in_mart
+{{ reconcile_totals('published_totals', 'expected_totals') }}

@@ -6,7 +6,6 @@
     do not reconcile.
 #}
 {%- set total = var('total_label') -%}
-{%- set tolerance = var('sdc_ckm_max_deviation') if var('sdc_method') == 'cell_key' else 0 -%}
 
 with published_totals as (
 
@@ -134,25 +133,4 @@ intermediate_totals as (
 
 ),
 
-compared as (
-
-    select
-        published_totals.n as n_published,
-        intermediate_totals.n_expected,
-        published_totals.mart_name is not null as is_in_mart,
-        coalesce(published_totals.mart_name, intermediate_totals.mart_name) as mart_name,
-        coalesce(published_totals.total_key, intermediate_totals.total_key) as total_key
-    from published_totals
-    full outer join intermediate_totals
-        on
-            published_totals.mart_name = intermediate_totals.mart_name
-            and published_totals.total_key = intermediate_totals.total_key
-
-)
-
-select * from compared
-where
-    n_expected is null
-    or (n_published is not null and abs(n_published - n_expected) > {{ tolerance }})
-    -- a total missing from the mart (not merely suppressed) is a lost population
-    or not is_in_mart
+{{ reconcile_totals('published_totals', 'intermediate_totals') }}

@@ -5,12 +5,14 @@
     so institution entrants, programme entrants and the registered persons of
     every later year all carry the same municipality even after a move to
     the study town.
-    The first term is taken from the registrations directly (not from
-    int_students_first_term, which reads int_students_entered_institution,
-    which reads this model); the singular test
-    assert_recruitment_municipality_measured_before_first_term keeps the two
-    in step. Exchange terms are skipped as the entrant models skip them
-    (macro entrants_skip_exchange_terms), unless a person has nothing else.
+    This is also the one home of the first term itself (first_term_index):
+    int_students_first_term takes it from here and only chooses the start
+    university among that term's entries. It is taken from the registrations
+    directly (int_students_entered_institution reads this model); the singular
+    test assert_recruitment_municipality_measured_before_first_term checks the
+    entrant models against it. Exchange terms are skipped as the entrant
+    models skip them (macro entrants_skip_exchange_terms), unless a person has
+    nothing else.
 #}
 {% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with registrations as (

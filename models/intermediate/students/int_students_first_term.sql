@@ -7,6 +7,10 @@
     is_counted_entrant says who counts as a högskolenybörjare: not an incoming
     exchange student (unless var entrants_include_exchange_students) and not
     left-censored (docs: hogskolenyborjare).
+    Which term is the first has one home, int_persons_recruitment_municipality_assigned
+    (first_term_index: exchange terms skipped unless the person has nothing
+    else); this model only chooses the start university among the entries of
+    that term.
 #}
 {% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with institution_entries as (
@@ -21,21 +25,38 @@ persons as (
 
 ),
 
+first_terms_found as (
+
+    select
+        person_id,
+        first_term_index
+    from {{ ref('int_persons_recruitment_municipality_assigned') }}
+
+),
+
 ranked_entries as (
 
     select
-        *,
+        institution_entries.*,
         row_number() over (
-            partition by person_id
+            partition by institution_entries.person_id
             order by
-                -- a later regular term is the entry of a former exchange student
-                case when {{ skip_exchange }} and is_exchange_student then 1 else 0 end asc,
-                entry_term_index asc,
-                entry_term_credits_registered desc,
-                institution_code asc
+                -- an exchange entry in the same term only when there is no other
+                case
+                    when {{ skip_exchange }} and institution_entries.is_exchange_student then 1
+                    else 0
+                end asc,
+                institution_entries.entry_term_credits_registered desc,
+                institution_entries.institution_code asc
         ) as entry_rank,
-        count(*) over (partition by person_id, entry_term_index) as n_institutions_same_term
+        count(*) over (
+            partition by institution_entries.person_id, institution_entries.entry_term_index
+        ) as n_institutions_same_term
     from institution_entries
+    inner join first_terms_found
+        on
+            institution_entries.person_id = first_terms_found.person_id
+            and institution_entries.entry_term_index = first_terms_found.first_term_index
 
 ),
 

@@ -32,7 +32,7 @@ programmes as (
         institution_code,
         group_code as programme_code,
         group_name as programme_name
-    from {{ ref('int_outcome_groups_listed') }}
+    from {{ ref('agg_labels_outcome_groups') }}
     where alumni_category = 2
 
 ),
@@ -42,7 +42,7 @@ degree_codes as (
     select
         degree_code,
         degree_name
-    from {{ ref('int_outcome_degree_codes_listed') }}
+    from {{ ref('agg_labels_outcome_degree_codes') }}
 
 ),
 

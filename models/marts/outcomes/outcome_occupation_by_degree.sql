@@ -32,7 +32,7 @@ degree_codes as (
         degree_code,
         degree_name,
         degree_type
-    from {{ ref('int_outcome_degree_codes_listed') }}
+    from {{ ref('agg_labels_outcome_degree_codes') }}
 
 ),
 
@@ -41,7 +41,7 @@ categories as (
     select
         category_code,
         category_name
-    from {{ ref('int_outcome_categories_listed') }}
+    from {{ ref('agg_labels_outcome_categories') }}
     where variable = 'yrke'
 
 )

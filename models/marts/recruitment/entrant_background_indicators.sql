@@ -33,7 +33,7 @@ institutions as (
 
 programmes as (
 
-    select * from {{ ref('stg_ladok__programmes') }}
+    select * from {{ ref('agg_labels_programmes') }}
 
 ),
 

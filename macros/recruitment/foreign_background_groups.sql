@@ -1,8 +1,3 @@
-{# Member of the institution-choice variable that pools small institutions (analysis 4). #}
-{% macro institution_choice_other_label() -%}
-    Övriga
-{%- endmacro %}
-
 {#
     Display names and order of the foreign-background groups (SCB), as a
     relation with foreign_background_code, foreign_background_name, sort_order.
@@ -19,11 +14,3 @@
         ('{{ var("total_label") }}', 'Totalt', 6)
     ) as groups (foreign_background_code, foreign_background_name, sort_order)
 {% endmacro %}
-
-{#
-    Programme member for institution entrants who started on freestanding
-    courses only (analysis 1), so the institution row always has parts.
-#}
-{% macro no_programme_label() -%}
-    Utan program
-{%- endmacro %}

@@ -1,52 +1,3 @@
-{#
-    The four alumni follow-up categories share one aggregate and one mart
-    shape, so every mart has the same columns (docs: alumni_marts). Category
-    4 is split by sex only when var('alumni_cat4_split_by_sex') is true;
-    otherwise its sex column holds the total member only.
-#}
-{% macro alumni_split_by_sex(alumni_category) -%}
-    {{- return(alumni_category != 4 or var('alumni_cat4_split_by_sex')) -}}
-{%- endmacro %}
-
-{% macro alumni_cell_dims() -%}
-    {{- return([
-        'institution_code', 'group_code', 'degree_code', 'window_start_year',
-        'years_after_graduation', 'variable',
-    ]) -}}
-{%- endmacro %}
-
-{% macro alumni_aggregate(alumni_category) %}
-{%- set split_by_sex = alumni_split_by_sex(alumni_category) -%}
-with facts as (
-
-    select
-        person_id,
-        institution_code,
-        group_code,
-        degree_code,
-        window_start_year,
-        years_after_graduation,
-        variable,
-        {%- if split_by_sex %}
-        sex,
-        {%- else %}
-        '{{ var('total_label') }}' as sex,
-        {%- endif %}
-        category_code,
-        income_sek
-    from {{ ref('int_alumni_outcomes_unpivoted') }}
-    where alumni_category = {{ alumni_category }}
-
-)
-
-{{ sdc_count_cells(
-    from='facts',
-    dims=alumni_cell_dims() + ([] if split_by_sex else ['sex']),
-    hierarchies=([['sex']] if split_by_sex else []) + [['category_code']],
-    measures=['income_sek'],
-) }}
-{% endmacro %}
-
 {% macro alumni_mart(alumni_category, aggregate_name) %}
 {%- set split_by_sex = alumni_split_by_sex(alumni_category) -%}
 with published as (
@@ -76,7 +27,7 @@ alumni_groups as (
         institution_code,
         group_code,
         group_name
-    from {{ ref('int_outcome_groups_listed') }}
+    from {{ ref('agg_labels_outcome_groups') }}
     where alumni_category = {{ alumni_category }}
 
 ),
@@ -86,7 +37,7 @@ degree_codes as (
     select
         degree_code,
         degree_name
-    from {{ ref('int_outcome_degree_codes_listed') }}
+    from {{ ref('agg_labels_outcome_degree_codes') }}
 
 ),
 
@@ -97,7 +48,7 @@ categories as (
         variable_name,
         category_code,
         category_name
-    from {{ ref('int_outcome_categories_listed') }}
+    from {{ ref('agg_labels_outcome_categories') }}
 
 )
 

@@ -9,11 +9,3 @@
         - case when extract(month from {{ date_expression }}) < 7 then 1 else 0 end
     )
 {%- endmacro %}
-
-{#
-    Calendar year in which a degree of academic year T is followed up
-    'n years after graduation': T + n + 1 (1 -> T+2, 3 -> T+4, 5 -> T+6).
-#}
-{% macro followup_year(academic_year_expression, years_after) -%}
-    ({{ academic_year_expression }} + {{ years_after }} + 1)
-{%- endmacro %}

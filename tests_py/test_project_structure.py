@@ -1,0 +1,180 @@
+"""The project's structure rules (CONTRIBUTING.md "Layers, folders and names") hold,
+checked over a fresh `dbt parse` of this checkout (studentflow.structure).
+
+Each rule is one test on the real project, and each rule has a planted-break test:
+the same check over a copy of the manifest with one break planted must fail, naming
+the node and the rule. Parsing needs no warehouse and no build (~10-20 s, once per
+module).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from conftest import PROJECT
+
+from studentflow.structure import rules
+from studentflow.structure.manifest import load_manifest
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory) -> dict:
+    return load_manifest(PROJECT, tmp_path_factory.mktemp("structure") / "target")
+
+
+@pytest.fixture
+def planted(manifest) -> dict:
+    """A copy of the manifest to plant a break in."""
+    return copy.deepcopy(manifest)
+
+
+def _model(manifest: dict, name: str) -> dict:
+    return manifest["nodes"][f"model.studentflow.{name}"]
+
+
+def _messages(violations: list[rules.Violation]) -> str:
+    return "\n".join(str(v) for v in violations)
+
+
+@pytest.mark.parametrize("rule", sorted(rules.RULES))
+def test_project_follows_rule(manifest, rule):
+    violations = rules.RULES[rule](manifest)
+    assert not violations, f"{len(violations)} violation(s):\n{_messages(violations)}"
+
+
+def test_every_layer_has_models(manifest):
+    """The rules look at the right folders: every layer they know has models
+    (sdc_fixtures only as disabled nodes in a normal parse)."""
+    layers = {
+        rules.layer_of(n) for n in manifest["nodes"].values() if n["resource_type"] == "model"
+    }
+    assert set(rules.ALLOWED_READS) - layers == {"sdc_fixtures"}
+
+
+# --- planted breaks: every rule can fail ------------------------------------------
+
+
+def test_planted_mart_reading_staging_fails(planted):
+    mart = _model(planted, "recruitment_by_county")
+    mart["depends_on"]["nodes"].append("model.studentflow.stg_ladok__registrations")
+    violations = rules.check_layer_dependencies(planted)
+    assert [v.node for v in violations] == ["model.studentflow.recruitment_by_county"]
+    assert "marts model reads staging" in violations[0].message
+
+
+def test_planted_mart_reading_intermediate_fails(planted):
+    mart = _model(planted, "outcome_occupation_by_degree")
+    mart["depends_on"]["nodes"].append("model.studentflow.int_outcome_categories_listed")
+    violations = rules.check_layer_dependencies(planted)
+    assert [v.node for v in violations] == ["model.studentflow.outcome_occupation_by_degree"]
+
+
+def test_planted_intermediate_reading_a_source_fails(planted):
+    model = _model(planted, "int_degrees_dated")
+    model["depends_on"]["nodes"].append("source.studentflow.ladok.examina")
+    violations = rules.check_layer_dependencies(planted)
+    assert [v.node for v in violations] == ["model.studentflow.int_degrees_dated"]
+
+
+def test_planted_model_without_primary_key_test_fails(planted):
+    target = "model.studentflow.stg_scb__persons"
+    for unique_id, node in list(planted["nodes"].items()):
+        if node["resource_type"] == "test" and node.get("attached_node") == target:
+            if node["test_metadata"]["name"] == "unique":
+                del planted["nodes"][unique_id]
+    violations = rules.check_primary_key_tests(planted)
+    assert [v.node for v in violations] == [target]
+    assert violations[0].rule == "primary_key_test"
+
+
+def test_unique_without_not_null_is_no_primary_key(planted):
+    target = "model.studentflow.stg_scb__persons"
+    for unique_id, node in list(planted["nodes"].items()):
+        if node["resource_type"] == "test" and node.get("attached_node") == target:
+            if node["test_metadata"]["name"] == "not_null":
+                del planted["nodes"][unique_id]
+    assert [v.node for v in rules.check_primary_key_tests(planted)] == [target]
+
+
+def test_planted_mart_column_without_data_type_fails(planted):
+    mart = _model(planted, "students_by_municipality")
+    mart["columns"]["n"]["data_type"] = None
+    violations = rules.check_published_contracts(planted)
+    assert [str(v) for v in violations] == [
+        "[published_contract] model.studentflow.students_by_municipality: column n has no data_type"
+    ]
+
+
+def test_planted_mart_without_enforced_contract_fails(planted):
+    mart = _model(planted, "transition_by_age_25")
+    mart["config"]["contract"] = {"enforced": False, "alias_types": True}
+    violations = rules.check_published_contracts(planted)
+    assert [v.message for v in violations] == ["contract not enforced"]
+
+
+def test_planted_macro_file_with_two_macros_fails(planted):
+    # a second macro defined in macros/periods/window_start_year.sql
+    second = copy.deepcopy(planted["macros"]["macro.studentflow.window_start_year"])
+    second.update(name="window_label_again", unique_id="macro.studentflow.window_label_again")
+    planted["macros"][second["unique_id"]] = second
+    violations = rules.check_one_macro_per_file(planted)
+    assert [v.node for v in violations] == ["macros/periods/window_start_year.sql"]
+    assert "window_label_again" in violations[0].message
+
+
+def test_planted_macro_file_named_otherwise_fails(planted):
+    macro = planted["macros"]["macro.studentflow.window_label"]
+    macro["original_file_path"] = "macros/periods/labels.sql"
+    violations = rules.check_one_macro_per_file(planted)
+    assert [v.node for v in violations] == ["macros/periods/labels.sql"]
+
+
+def test_dispatch_implementations_share_the_file(manifest):
+    """adapter.dispatch implementations (duckdb__x) belong in x.sql."""
+    files = {
+        m["original_file_path"]
+        for m in manifest["macros"].values()
+        if m["name"] == "duckdb__sdc_record_key"
+    }
+    assert files == {"macros/disclosure/sdc_record_key.sql"}
+
+
+def test_planted_identifier_column_in_mart_fails(planted):
+    mart = _model(planted, "credits_by_background")
+    mart["columns"]["person_id"] = {"name": "person_id", "description": "x", "data_type": "bigint"}
+    mart["columns"]["n_suppression_reason"] = {"name": "n_suppression_reason"}
+    violations = rules.check_no_identifiers_published(planted)
+    assert sorted(v.message.split()[1] for v in violations) == ["n_suppression_reason", "person_id"]
+
+
+def test_planted_undescribed_column_fails(planted):
+    model = _model(planted, "int_degrees_dated")
+    next(iter(model["columns"].values()))["description"] = ""
+    planted_mart = _model(planted, "recruitment_by_county")
+    planted_mart["description"] = " "
+    violations = rules.check_descriptions(planted)
+    assert sorted(v.node for v in violations) == [
+        "model.studentflow.int_degrees_dated",
+        "model.studentflow.recruitment_by_county",
+    ]
+
+
+def test_planted_yaml_outside_the_folder_fails(planted):
+    model = _model(planted, "agg_recruitment_by_county")
+    model["patch_path"] = "studentflow://models/marts/recruitment/_recruitment__models.yml"
+    violations = rules.check_one_yaml_per_folder(planted)
+    assert [v.node for v in violations][:1] == ["model.studentflow.agg_recruitment_by_county"]
+    # and the folder now has its models in two YAMLs
+    assert any(v.node == "models/aggregates/recruitment" for v in violations)
+
+
+def test_planted_misnamed_models_fail(planted):
+    _model(planted, "int_degrees_dated")["name"] = "degrees_dated"
+    staging = _model(planted, "stg_scb__persons")
+    staging["original_file_path"] = "models/staging/ladok/stg_scb__persons.sql"
+    violations = rules.check_naming(planted)
+    assert sorted(v.node for v in violations) == [
+        "model.studentflow.int_degrees_dated",
+        "model.studentflow.stg_scb__persons",
+    ]
