@@ -17,7 +17,7 @@ SCALE       ?= demo
 RAW_DIR     ?= data/raw
 export STUDENTFLOW_RAW_DIR ?= $(RAW_DIR)
 
-.PHONY: help setup data build test lint dbt-build pytest check gx audit docs clean
+.PHONY: help setup data build test lint dbt-build pytest check gx audit audit-adversarial docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,12 @@ test: setup data lint dbt-build pytest gx  ## everything CI checks: lint, dbt bu
 # adds it once the secondary suppression over linked tables (sdc-gauss) has landed
 audit: setup  ## the attacker: provable intervals of every protected cell by LP (docs/disclosure-control.md 9)
 	$(VENV)/bin/studentflow audit --duckdb data/warehouse/studentflow.duckdb --linked-tables sdc/linked_tables.yml --out target/audit
+
+ADV_DIR := data/adversarial
+audit-adversarial: setup  ## the attacker on the adversarial world (many tiny groups): own raw dir, warehouse and target
+	$(VENV)/bin/studentflow generate --scale adversarial --seed 7 --out $(ADV_DIR)/raw
+	STUDENTFLOW_RAW_DIR=$(ADV_DIR)/raw STUDENTFLOW_DUCKDB=$(ADV_DIR)/warehouse.duckdb $(DBT) build --target-path $(ADV_DIR)/target
+	$(VENV)/bin/studentflow audit --duckdb $(ADV_DIR)/warehouse.duckdb --linked-tables sdc/linked_tables.yml --out $(ADV_DIR)/audit
 
 docs: setup data  ## dbt docs site into target/ (open target/index.html)
 	$(DBT) docs generate

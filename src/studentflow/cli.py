@@ -19,9 +19,10 @@ Run = Callable[[argparse.Namespace], int]
 def _add_generate(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--scale",
-        choices=["demo", "region", "national"],
+        choices=["demo", "adversarial", "region", "national"],
         default="demo",
-        help="population size (default: demo, ~45 000 students)",
+        help="population size (default: demo, ~45 000 students; adversarial: 5 000 spread "
+        "thin, for the disclosure audit)",
     )
     p.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     p.add_argument(

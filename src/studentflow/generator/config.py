@@ -36,6 +36,17 @@ SCALES: dict[str, dict] = {
         "max_programmes_per_institution": 10,
         "with_parents": True,
     },
+    # issue 13's adversarial world: few students spread evenly over five institutions,
+    # so nearly every cell (rare programme x small municipality x sex) is tiny; the
+    # disclosure audit must still find nothing on it
+    "adversarial": {
+        "students": 5_000,
+        "first_cohort": 2008,
+        "institutions": ["liu", "uu", "kth", "bth", "hkr"],
+        "institution_shares": {"liu": 0.2, "uu": 0.2, "kth": 0.2, "bth": 0.2, "hkr": 0.2},
+        "max_programmes_per_institution": 10,
+        "with_parents": True,
+    },
     "region": {
         "students": 250_000,
         "first_cohort": 1993,
