@@ -165,21 +165,22 @@ def demo_csv(tmp_path_factory) -> Path:
     return generate(tmp_path_factory.mktemp("demo_csv"), fmt="csv")
 
 
-# Modules in the order `make pytest` should start them, the longest first (wall time
-# with --durations on the demo). With `--dist loadfile --no-loadscope-reorder` each
-# worker starts with two modules and takes the next one when it runs dry, so the long
-# modules start at once and the short ones fill the gaps; xdist's default order (most
-# tests first) started the few-test, long modules (slim CI, incremental) last and left
-# one worker idle at the end. Modules not listed keep their place after these.
+# Modules in the order `make pytest` should start them, the longest first (summed
+# --durations on the demo, on a heavily loaded 2-core machine). With `--dist loadfile
+# --no-loadscope-reorder` each worker starts with two modules and takes the next one
+# when it runs dry, so the long modules start at once and the short ones fill the gaps;
+# xdist's default order (most tests first) started the few-test, long modules (slim
+# CI, incremental) last and left one worker alone with them at the end. Modules not
+# listed keep their place after these.
 LONGEST_FIRST = [
-    "test_slim_ci.py",
-    "test_disclosure_control.py",
+    "test_slim_ci.py",  # ~1060 s under load 10-15 (the demo build and four slim builds)
+    "test_incremental.py",  # ~750 s
+    "test_delivery_checks.py",  # ~530 s
+    "test_disclosure_control.py",  # ~430 s
+    "test_raw_contract.py",  # ~400 s
+    "test_sdc_engine.py",
     "test_gx_checks.py",
-    "test_incremental.py",
-    "test_delivery_checks.py",
     "test_generator.py",
-    "test_raw_contract.py",
-    "test_report.py",
 ]
 
 
