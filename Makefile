@@ -51,10 +51,10 @@ lint: setup  ## sqlfluff (dbt templater, in-memory target), ruff, and the other 
 	$(VENV)/bin/ruff format --check src tests_py
 	SKIP=sqlfluff-lint,ruff-check,ruff-format $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
-# two workers, one test module each (module fixtures build their own warehouses):
-# about 7 min instead of 9 on 2 cores
+# two workers, one test module each (module fixtures build their own warehouses); the
+# longest modules first (tests_py/conftest.py LONGEST_FIRST), not xdist's most-tests-first
 pytest: setup data
-	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 check:  ## check a delivery without building anything: make check RAW_DIR=/secure/extracts/2025 (report also in target/delivery_check.json)
 	$(VENV)/bin/studentflow check $(RAW_DIR) --json target/delivery_check.json

@@ -1,4 +1,5 @@
-"""Shared helpers for the Python test-suite: run dbt in isolation.
+"""Shared helpers for the Python test-suite: run dbt in isolation, and run the
+delivery check the way dbt's on-run-start hook does, without dbt.
 
 Every test that runs dbt gets its own DuckDB file and target directory, so
 tests never take the lock on the developer's warehouse and can run while it is
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -101,6 +103,56 @@ def generate(
     return out_dir
 
 
+def hook_settings(fmt: str = "parquet", dbt_vars: dict | None = None):
+    """The settings macro check_raw_delivery passes to the checker: the raw_* vars of
+    dbt_project.yml, overridden by `dbt_vars` as `--vars` would override them."""
+    from studentflow.delivery import Settings
+
+    project = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
+    var = {**project["vars"], **(dbt_vars or {})}
+    return Settings.from_dict(
+        {
+            "fmt": fmt,
+            "encoding": var["raw_csv_encoding"],
+            "delimiter": var["raw_csv_delimiter"],
+            "decimal": var["raw_csv_decimal_separator"],
+            "allow_empty": var.get("raw_allow_empty_extracts", []),
+            "duplicates": var.get("raw_duplicate_keys", "error"),
+            "orphans_tolerated": var.get("raw_orphan_persons_tolerated", 0),
+            "pnr_sample_rows": var.get("personnummer_sample_rows", 20000),
+        }
+    )
+
+
+def hook_check(raw: Path, fmt: str = "parquet", *, extracts: list[str] | None = None, **dbt_vars):
+    """The report dbt's on-run-start hook gets for the delivery in `raw` (the same
+    checks, contract and settings), in seconds instead of a dbt parse and run.
+    `report.message()` is what dbt stops the build with.
+
+    extracts: the extracts the dbt selection reads (None: all, as a full build); like
+    the hook, personer is added when one of them has a person key."""
+    from studentflow.delivery import check_delivery
+    from studentflow.delivery.contract import load_sources_yaml
+
+    contract = load_sources_yaml(PROJECT)
+    if extracts is not None:
+        wanted = set(extracts)
+        if any(e.person_key for e in contract if e.name in wanted):
+            wanted.add("personer")
+        assert wanted <= {e.name for e in contract}, wanted
+        contract = [e for e in contract if e.name in wanted]
+    return check_delivery(raw, contract, hook_settings(fmt, dbt_vars))
+
+
+def assert_refused(report, *phrases: str) -> str:
+    """The delivery is refused and the message dbt would stop with has every phrase."""
+    message = report.message()
+    assert not report.ok, report.to_text()
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in the check's message:\n{message}"
+    return message
+
+
 @pytest.fixture(scope="session")
 def demo_parquet(tmp_path_factory) -> Path:
     """The demo extracts as Parquet (generated once per test session)."""
@@ -111,3 +163,28 @@ def demo_parquet(tmp_path_factory) -> Path:
 def demo_csv(tmp_path_factory) -> Path:
     """The same demo extracts as SCB-style text (';', Windows-1252, decimal comma)."""
     return generate(tmp_path_factory.mktemp("demo_csv"), fmt="csv")
+
+
+# Modules in the order `make pytest` should start them, the longest first (summed
+# --durations on the demo, on a heavily loaded 2-core machine). With `--dist loadfile
+# --no-loadscope-reorder` each worker starts with two modules and takes the next one
+# when it runs dry, so the long modules start at once and the short ones fill the gaps;
+# xdist's default order (most tests first) started the few-test, long modules (slim
+# CI, incremental) last and left one worker alone with them at the end. Modules not
+# listed keep their place after these.
+LONGEST_FIRST = [
+    "test_slim_ci.py",  # ~1060 s under load 10-15 (the demo build and four slim builds)
+    "test_incremental.py",  # ~750 s
+    "test_delivery_checks.py",  # ~530 s
+    "test_disclosure_control.py",  # ~430 s
+    "test_raw_contract.py",  # ~400 s
+    "test_sdc_engine.py",
+    "test_gx_checks.py",
+    "test_generator.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    # sorted() is stable: tests keep their order within a module
+    items[:] = sorted(items, key=lambda item: rank.get(item.path.name, len(rank)))

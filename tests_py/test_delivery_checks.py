@@ -4,9 +4,15 @@ staging + rows counted as removed) where a var allows it.
 
 The delivery check is one mechanism: `studentflow check DIR` and dbt's on-run-start
 hook (macro check_raw_delivery) run the same Python checks (studentflow.delivery).
-Failing deliveries run `dbt run -s <one staging model>` in one shared work dir (one
-parse, the hook fails before the model); the deliveries a var lets through are
-built once together (staging + data_quality).
+So the project's message for each broken delivery is asserted on the checker itself,
+called with the settings the hook passes (conftest.hook_check: the raw_* vars of
+dbt_project.yml, overridden as with --vars): a few seconds instead of a dbt parse and
+run each. Three deliveries still go through dbt (`_dbt_stops`), one Parquet file
+missing under a whole-project selection, one Parquet content error and one text
+delivery with a var, in one shared work dir (no seeds: the hook fails before any
+node); each also checks that dbt stops with exactly the checker's message, which
+ties the direct calls to the hook. The deliveries a var lets through are built once
+together (seeds, staging and data_quality in one dbt invocation).
 """
 
 from __future__ import annotations
@@ -21,18 +27,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT, run_dbt
+from conftest import PROJECT, assert_refused, hook_check, run_dbt
 
 NO_DATA_TESTS = ["--exclude", "test_type:data"]
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """One private warehouse with the code lists, shared so dbt parses once."""
-    workdir = tmp_path_factory.mktemp("delivery")
-    result = run_dbt(["seed"], workdir=workdir)
-    assert result.returncode == 0, result.output
-    return workdir
+def dbt_workdir(tmp_path_factory):
+    """One work dir for the deliveries that must stop dbt, so later runs parse partially.
+    No seeds: the on-run-start hook stops each run before any seed or model is needed."""
+    return tmp_path_factory.mktemp("delivery")
 
 
 def _copy(raw: Path, tmp_path: Path, name: str = "raw") -> Path:
@@ -67,6 +71,20 @@ def _fails_before_any_model(result, *phrases: str) -> None:
     assert not any(s == "success" for s in result.statuses().values())
 
 
+def _dbt_stops(workdir, raw, args, *phrases, fmt="parquet", extracts=None, **dbt_vars):
+    """dbt stops before any node with the message the checker gives for the delivery
+    (extracts: those the selection reads, None for all)."""
+    args = list(args)
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    result = _dbt(args, workdir, raw, fmt)
+    _fails_before_any_model(result, *phrases)
+    # the hook's message is the checker's (same contract, same settings)
+    first_error = hook_check(raw, fmt, extracts=extracts, **dbt_vars).errors[0].message
+    assert first_error in result.output, f"{first_error!r} not in dbt output:\n{result.output}"
+    return result
+
+
 def _check(raw: Path, **settings):
     # imported here so the dbt tests of this module also run against a tree without it
     from studentflow.delivery import Settings, check_delivery
@@ -85,7 +103,7 @@ def _to_utf8(raw: Path, *, bom_in: tuple[str, ...] = ()) -> None:
 # --- the issue's table: deliveries that must stop the build ---------------------------------
 
 
-def test_personnummer_in_an_undeclared_column_stops_the_build(seeded, demo_parquet, tmp_path):
+def test_personnummer_in_an_undeclared_column_stops_the_build(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     # valid personnummer (YYYYMMDD-NNNN with Luhn digit) in a column the contract does not know
     con = duckdb.connect()
@@ -103,17 +121,19 @@ def test_personnummer_in_an_undeclared_column_stops_the_build(seeded, demo_parqu
     persons["Personnummer"] = persons["LopNr"].map(pnr)
     con.register("p", persons)
     con.execute(f"copy p to '{raw / 'personer.parquet'}' (format parquet)")
-    result = _dbt(["run", "-s", "stg_scb__persons"], seeded, raw)
-    _fails_before_any_model(
-        result, "personer.parquet", "column Personnummer", "look like personnummer", "data row 1"
-    )
+    assert_refused(
+        hook_check(raw, extracts=["personer"]),
+        "personer.parquet", "column Personnummer", "look like personnummer", "data row 1",
+    )  # fmt: skip
 
 
-def test_empty_required_extract_stops_the_build(seeded, demo_parquet, tmp_path):
+def test_empty_required_extract_stops_the_build(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     _rewrite(raw / "registreringar.parquet", "select * from src limit 0")
-    result = _dbt(["run", "-s", "stg_ladok__registrations"], seeded, raw)
-    _fails_before_any_model(result, "registreringar.parquet", "extract is empty", "required")
+    assert_refused(
+        hook_check(raw, extracts=["registreringar"]),
+        "registreringar.parquet", "extract is empty", "required",
+    )  # fmt: skip
 
 
 def test_empty_optional_extract_names_the_var(demo_parquet, tmp_path):
@@ -124,24 +144,25 @@ def test_empty_optional_extract_names_the_var(demo_parquet, tmp_path):
     assert _check(raw, allow_empty=["utvandringar"]).ok
 
 
-def test_duplicated_rows_stop_the_build(seeded, demo_parquet, tmp_path):
+def test_duplicated_rows_stop_the_build(dbt_workdir, demo_parquet, tmp_path):
+    """End to end through dbt: a content check of a Parquet file stops the run."""
     raw = _copy(demo_parquet, tmp_path)
     _rewrite(
         raw / "registreringar.parquet",
         "select * from src union all (select * from src order by LopNr, Termin limit 100)",
     )
-    result = _dbt(["run", "-s", "stg_ladok__registrations"], seeded, raw)
-    _fails_before_any_model(
-        result, "registreringar.parquet", "100 row(s) repeat the key", "raw_duplicate_keys: remove"
-    )
+    _dbt_stops(
+        dbt_workdir, raw, ["run", "-s", "stg_ladok__registrations"],
+        "registreringar.parquet", "100 row(s) repeat the key", "raw_duplicate_keys: remove",
+        extracts=["registreringar"],
+    )  # fmt: skip
 
 
-def test_orphan_persons_stop_the_build(seeded, demo_parquet, tmp_path):
+def test_orphan_persons_stop_the_build(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     _orphan_50(raw)
-    result = _dbt(["run", "-s", "stg_ladok__registrations"], seeded, raw)
-    _fails_before_any_model(
-        result,
+    assert_refused(
+        hook_check(raw, extracts=["registreringar"]),
         "registreringar.parquet",
         "50 person(s)",
         "not in personer",
@@ -177,31 +198,37 @@ def test_parquet_decimal_comma_disagreeing_with_the_var_names_column_and_var(
     assert "column HpReg" in report.message() and "raw_csv_decimal_separator" in report.message()
 
 
-def test_missing_file_is_named_before_any_model(seeded, demo_parquet, tmp_path):
+def test_missing_file_is_named_before_any_model(dbt_workdir, demo_parquet, tmp_path):
+    """End to end through dbt: a whole-layer build stops before its first node."""
     raw = _copy(demo_parquet, tmp_path)
     (raw / "examina.parquet").unlink()
-    # a whole-project selection: the hook stops it before the first of the ~330 nodes
-    result = _dbt(["build", "-s", "staging"], seeded, raw)
-    _fails_before_any_model(result, "examina.parquet", "file not found")
+    # a whole-layer selection: the hook stops it before the first of its nodes
+    _dbt_stops(dbt_workdir, raw, ["build", "-s", "staging"], "examina.parquet", "file not found")
 
 
-def test_utf8_file_with_the_latin1_default_names_the_var(seeded, demo_csv, tmp_path):
+def test_utf8_file_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
     raw = _copy(demo_csv, tmp_path)
     program = raw / "program.csv"
     program.write_bytes(program.read_bytes().decode("cp1252").encode("utf-8"))
-    result = _dbt(["run", "-s", "stg_ladok__programmes"], seeded, raw, "csv")
-    _fails_before_any_model(result, "program.csv", "is UTF-8", "raw_csv_encoding: utf-8")
+    assert_refused(
+        hook_check(raw, "csv", extracts=["program"]),
+        "program.csv", "is UTF-8", "raw_csv_encoding: utf-8",
+    )  # fmt: skip
 
 
-def test_bom_with_the_latin1_default_names_the_var(seeded, demo_csv, tmp_path):
+def test_bom_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
     raw = _copy(demo_csv, tmp_path)
     persons = raw / "personer.csv"  # ASCII only: the BOM is the only sign of UTF-8
     persons.write_bytes(b"\xef\xbb\xbf" + persons.read_bytes())
-    result = _dbt(["run", "-s", "stg_scb__persons"], seeded, raw, "csv")
-    _fails_before_any_model(result, "personer.csv", "byte-order mark", "raw_csv_encoding: utf-8")
+    assert_refused(
+        hook_check(raw, "csv", extracts=["personer"]),
+        "personer.csv",
+        "byte-order mark",
+        "raw_csv_encoding: utf-8",
+    )
 
 
-def test_truncated_last_line_names_file_and_line(seeded, demo_csv, tmp_path):
+def test_truncated_last_line_names_file_and_line(demo_csv, tmp_path):
     raw = _copy(demo_csv, tmp_path)
     path = raw / "registreringar.csv"
     data = path.read_bytes()
@@ -210,10 +237,10 @@ def test_truncated_last_line_names_file_and_line(seeded, demo_csv, tmp_path):
     start = body.rfind(b"\n") + 1
     second = body.index(b";", body.index(b";", start) + 1)
     path.write_bytes(body[:second])  # cut after the second field, no line break
-    result = _dbt(["run", "-s", "stg_ladok__registrations"], seeded, raw, "csv")
-    _fails_before_any_model(
-        result, "registreringar.csv", f"line {n_lines}", "does not end with a line break"
-    )
+    assert_refused(
+        hook_check(raw, "csv", extracts=["registreringar"]),
+        "registreringar.csv", f"line {n_lines}", "does not end with a line break",
+    )  # fmt: skip
 
 
 def test_invalid_utf8_names_file_and_line(demo_csv, tmp_path):
@@ -228,20 +255,19 @@ def test_invalid_utf8_names_file_and_line(demo_csv, tmp_path):
     assert "not valid UTF-8" in report.message()
 
 
-def test_invalid_utf8_stops_dbt_with_file_and_line(seeded, demo_csv, tmp_path):
+def test_invalid_utf8_stops_dbt_with_file_and_line(dbt_workdir, demo_csv, tmp_path):
+    """End to end through dbt: a text delivery, and a var passed on to the check."""
     raw = _copy(demo_csv, tmp_path)
     _to_utf8(raw)
     path = raw / "program.csv"
     lines = path.read_bytes().split(b"\n")
     lines[4] = lines[4] + b"\xc3"  # line 5: a letter cut in half
     path.write_bytes(b"\n".join(lines))
-    result = _dbt(
-        ["run", "-s", "stg_ladok__programmes", "--vars", "{raw_csv_encoding: utf-8}"],
-        seeded,
-        raw,
-        "csv",
-    )
-    _fails_before_any_model(result, "program.csv", "line 5", "not valid UTF-8")
+    _dbt_stops(
+        dbt_workdir, raw, ["run", "-s", "stg_ladok__programmes"],
+        "program.csv", "line 5", "not valid UTF-8",
+        fmt="csv", extracts=["program"], raw_csv_encoding="utf-8",
+    )  # fmt: skip
 
 
 # --- deliveries a var lets through: built, nothing lost -------------------------------------
@@ -268,12 +294,12 @@ def tolerant_build(demo_parquet, tmp_path_factory):
     )
     _rewrite(raw / "utvandringar.parquet", "select * from src limit 0")
     workdir = tmp / "work"
-    result = run_dbt(["seed"], workdir=workdir)
-    assert result.returncode == 0, result.output
     result = run_dbt(
         [
-            # the data-quality models on staging only (dq_entrant_exclusions needs intermediate)
-            "build", "-s", "staging", "dq_raw_row_counts", "dq_orphan_persons", *NO_DATA_TESTS,
+            # the code lists, staging and the data-quality models on staging only
+            # (dq_entrant_exclusions needs intermediate), in one invocation (one parse)
+            "build", "-s", "+staging", "+dq_raw_row_counts", "+dq_orphan_persons",
+            *NO_DATA_TESTS,
             "--vars",
             "{raw_duplicate_keys: remove, raw_orphan_persons_tolerated: 50, "
             "raw_allow_empty_extracts: [utvandringar]}",

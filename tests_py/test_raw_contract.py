@@ -1,5 +1,9 @@
 """The input contract: failure paths stop the build with a clear message, and
-the same delivery as Parquet or as SCB-style text gives identical staging."""
+the same delivery as Parquet or as SCB-style text gives identical staging.
+
+The failure paths are asserted on the delivery check that dbt's on-run-start hook
+runs (conftest.hook_check: same checks, contract and settings, no dbt parse);
+test_delivery_checks proves end to end that dbt stops with that message."""
 
 from __future__ import annotations
 
@@ -7,19 +11,9 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
-from conftest import run_dbt
+from conftest import assert_refused, hook_check, run_dbt
 
 STAGING = "path:models/staging"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """A private warehouse with the code lists loaded (staging views need them)."""
-    workdir = tmp_path_factory.mktemp("contract")
-    result = run_dbt(["seed"], workdir=workdir)
-    assert result.returncode == 0, result.output
-    return workdir
 
 
 def _copy(raw: Path, tmp_path: Path) -> Path:
@@ -79,24 +73,24 @@ def test_parquet_and_text_give_identical_staging(demo_parquet, demo_csv, tmp_pat
     assert any(ch in "".join(names) for ch in "åäöÅÄÖ")
 
 
-def test_missing_file_names_the_file(seeded, demo_parquet, tmp_path):
+def test_missing_file_names_the_file(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     (raw / "examina.parquet").unlink()
-    result = run_dbt(["run", "--select", "stg_ladok__degrees"], workdir=seeded, raw_dir=raw)
-    assert result.returncode != 0
-    assert "examina" in result.output and "file not found" in result.output
+    # what `dbt run --select stg_ladok__degrees` stops with
+    assert_refused(hook_check(raw, extracts=["examina"]), "examina", "file not found")
 
 
-def test_missing_column_names_file_and_column(seeded, demo_parquet, tmp_path):
+def test_missing_column_names_file_and_column(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     _rewrite(raw / "folkbokforing.parquet", "select LopNr, Ar from src")
-    result = run_dbt(["run", "--select", "stg_scb__residences"], workdir=seeded, raw_dir=raw)
-    assert result.returncode != 0
-    assert "folkbokforing.parquet" in result.output
-    assert "required column(s) missing: Kommun" in result.output
+    # what `dbt run --select stg_scb__residences` stops with
+    assert_refused(
+        hook_check(raw, extracts=["folkbokforing"]),
+        "folkbokforing.parquet", "required column(s) missing: Kommun",
+    )  # fmt: skip
 
 
-def test_wrong_type_names_column_value_and_row(seeded, demo_csv, tmp_path):
+def test_wrong_type_names_column_value_and_row(demo_csv, tmp_path):
     raw = _copy(demo_csv, tmp_path)
     path = raw / "personer.csv"
     lines = (
@@ -110,15 +104,14 @@ def test_wrong_type_names_column_value_and_row(seeded, demo_csv, tmp_path):
     fields[column] = "nittonhundra"
     lines[3] = ";".join(fields).encode("cp1252")
     path.write_bytes(b"\n".join(lines))
-    result = run_dbt(
-        ["run", "--select", "stg_scb__persons"], workdir=seeded, raw_dir=raw, raw_format="csv"
-    )
-    assert result.returncode != 0
-    assert "personer.csv" in result.output and "column FodelseAr" in result.output
-    assert "'nittonhundra' in data row 3" in result.output
+    # what `dbt run --select stg_scb__persons` stops with
+    assert_refused(
+        hook_check(raw, "csv", extracts=["personer"]),
+        "personer.csv", "column FodelseAr", "'nittonhundra' in data row 3",
+    )  # fmt: skip
 
 
-def test_personnummer_like_column_stops_the_build(seeded, demo_parquet, tmp_path):
+def test_personnummer_like_column_stops_the_build(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     # 19900101-0017 style: valid dates and Luhn check digits (check digit 0..9 chosen to fit)
     _rewrite(
@@ -144,25 +137,28 @@ def test_personnummer_like_column_stops_the_build(seeded, demo_parquet, tmp_path
     rows["FodLand"] = rows["FodLand"].map(luhn_complete)
     con.register("fixed", rows)
     con.execute(f"copy fixed to '{raw / 'personer.parquet'}' (format parquet)")
-    result = run_dbt(["run", "--select", "stg_scb__persons"], workdir=seeded, raw_dir=raw)
-    assert result.returncode != 0
-    assert "column FodLand" in result.output and "look like personnummer" in result.output
+    # what `dbt run --select stg_scb__persons` stops with
+    assert_refused(
+        hook_check(raw, extracts=["personer"]), "column FodLand", "look like personnummer"
+    )
 
 
-def test_unknown_code_is_kept_and_counted(seeded, demo_parquet, tmp_path):
+def test_unknown_code_is_kept_and_counted(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     _rewrite(
         raw / "examina.parquet",
         "select * replace (case when row_number() over () <= 7 then 'ZZZZ' "
         "else Examenskod end as Examenskod) from src",
     )
+    # the code lists come with the selection (+): one dbt invocation, one parse
+    workdir = tmp_path / "work"
     result = run_dbt(
         ["build", "--select", "+dq_unmapped_codes", "--exclude", "test_type:data"],
-        workdir=seeded,
+        workdir=workdir,
         raw_dir=raw,
     )
     assert result.returncode == 0, result.output
-    con = duckdb.connect(str(seeded / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     kept = con.execute(
         "select count(*) from staging.stg_ladok__degrees "
         "where degree_code = 'Okänt' and degree_code_delivered = 'ZZZZ'"
