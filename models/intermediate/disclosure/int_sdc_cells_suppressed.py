@@ -26,6 +26,7 @@ def model(dbt, session):
         "agg_institution_choice_by_municipality": dbt.ref("agg_institution_choice_by_municipality"),
         "agg_foreign_background_by_programme": dbt.ref("agg_foreign_background_by_programme"),
         "agg_parents_education_by_programme": dbt.ref("agg_parents_education_by_programme"),
+        "agg_entrant_background_indicators": dbt.ref("agg_entrant_background_indicators"),
         "agg_students_by_municipality": dbt.ref("agg_students_by_municipality"),
         "agg_recruitment_by_county": dbt.ref("agg_recruitment_by_county"),
         "agg_credits_by_background": dbt.ref("agg_credits_by_background"),

@@ -51,8 +51,15 @@ def check_intervals(
     lower: Sequence[float],
     k: int,
     max_single_lps: int = 200,
+    certified: set[int] | None = None,
 ) -> tuple[list[Failure], list[int]]:
-    """(failing primary cells, determined other cells) of one component (local indices)."""
+    """(failing primary cells, determined other cells) of one component (local indices).
+
+    ``certified``: primary cells already shown to reach k with a subset of
+    ``suppressed`` suppressed. Suppressing more keeps every earlier feasible
+    point feasible (the newly suppressed cells at their true values), so they
+    need no LP again; the cells certified here are added to the set.
+    """
     unknown = sorted(suppressed)
     if not unknown:
         return [], []
@@ -84,6 +91,17 @@ def check_intervals(
     reached = np.zeros(n, dtype=bool)  # maximum shown to reach the target
     moved = np.zeros(n, dtype=bool)  # shown to take another value than the truth
     point_max = np.full(n, -np.inf)  # the largest value seen in any batch solution
+    if certified:
+        reached |= np.asarray([var in certified for var in unknown]) & small
+    if not any(row_upper):
+        # No relation around the suppressed cells has a published non-zero
+        # term (e.g. the whole component is suppressed): the constraints are
+        # homogeneous, so the truth scaled by any factor >= 1 is feasible and
+        # every positive suppressed cell is unbounded above. No LP needed.
+        positive = truth > 0
+        reached |= positive
+        moved |= positive
+        point_max = np.where(positive, np.inf, point_max)
 
     # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
     # maximising the sum of t over cells not yet shown; every solution is a
@@ -117,30 +135,88 @@ def check_intervals(
             break
         reached |= newly
 
-    solver = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
-    failures, determined = [], []
-    best = np.maximum(point_max, truth)
+    failures: list[Failure] = []
+    determined: list[int] = []
+    state = {"best": np.maximum(point_max, truth), "single": None}
+
+    def learn(point) -> None:
+        # every feasible point settles other cells for free
+        if point is None:
+            return
+        reached[:] |= point >= target - SLACK
+        moved[:] |= np.abs(point - truth) > SLACK
+        state["best"] = np.maximum(state["best"], point)
+
+    def optimum(i: int, maximise: bool) -> float:
+        if state["single"] is None:
+            state["single"] = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
+        value, point = _optimum(state["single"], i, maximise)
+        learn(point)
+        return value
+
     individual = 0
-    for i, var in enumerate(unknown):
+    for i in np.flatnonzero(small):
         if reached[i]:
             continue
-        if small[i] and individual >= max_single_lps:
+        if individual >= max_single_lps:
             # too many to solve one by one: counted as failing (the caller
             # suppresses more) - conservative, never unsafe
-            failures.append(Failure(var, float("nan"), best[i], target[i] - best[i]))
+            best = state["best"][i]
+            failures.append(Failure(unknown[i], float("nan"), best, target[i] - best))
             continue
         individual += 1
-        top = _optimum(solver, i, maximise=True)
-        if top >= target[i] - SLACK:
-            continue
-        if small[i]:
-            failures.append(Failure(var, float("nan"), top, target[i] - top))
-            continue
+        top = optimum(i, maximise=True)
+        if top < target[i] - SLACK:
+            failures.append(Failure(unknown[i], float("nan"), top, target[i] - top))
+    if certified is not None:
+        certified.update(unknown[i] for i in np.flatnonzero(reached & small))
+    if failures:
+        # the caller suppresses more and asks again; which other cells are
+        # determined matters only for the final suppression pattern
+        return failures, []
+
+    # Downward batch for the other cells: helper s <= truth - y, s <= 1,
+    # maximising the sum of s over cells not yet shown to move. A cell that
+    # moves down in a feasible point is not determined, whatever its maximum.
+    down = np.flatnonzero(~small & ~moved & (truth - np.asarray(lows) > SLACK))
+    if len(down):
+        m = len(down)
+        base = len(row_upper)
+        solver = _model(
+            n + m,
+            rows + [base + j for j in range(m)] * 2,
+            cols + list(down) + [n + j for j in range(m)],
+            coefs + [1.0] * (2 * m),
+            row_lower + [-highspy.kHighsInf] * m,
+            row_upper + list(truth[down]),
+            lows + [0.0] * m,
+            upper=[highspy.kHighsInf] * n + [1.0] * m,
+        )
+        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for _ in range(20):
+            open_ = np.flatnonzero(~moved[down])
+            if not len(open_):
+                break
+            costs = np.zeros(n + m)
+            costs[n + open_] = 1.0
+            solver.changeColsCost(n + m, np.arange(n + m, dtype=np.int32), costs)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            before = int(moved.sum())
+            learn(np.asarray(solver.getSolution().col_value[:n]))
+            if int(moved.sum()) == before:
+                break
+
+    for i in np.flatnonzero(~small):
+        if reached[i] or moved[i]:
+            continue  # takes another value than the truth: not determined
+        top = optimum(i, maximise=True)
         if moved[i] or top > truth[i] + SLACK:
             continue
-        bottom = _optimum(solver, i, maximise=False)
+        bottom = optimum(i, maximise=False)
         if top - bottom <= SLACK:
-            determined.append(var)
+            determined.append(unknown[i])
     return failures, determined
 
 
@@ -169,7 +245,8 @@ def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -
     return solver
 
 
-def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> float:
+def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> tuple[float, np.ndarray | None]:
+    """The optimum of one column and the optimal point (None when unbounded)."""
     solver.changeColCost(col, 1.0)
     solver.changeObjectiveSense(
         highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
@@ -183,10 +260,10 @@ def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> float:
     value = solver.getInfo().objective_function_value
     solver.changeColCost(col, 0.0)
     if status in _UNBOUNDED:  # the true values are feasible, so this is unbounded
-        return float("inf") if maximise else float("-inf")
+        return (float("inf") if maximise else float("-inf")), None
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"interval LP for column {col}: {solver.modelStatusToString(status)}")
-    return value
+    return value, np.asarray(solver.getSolution().col_value)
 
 
 _UNBOUNDED = (

@@ -25,11 +25,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.structure import Structure
+from studentflow.sdc.widen import Neighbourhood
 
 
 @dataclass
@@ -135,63 +137,37 @@ def _component(
         (i for i in range(len(members)) if i not in primary),
         key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
     )
-    touching: dict[int, list[int]] = defaultdict(list)
-    for index, eq in enumerate(eqs + ineqs):
-        for var in eq:
-            touching[var].append(index)
+    neighbourhood = Neighbourhood(len(members), eqs + ineqs)
     forced: set[int] = set()
+    certified: set[int] = set()  # primary cells shown to reach k
+    previous: set[int] = set()
     # every round suppresses at least one more cell, and with every cell of a
     # component suppressed nothing can fail, so this many rounds always end
     for _ in range(len(members) + 1):
         stats["gauss_runs"] += 1
-        secondary = gauss_suppress(columns, candidates, primary | forced)
-        suppressed = primary | forced | secondary
+        secondary = gauss_suppress(columns, candidates, primary | forced | previous)
+        suppressed = primary | forced | previous | secondary
         if not intervals:
             return [members[i] for i in sorted(suppressed)]
         stats["lp_runs"] += 1
-        failures, determined = check_intervals(eqs, ineqs, values, suppressed, primary, low, k)
+        previous = set(suppressed)
+        failures, determined = check_intervals(
+            eqs, ineqs, values, suppressed, primary, low, k, certified=certified
+        )
         if not failures:
             stats["published_as_determined"] += len(determined)
             return [members[i] for i in sorted(suppressed - set(determined))]
         stats["interval_failures"] += len(failures)
         added = False
+        is_suppressed = np.zeros(len(members), dtype=bool)
+        is_suppressed[sorted(suppressed)] = True
         for failure in failures:
-            extra = _widen(failure, eqs + ineqs, touching, values, suppressed | forced, keys)
+            extra = neighbourhood.widen(failure.var, failure.needed, values, is_suppressed, keys)
             if extra is not None and extra not in forced:
                 forced.add(extra)
                 suppressed.add(extra)
+                is_suppressed[extra] = True
                 added = True
         if not added:
             raise RuntimeError(f"interval protection stuck at cells {[f.var for f in failures]}")
     raise RuntimeError("interval protection did not converge")
-
-
-def _widen(failure, eqs, touching, values, suppressed, keys):
-    """A published cell next to the failing one whose suppression gives it room.
-
-    Searched outward through relations and suppressed cells, nearest first:
-    the smallest published count that gives at least the room needed, else the
-    largest one found.
-    """
-    seen_vars = {failure.var}
-    frontier = [failure.var]
-    while frontier:
-        published = set()
-        next_frontier = []
-        for var in frontier:
-            for index in touching.get(var, ()):
-                for other in eqs[index]:
-                    if other in seen_vars:
-                        continue
-                    seen_vars.add(other)
-                    if other in suppressed:
-                        next_frontier.append(other)
-                    else:
-                        published.add(other)
-        if published:
-            enough = [v for v in published if values[v] >= failure.needed]
-            if enough:
-                return min(enough, key=lambda v: (values[v], keys[v]))
-            return max(published, key=lambda v: (values[v], [-x for x in keys[v]]))
-        frontier = sorted(next_frontier)
-    return None
