@@ -106,21 +106,24 @@ def check_intervals(
     # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
     # maximising the sum of t over cells not yet shown; every solution is a
     # feasible point that clears many cells at once.
-    solver = _model(
-        2 * n,
-        rows + [len(row_upper) + i for i in range(n)] * 2,
-        cols + list(range(n)) + [n + i for i in range(n)],
-        coefs + [1.0] * n + [-1.0] * n,
-        row_lower + [0.0] * n,
-        row_upper + [highspy.kHighsInf] * n,
-        lows + [0.0] * n,
-        upper=[highspy.kHighsInf] * n + list(target),
-    )
-    solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    solver = None
     for _ in range(20):
-        open_ = np.flatnonzero(~reached)
+        # primary cells not yet reaching k, other cells not yet shown to move
+        open_ = np.flatnonzero(~reached & (small | ~moved))
         if not len(open_):
             break
+        if solver is None:
+            solver = _model(
+                2 * n,
+                rows + [len(row_upper) + i for i in range(n)] * 2,
+                cols + list(range(n)) + [n + i for i in range(n)],
+                coefs + [1.0] * n + [-1.0] * n,
+                row_lower + [0.0] * n,
+                row_upper + [highspy.kHighsInf] * n,
+                lows + [0.0] * n,
+                upper=[highspy.kHighsInf] * n + list(target),
+            )
+            solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         costs = np.zeros(2 * n)
         costs[n + open_] = 1.0
         solver.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), costs)
@@ -129,11 +132,11 @@ def check_intervals(
             break
         point = np.asarray(solver.getSolution().col_value[:n])
         point_max = np.maximum(point_max, point)
-        newly = ~reached & (point >= target - SLACK)
+        before = int(reached.sum()) + int(moved.sum())
+        reached |= point >= target - SLACK
         moved |= np.abs(point - truth) > SLACK
-        if not newly.any():
+        if int(reached.sum()) + int(moved.sum()) == before:
             break
-        reached |= newly
 
     failures: list[Failure] = []
     determined: list[int] = []

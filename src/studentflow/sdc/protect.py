@@ -21,9 +21,12 @@ population) share no relation, so each is solved on its own. Per component:
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -76,7 +79,11 @@ def protect(
     secondary_zeros: bool = True,
     insiders: bool = True,
     intervals: bool = True,
+    workers: int = 1,
 ) -> Result:
+    """Protect every component; ``workers`` > 1 solves components in that many
+    processes (the result does not depend on it: components share nothing and
+    are put together in their fixed order)."""
     started = time.perf_counter()
     n = structure.n_vars
     values = structure.values
@@ -89,25 +96,37 @@ def protect(
         relations_of[min(relation)].append(index)
     n_equations = len(structure.equations)
     stats = defaultdict(float)
+    tasks = []
     for members in components(n, relations):
         if not any(is_primary[var] for var in members):
-            continue
+            continue  # nothing to protect: every cell is published
         stats["components"] += 1
         stats["largest_component"] = max(stats["largest_component"], len(members))
         found = sorted({i for var in members for i in relations_of.get(var, ())})
-        suppressed = _component(
-            structure,
-            members,
-            [relations[i] for i in found if i < n_equations],
-            [relations[i] for i in found if i >= n_equations],
-            k,
-            lower,
-            secondary_zeros,
-            intervals,
-            stats,
+        tasks.append(
+            _task(
+                structure,
+                members,
+                [relations[i] for i in found if i < n_equations],
+                [relations[i] for i in found if i >= n_equations],
+                lower,
+            )
         )
+    solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
+    if workers > 1 and len(tasks) > 1:
+        # largest first so that the processes finish together; results by index
+        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].members))
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded host
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            solved = dict(zip(order, pool.map(solve, [tasks[i] for i in order]), strict=True))
+        results = [solved[i] for i in range(len(tasks))]
+    else:
+        results = [solve(task) for task in tasks]
+    for suppressed, task_stats in results:
         for var in suppressed:
             is_suppressed[var] = True
+        for key, value in task_stats.items():
+            stats[key] += value
     stats["seconds"] = time.perf_counter() - started
     stats["variables"] = n
     stats["primary"] = sum(is_primary)
@@ -115,16 +134,49 @@ def protect(
     return Result(is_primary, is_suppressed, dict(stats))
 
 
-def _component(
-    structure, members, equations, inequalities, k, lower, secondary_zeros, intervals, stats
-):
+@dataclass(frozen=True)
+class _Task:
+    """One component in local indices: all a worker process needs."""
+
+    members: list[int]
+    values: list[int]
+    low: list[float]
+    eqs: list[dict[int, float]]
+    ineqs: list[dict[int, float]]
+    keys: list[tuple]
+    totals: list[int]
+
+
+def _task(structure, members, equations, inequalities, lower) -> _Task:
     local = {var: i for i, var in enumerate(members)}
-    values = [structure.values[var] for var in members]
-    low = [lower[var] for var in members]
-    eqs = [{local[var]: coef for var, coef in eq.items()} for eq in equations]
-    ineqs = [{local[var]: coef for var, coef in eq.items()} for eq in inequalities]
-    keys = [structure.sort_keys[var] for var in members]
-    totals = [structure.is_total[var] for var in members]
+    return _Task(
+        members=list(members),
+        values=[structure.values[var] for var in members],
+        low=[lower[var] for var in members],
+        eqs=[{local[var]: coef for var, coef in eq.items()} for eq in equations],
+        ineqs=[{local[var]: coef for var, coef in eq.items()} for eq in inequalities],
+        keys=[structure.sort_keys[var] for var in members],
+        totals=[structure.is_total[var] for var in members],
+    )
+
+
+def _solve(task: _Task, k: int, secondary_zeros: bool, intervals: bool):
+    """(suppressed variables, stats) of one component."""
+    stats: dict[str, float] = defaultdict(float)
+    suppressed = _component(task, k, secondary_zeros, intervals, stats)
+    return [task.members[i] for i in suppressed], dict(stats)
+
+
+def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
+    members, values, low, eqs, ineqs, keys, totals = (
+        task.members,
+        task.values,
+        task.low,
+        task.eqs,
+        task.ineqs,
+        task.keys,
+        task.totals,
+    )
     # Gauss treats covering relations (total <= sum of parts) as equations too:
     # more than the attacker knows, so the linear guarantee holds a fortiori,
     # and each mart's sdc_no_single_suppressed_part test (which declares
@@ -148,7 +200,7 @@ def _component(
         secondary = gauss_suppress(columns, candidates, primary | forced | previous)
         suppressed = primary | forced | previous | secondary
         if not intervals:
-            return [members[i] for i in sorted(suppressed)]
+            return sorted(suppressed)
         stats["lp_runs"] += 1
         previous = set(suppressed)
         failures, determined = check_intervals(
@@ -156,7 +208,7 @@ def _component(
         )
         if not failures:
             stats["published_as_determined"] += len(determined)
-            return [members[i] for i in sorted(suppressed - set(determined))]
+            return sorted(suppressed - set(determined))
         stats["interval_failures"] += len(failures)
         added = False
         is_suppressed = np.zeros(len(members), dtype=bool)
