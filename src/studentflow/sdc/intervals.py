@@ -211,9 +211,13 @@ def check_intervals(
             if int(moved.sum()) == before:
                 break
 
+    pinned = _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n)
     for i in np.flatnonzero(~small):
         if reached[i] or moved[i]:
             continue  # takes another value than the truth: not determined
+        if pinned[i]:
+            determined.append(unknown[i])  # proven without an LP
+            continue
         top = optimum(i, maximise=True)
         if moved[i] or top > truth[i] + SLACK:
             continue
@@ -221,6 +225,43 @@ def check_intervals(
         if top - bottom <= SLACK:
             determined.append(unknown[i])
     return failures, determined
+
+
+def _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n) -> np.ndarray:
+    """Cells every feasible point holds at their lower bound, found without LP.
+
+    A relation whose unknown terms all have one sign and whose right-hand side
+    equals those terms at their lower bounds (e.g. a published total equal to
+    the sum of its published parts, so the suppressed parts sum to 0) holds
+    each of them at its lower bound. Pinned cells become known and the check
+    repeats. Sufficient, not necessary: the rest still get their LPs.
+    """
+    pinned = np.zeros(n, dtype=bool)
+    lows = np.asarray(lows, dtype=float)
+    terms_of: dict[int, list[tuple[int, float]]] = {}
+    for row, col, coef in zip(rows, cols, coefs, strict=True):
+        terms_of.setdefault(row, []).append((col, coef))
+    changed = True
+    while changed:
+        changed = False
+        for row, terms in terms_of.items():
+            open_terms = [(col, coef) for col, coef in terms if not pinned[col]]
+            if not open_terms:
+                continue
+            fixed = sum(coef * lows[col] for col, coef in terms if pinned[col])
+            at_lower = sum(coef * lows[col] for col, coef in open_terms)
+            if all(coef > 0 for _, coef in open_terms):
+                # sum(coef * y) <= upper with every y >= its lower bound
+                bound = row_upper[row] - fixed
+            elif all(coef < 0 for _, coef in open_terms) and row_lower[row] > -highspy.kHighsInf:
+                bound = row_lower[row] - fixed
+            else:
+                continue
+            if abs(at_lower - bound) <= SLACK:
+                for col, _ in open_terms:
+                    pinned[col] = True
+                changed = True
+    return pinned
 
 
 def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -> highspy.Highs:
