@@ -47,8 +47,8 @@ def model(dbt, session):
     spec = yaml.safe_load(Path(dbt.config.get("sdc_linked_tables")).read_text(encoding="utf-8"))
     declared = {mart["aggregate"] for mart in spec["marts"].values()}
     aggregates = {name: relations[name].df() for name in sorted(declared) if name in relations}
-    # a statement of its own: dbt collects the config keys a Python model
-    # reads from its source, and missed one read inside a keyword argument
-    workers = int(dbt.config.get("sdc_workers") or 1)
-    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")), workers=workers)
+    # a plain call: dbt collects the config keys a Python model reads from
+    # its source and missed this one inside `or` / a keyword argument
+    workers = dbt.config.get("sdc_workers")
+    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1))
     return cells
