@@ -64,8 +64,8 @@ gx: setup  ## Great Expectations checkpoints on the raw extracts and the publish
 
 test: setup data lint dbt-build pytest gx  ## everything CI checks: lint, dbt build with tests, Python tests, GX
 
-# not yet part of `test`: on today's demo warehouse the audit still finds leaks; the lead
-# adds it once the secondary suppression over linked tables (sdc-gauss) has landed
+# not yet part of `test`: the default build uses per-mart suppression, on which the audit
+# finds leaks; sdc_secondary=linked is not the default yet (docs/disclosure-control.md 5a)
 audit: setup  ## the attacker: provable intervals of every protected cell by LP (docs/disclosure-control.md 9)
 	$(VENV)/bin/studentflow audit --duckdb data/warehouse/studentflow.duckdb --linked-tables sdc/linked_tables.yml --out target/audit
 

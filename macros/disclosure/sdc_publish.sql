@@ -33,6 +33,15 @@
         {{ exceptions.raise_compiler_error("sdc_publish: secondary must be 'linked' or 'per_mart', got '" ~ secondary ~ "'") }}
     {%- endif -%}
     {%- set linked = method == 'suppression' and secondary == 'linked' -%}
+    {#- midpoint shows '2,5' for primary cells, i.e. 'this cell is 1..k-1':
+        exactly what linked suppression and the audit exist to hide -#}
+    {%- if linked and var('sdc_display') == 'midpoint' and not var('sdc_midpoint_accepted') -%}
+        {{ exceptions.raise_compiler_error(
+            "sdc_publish(" ~ aggregate ~ "): var sdc_display = 'midpoint' marks every primary cell as 1.."
+            ~ (k - 1) ~ ", which sdc_secondary = 'linked' and studentflow audit treat as a leak; use "
+            ~ "sdc_display: dots, or set var sdc_midpoint_accepted: true if the publisher accepts it"
+            ~ " (docs/disclosure-control.md, section 5a)") }}
+    {%- endif -%}
     {%- for dim in additive_dims + ([share_dim] if share_dim else []) -%}
         {%- if dim not in dims -%}
             {{ exceptions.raise_compiler_error("sdc_publish: '" ~ dim ~ "' must also be listed in dims") }}

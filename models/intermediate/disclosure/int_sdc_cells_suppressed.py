@@ -26,6 +26,7 @@ def model(dbt, session):
         "agg_institution_choice_by_municipality": dbt.ref("agg_institution_choice_by_municipality"),
         "agg_foreign_background_by_programme": dbt.ref("agg_foreign_background_by_programme"),
         "agg_parents_education_by_programme": dbt.ref("agg_parents_education_by_programme"),
+        "agg_entrant_background_indicators": dbt.ref("agg_entrant_background_indicators"),
         "agg_students_by_municipality": dbt.ref("agg_students_by_municipality"),
         "agg_recruitment_by_county": dbt.ref("agg_recruitment_by_county"),
         "agg_credits_by_background": dbt.ref("agg_credits_by_background"),
@@ -46,5 +47,8 @@ def model(dbt, session):
     spec = yaml.safe_load(Path(dbt.config.get("sdc_linked_tables")).read_text(encoding="utf-8"))
     declared = {mart["aggregate"] for mart in spec["marts"].values()}
     aggregates = {name: relations[name].df() for name in sorted(declared) if name in relations}
-    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")))
+    # a plain call: dbt collects the config keys a Python model reads from
+    # its source and missed this one inside `or` / a keyword argument
+    workers = dbt.config.get("sdc_workers")
+    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1))
     return cells

@@ -51,8 +51,15 @@ def check_intervals(
     lower: Sequence[float],
     k: int,
     max_single_lps: int = 200,
+    certified: set[int] | None = None,
 ) -> tuple[list[Failure], list[int]]:
-    """(failing primary cells, determined other cells) of one component (local indices)."""
+    """(failing primary cells, determined other cells) of one component (local indices).
+
+    ``certified``: primary cells already shown to reach k with a subset of
+    ``suppressed`` suppressed. Suppressing more keeps every earlier feasible
+    point feasible (the newly suppressed cells at their true values), so they
+    need no LP again; the cells certified here are added to the set.
+    """
     unknown = sorted(suppressed)
     if not unknown:
         return [], []
@@ -84,25 +91,39 @@ def check_intervals(
     reached = np.zeros(n, dtype=bool)  # maximum shown to reach the target
     moved = np.zeros(n, dtype=bool)  # shown to take another value than the truth
     point_max = np.full(n, -np.inf)  # the largest value seen in any batch solution
+    if certified:
+        reached |= np.asarray([var in certified for var in unknown]) & small
+    if not any(row_upper):
+        # No relation around the suppressed cells has a published non-zero
+        # term (e.g. the whole component is suppressed): the constraints are
+        # homogeneous, so the truth scaled by any factor >= 1 is feasible and
+        # every positive suppressed cell is unbounded above. No LP needed.
+        positive = truth > 0
+        reached |= positive
+        moved |= positive
+        point_max = np.where(positive, np.inf, point_max)
 
     # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
     # maximising the sum of t over cells not yet shown; every solution is a
     # feasible point that clears many cells at once.
-    solver = _model(
-        2 * n,
-        rows + [len(row_upper) + i for i in range(n)] * 2,
-        cols + list(range(n)) + [n + i for i in range(n)],
-        coefs + [1.0] * n + [-1.0] * n,
-        row_lower + [0.0] * n,
-        row_upper + [highspy.kHighsInf] * n,
-        lows + [0.0] * n,
-        upper=[highspy.kHighsInf] * n + list(target),
-    )
-    solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    solver = None
     for _ in range(20):
-        open_ = np.flatnonzero(~reached)
+        # primary cells not yet reaching k, other cells not yet shown to move
+        open_ = np.flatnonzero(~reached & (small | ~moved))
         if not len(open_):
             break
+        if solver is None:
+            solver = _model(
+                2 * n,
+                rows + [len(row_upper) + i for i in range(n)] * 2,
+                cols + list(range(n)) + [n + i for i in range(n)],
+                coefs + [1.0] * n + [-1.0] * n,
+                row_lower + [0.0] * n,
+                row_upper + [highspy.kHighsInf] * n,
+                lows + [0.0] * n,
+                upper=[highspy.kHighsInf] * n + list(target),
+            )
+            solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
         costs = np.zeros(2 * n)
         costs[n + open_] = 1.0
         solver.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), costs)
@@ -111,37 +132,136 @@ def check_intervals(
             break
         point = np.asarray(solver.getSolution().col_value[:n])
         point_max = np.maximum(point_max, point)
-        newly = ~reached & (point >= target - SLACK)
+        before = int(reached.sum()) + int(moved.sum())
+        reached |= point >= target - SLACK
         moved |= np.abs(point - truth) > SLACK
-        if not newly.any():
+        if int(reached.sum()) + int(moved.sum()) == before:
             break
-        reached |= newly
 
-    solver = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
-    failures, determined = [], []
-    best = np.maximum(point_max, truth)
+    failures: list[Failure] = []
+    determined: list[int] = []
+    state = {"best": np.maximum(point_max, truth), "single": None}
+
+    def learn(point) -> None:
+        # every feasible point settles other cells for free
+        if point is None:
+            return
+        reached[:] |= point >= target - SLACK
+        moved[:] |= np.abs(point - truth) > SLACK
+        state["best"] = np.maximum(state["best"], point)
+
+    def optimum(i: int, maximise: bool) -> float:
+        if state["single"] is None:
+            state["single"] = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
+        value, point = _optimum(state["single"], i, maximise)
+        learn(point)
+        return value
+
     individual = 0
-    for i, var in enumerate(unknown):
+    for i in np.flatnonzero(small):
         if reached[i]:
             continue
-        if small[i] and individual >= max_single_lps:
+        if individual >= max_single_lps:
             # too many to solve one by one: counted as failing (the caller
             # suppresses more) - conservative, never unsafe
-            failures.append(Failure(var, float("nan"), best[i], target[i] - best[i]))
+            best = state["best"][i]
+            failures.append(Failure(unknown[i], float("nan"), best, target[i] - best))
             continue
         individual += 1
-        top = _optimum(solver, i, maximise=True)
-        if top >= target[i] - SLACK:
+        top = optimum(i, maximise=True)
+        if top < target[i] - SLACK:
+            failures.append(Failure(unknown[i], float("nan"), top, target[i] - top))
+    if certified is not None:
+        certified.update(unknown[i] for i in np.flatnonzero(reached & small))
+    if failures:
+        # the caller suppresses more and asks again; which other cells are
+        # determined matters only for the final suppression pattern
+        return failures, []
+
+    # Downward batch for the other cells: helper s <= truth - y, s <= 1,
+    # maximising the sum of s over cells not yet shown to move. A cell that
+    # moves down in a feasible point is not determined, whatever its maximum.
+    down = np.flatnonzero(~small & ~moved & (truth - np.asarray(lows) > SLACK))
+    if len(down):
+        m = len(down)
+        base = len(row_upper)
+        solver = _model(
+            n + m,
+            rows + [base + j for j in range(m)] * 2,
+            cols + list(down) + [n + j for j in range(m)],
+            coefs + [1.0] * (2 * m),
+            row_lower + [-highspy.kHighsInf] * m,
+            row_upper + list(truth[down]),
+            lows + [0.0] * m,
+            upper=[highspy.kHighsInf] * n + [1.0] * m,
+        )
+        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for _ in range(20):
+            open_ = np.flatnonzero(~moved[down])
+            if not len(open_):
+                break
+            costs = np.zeros(n + m)
+            costs[n + open_] = 1.0
+            solver.changeColsCost(n + m, np.arange(n + m, dtype=np.int32), costs)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            before = int(moved.sum())
+            learn(np.asarray(solver.getSolution().col_value[:n]))
+            if int(moved.sum()) == before:
+                break
+
+    pinned = _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n)
+    for i in np.flatnonzero(~small):
+        if reached[i] or moved[i]:
+            continue  # takes another value than the truth: not determined
+        if pinned[i]:
+            determined.append(unknown[i])  # proven without an LP
             continue
-        if small[i]:
-            failures.append(Failure(var, float("nan"), top, target[i] - top))
-            continue
+        top = optimum(i, maximise=True)
         if moved[i] or top > truth[i] + SLACK:
             continue
-        bottom = _optimum(solver, i, maximise=False)
+        bottom = optimum(i, maximise=False)
         if top - bottom <= SLACK:
-            determined.append(var)
+            determined.append(unknown[i])
     return failures, determined
+
+
+def _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n) -> np.ndarray:
+    """Cells every feasible point holds at their lower bound, found without LP.
+
+    A relation whose unknown terms all have one sign and whose right-hand side
+    equals those terms at their lower bounds (e.g. a published total equal to
+    the sum of its published parts, so the suppressed parts sum to 0) holds
+    each of them at its lower bound. Pinned cells become known and the check
+    repeats. Sufficient, not necessary: the rest still get their LPs.
+    """
+    pinned = np.zeros(n, dtype=bool)
+    lows = np.asarray(lows, dtype=float)
+    terms_of: dict[int, list[tuple[int, float]]] = {}
+    for row, col, coef in zip(rows, cols, coefs, strict=True):
+        terms_of.setdefault(row, []).append((col, coef))
+    changed = True
+    while changed:
+        changed = False
+        for row, terms in terms_of.items():
+            open_terms = [(col, coef) for col, coef in terms if not pinned[col]]
+            if not open_terms:
+                continue
+            fixed = sum(coef * lows[col] for col, coef in terms if pinned[col])
+            at_lower = sum(coef * lows[col] for col, coef in open_terms)
+            if all(coef > 0 for _, coef in open_terms):
+                # sum(coef * y) <= upper with every y >= its lower bound
+                bound = row_upper[row] - fixed
+            elif all(coef < 0 for _, coef in open_terms) and row_lower[row] > -highspy.kHighsInf:
+                bound = row_lower[row] - fixed
+            else:
+                continue
+            if abs(at_lower - bound) <= SLACK:
+                for col, _ in open_terms:
+                    pinned[col] = True
+                changed = True
+    return pinned
 
 
 def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -> highspy.Highs:
@@ -169,7 +289,8 @@ def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -
     return solver
 
 
-def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> float:
+def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> tuple[float, np.ndarray | None]:
+    """The optimum of one column and the optimal point (None when unbounded)."""
     solver.changeColCost(col, 1.0)
     solver.changeObjectiveSense(
         highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
@@ -183,10 +304,10 @@ def _optimum(solver: highspy.Highs, col: int, maximise: bool) -> float:
     value = solver.getInfo().objective_function_value
     solver.changeColCost(col, 0.0)
     if status in _UNBOUNDED:  # the true values are feasible, so this is unbounded
-        return float("inf") if maximise else float("-inf")
+        return (float("inf") if maximise else float("-inf")), None
     if status != highspy.HighsModelStatus.kOptimal:
         raise RuntimeError(f"interval LP for column {col}: {solver.modelStatusToString(status)}")
-    return value
+    return value, np.asarray(solver.getSolution().col_value)
 
 
 _UNBOUNDED = (

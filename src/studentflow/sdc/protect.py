@@ -21,15 +21,20 @@ population) share no relation, so each is solved on its own. Per component:
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.structure import Structure
+from studentflow.sdc.widen import Neighbourhood
 
 
 @dataclass
@@ -74,7 +79,11 @@ def protect(
     secondary_zeros: bool = True,
     insiders: bool = True,
     intervals: bool = True,
+    workers: int = 1,
 ) -> Result:
+    """Protect every component; ``workers`` > 1 solves components in that many
+    processes (the result does not depend on it: components share nothing and
+    are put together in their fixed order)."""
     started = time.perf_counter()
     n = structure.n_vars
     values = structure.values
@@ -87,25 +96,37 @@ def protect(
         relations_of[min(relation)].append(index)
     n_equations = len(structure.equations)
     stats = defaultdict(float)
+    tasks = []
     for members in components(n, relations):
         if not any(is_primary[var] for var in members):
-            continue
+            continue  # nothing to protect: every cell is published
         stats["components"] += 1
         stats["largest_component"] = max(stats["largest_component"], len(members))
         found = sorted({i for var in members for i in relations_of.get(var, ())})
-        suppressed = _component(
-            structure,
-            members,
-            [relations[i] for i in found if i < n_equations],
-            [relations[i] for i in found if i >= n_equations],
-            k,
-            lower,
-            secondary_zeros,
-            intervals,
-            stats,
+        tasks.append(
+            _task(
+                structure,
+                members,
+                [relations[i] for i in found if i < n_equations],
+                [relations[i] for i in found if i >= n_equations],
+                lower,
+            )
         )
+    solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
+    if workers > 1 and len(tasks) > 1:
+        # largest first so that the processes finish together; results by index
+        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].members))
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded host
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            solved = dict(zip(order, pool.map(solve, [tasks[i] for i in order]), strict=True))
+        results = [solved[i] for i in range(len(tasks))]
+    else:
+        results = [solve(task) for task in tasks]
+    for suppressed, task_stats in results:
         for var in suppressed:
             is_suppressed[var] = True
+        for key, value in task_stats.items():
+            stats[key] += value
     stats["seconds"] = time.perf_counter() - started
     stats["variables"] = n
     stats["primary"] = sum(is_primary)
@@ -113,16 +134,49 @@ def protect(
     return Result(is_primary, is_suppressed, dict(stats))
 
 
-def _component(
-    structure, members, equations, inequalities, k, lower, secondary_zeros, intervals, stats
-):
+@dataclass(frozen=True)
+class _Task:
+    """One component in local indices: all a worker process needs."""
+
+    members: list[int]
+    values: list[int]
+    low: list[float]
+    eqs: list[dict[int, float]]
+    ineqs: list[dict[int, float]]
+    keys: list[tuple]
+    totals: list[int]
+
+
+def _task(structure, members, equations, inequalities, lower) -> _Task:
     local = {var: i for i, var in enumerate(members)}
-    values = [structure.values[var] for var in members]
-    low = [lower[var] for var in members]
-    eqs = [{local[var]: coef for var, coef in eq.items()} for eq in equations]
-    ineqs = [{local[var]: coef for var, coef in eq.items()} for eq in inequalities]
-    keys = [structure.sort_keys[var] for var in members]
-    totals = [structure.is_total[var] for var in members]
+    return _Task(
+        members=list(members),
+        values=[structure.values[var] for var in members],
+        low=[lower[var] for var in members],
+        eqs=[{local[var]: coef for var, coef in eq.items()} for eq in equations],
+        ineqs=[{local[var]: coef for var, coef in eq.items()} for eq in inequalities],
+        keys=[structure.sort_keys[var] for var in members],
+        totals=[structure.is_total[var] for var in members],
+    )
+
+
+def _solve(task: _Task, k: int, secondary_zeros: bool, intervals: bool):
+    """(suppressed variables, stats) of one component."""
+    stats: dict[str, float] = defaultdict(float)
+    suppressed = _component(task, k, secondary_zeros, intervals, stats)
+    return [task.members[i] for i in suppressed], dict(stats)
+
+
+def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
+    members, values, low, eqs, ineqs, keys, totals = (
+        task.members,
+        task.values,
+        task.low,
+        task.eqs,
+        task.ineqs,
+        task.keys,
+        task.totals,
+    )
     # Gauss treats covering relations (total <= sum of parts) as equations too:
     # more than the attacker knows, so the linear guarantee holds a fortiori,
     # and each mart's sdc_no_single_suppressed_part test (which declares
@@ -135,63 +189,37 @@ def _component(
         (i for i in range(len(members)) if i not in primary),
         key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
     )
-    touching: dict[int, list[int]] = defaultdict(list)
-    for index, eq in enumerate(eqs + ineqs):
-        for var in eq:
-            touching[var].append(index)
+    neighbourhood = Neighbourhood(len(members), eqs + ineqs)
     forced: set[int] = set()
+    certified: set[int] = set()  # primary cells shown to reach k
+    previous: set[int] = set()
     # every round suppresses at least one more cell, and with every cell of a
     # component suppressed nothing can fail, so this many rounds always end
     for _ in range(len(members) + 1):
         stats["gauss_runs"] += 1
-        secondary = gauss_suppress(columns, candidates, primary | forced)
-        suppressed = primary | forced | secondary
+        secondary = gauss_suppress(columns, candidates, primary | forced | previous)
+        suppressed = primary | forced | previous | secondary
         if not intervals:
-            return [members[i] for i in sorted(suppressed)]
+            return sorted(suppressed)
         stats["lp_runs"] += 1
-        failures, determined = check_intervals(eqs, ineqs, values, suppressed, primary, low, k)
+        previous = set(suppressed)
+        failures, determined = check_intervals(
+            eqs, ineqs, values, suppressed, primary, low, k, certified=certified
+        )
         if not failures:
             stats["published_as_determined"] += len(determined)
-            return [members[i] for i in sorted(suppressed - set(determined))]
+            return sorted(suppressed - set(determined))
         stats["interval_failures"] += len(failures)
         added = False
+        is_suppressed = np.zeros(len(members), dtype=bool)
+        is_suppressed[sorted(suppressed)] = True
         for failure in failures:
-            extra = _widen(failure, eqs + ineqs, touching, values, suppressed | forced, keys)
+            extra = neighbourhood.widen(failure.var, failure.needed, values, is_suppressed, keys)
             if extra is not None and extra not in forced:
                 forced.add(extra)
                 suppressed.add(extra)
+                is_suppressed[extra] = True
                 added = True
         if not added:
             raise RuntimeError(f"interval protection stuck at cells {[f.var for f in failures]}")
     raise RuntimeError("interval protection did not converge")
-
-
-def _widen(failure, eqs, touching, values, suppressed, keys):
-    """A published cell next to the failing one whose suppression gives it room.
-
-    Searched outward through relations and suppressed cells, nearest first:
-    the smallest published count that gives at least the room needed, else the
-    largest one found.
-    """
-    seen_vars = {failure.var}
-    frontier = [failure.var]
-    while frontier:
-        published = set()
-        next_frontier = []
-        for var in frontier:
-            for index in touching.get(var, ()):
-                for other in eqs[index]:
-                    if other in seen_vars:
-                        continue
-                    seen_vars.add(other)
-                    if other in suppressed:
-                        next_frontier.append(other)
-                    else:
-                        published.add(other)
-        if published:
-            enough = [v for v in published if values[v] >= failure.needed]
-            if enough:
-                return min(enough, key=lambda v: (values[v], keys[v]))
-            return max(published, key=lambda v: (values[v], [-x for x in keys[v]]))
-        frontier = sorted(next_frontier)
-    return None

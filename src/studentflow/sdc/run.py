@@ -38,10 +38,13 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
     return aligned
 
 
-def suppress(spec: dict, aggregates: dict[str, pd.DataFrame], k: int) -> tuple[pd.DataFrame, dict]:
+def suppress(
+    spec: dict, aggregates: dict[str, pd.DataFrame], k: int, workers: int = 1
+) -> tuple[pd.DataFrame, dict]:
     """(cells, stats): one row per published cell of every declared mart.
 
-    ``aggregates`` maps an aggregate model's name to its exact counts.
+    ``aggregates`` maps an aggregate model's name to its exact counts;
+    ``workers`` processes solve the independent components (same result).
     """
     frames, marts = {}, {}
     for name, mart in spec["marts"].items():
@@ -55,7 +58,7 @@ def suppress(spec: dict, aggregates: dict[str, pd.DataFrame], k: int) -> tuple[p
         marts[name] = align_to_aggregate(mart, list(frame.columns))
         frames[name] = frame[mart_dims(marts[name]) + ["n_persons"]]
     structure = build_structure({**spec, "marts": marts}, frames)
-    result = protect(structure, k)
+    result = protect(structure, k, workers=workers)
     stats = dict(result.stats)
     stats["relations"] = len(structure.equations) + len(structure.inequalities)
     return result.cells(structure)[COLUMNS], stats

@@ -1,0 +1,241 @@
+"""The linked engine's fast paths give the slow paths' results.
+
+- the interval check (batched witness LPs, certificates from every optimum,
+  the homogeneous shortcut) classifies cells exactly as one LP per cell does
+  (scipy's linprog, written here independently);
+- the sparse widening search picks the cell the plain breadth-first search picks;
+- a component with nothing published needs no LP at all.
+Shapes: the 13-municipality linked marts of issue 13 and random small ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+from sdc_linked_fixtures import linked_frames, linked_spec, thirteen_municipalities
+
+from studentflow.sdc import intervals
+from studentflow.sdc.intervals import check_intervals, lower_bounds
+from studentflow.sdc.protect import protect
+from studentflow.sdc.structure import build_structure
+from studentflow.sdc.widen import Neighbourhood, widen_reference
+
+K = 5
+
+
+def _structure(seed: int):
+    return build_structure(linked_spec(), linked_frames(thirteen_municipalities(seed=seed)))
+
+
+def _slow_intervals(structure, suppressed: set[int]):
+    """(failing primary cells, determined other cells) by one LP per cell and sense."""
+    hidden = sorted(suppressed)
+    column = {var: i for i, var in enumerate(hidden)}
+    values = structure.values
+
+    def rows(relations):
+        matrix, rhs = [], []
+        for relation in relations:
+            row = np.zeros(len(hidden))
+            known = 0.0
+            for var, coef in relation.items():
+                if var in column:
+                    row[column[var]] += coef
+                else:
+                    known += coef * values[var]
+            if row.any():
+                matrix.append(row)
+                rhs.append(-known)
+        return (np.asarray(matrix), np.asarray(rhs)) if matrix else (None, None)
+
+    a_eq, b_eq = rows(structure.equations)
+    a_ub, b_ub = rows(structure.inequalities)
+    low = lower_bounds(values, structure.present_only)
+    bounds = [(low[var], None) for var in hidden]
+
+    def optimum(i, sign):
+        cost = np.zeros(len(hidden))
+        cost[i] = -sign
+        result = linprog(
+            cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        )
+        if result.status == 3:
+            return sign * np.inf
+        assert result.status == 0, result.message
+        return -sign * result.fun
+
+    failing, determined = set(), set()
+    for i, var in enumerate(hidden):
+        top = optimum(i, +1)
+        if 0 < values[var] < K:
+            if top < K - 1e-6:
+                failing.add(var)
+        elif top - optimum(i, -1) <= 1e-6:
+            determined.add(var)
+    return failing, determined
+
+
+def _patterns(structure, seed: int):
+    """Suppression patterns around the primary cells: the engine's own, Gauss
+    alone, and random supersets of the primary cells."""
+    rng = np.random.default_rng(seed)
+    primary = {v for v, value in enumerate(structure.values) if 0 < value < K}
+    final = protect(structure, K).is_suppressed
+    gauss = protect(structure, K, intervals=False).is_suppressed
+    yield {v for v, s in enumerate(final) if s}
+    yield {v for v, s in enumerate(gauss) if s}
+    for share in (0.2, 0.5, 0.9):
+        extra = rng.random(structure.n_vars) < share
+        yield primary | {v for v in range(structure.n_vars) if extra[v]}
+
+
+@pytest.mark.parametrize("seed", [13, 7, 21])
+def test_interval_check_equals_one_lp_per_cell(seed):
+    structure = _structure(seed)
+    primary = {v for v, value in enumerate(structure.values) if 0 < value < K}
+    low = lower_bounds(structure.values, structure.present_only)
+    for suppressed in _patterns(structure, seed):
+        failing, determined = _slow_intervals(structure, suppressed)
+        failures, fast_determined = check_intervals(
+            structure.equations,
+            structure.inequalities,
+            structure.values,
+            suppressed,
+            primary,
+            low,
+            K,
+            max_single_lps=10**6,
+        )
+        assert {f.var for f in failures} == failing
+        # determined cells are worked out only when nothing fails
+        assert set(fast_determined) == (determined if not failing else set())
+
+
+def test_certified_cells_carry_over_to_a_larger_suppression():
+    structure = _structure(7)
+    primary = {v for v, value in enumerate(structure.values) if 0 < value < K}
+    low = lower_bounds(structure.values, structure.present_only)
+    first = {v for v, s in enumerate(protect(structure, K, intervals=False).is_suppressed) if s}
+    certified: set[int] = set()
+    check_intervals(
+        structure.equations,
+        structure.inequalities,
+        structure.values,
+        first,
+        primary,
+        low,
+        K,
+        certified=certified,
+    )
+    assert certified  # some primary cells reach k already
+    larger = first | set(range(0, structure.n_vars, 3))
+    failures, _ = check_intervals(
+        structure.equations,
+        structure.inequalities,
+        structure.values,
+        larger,
+        primary,
+        low,
+        K,
+        certified=set(certified),
+    )
+    assert {f.var for f in failures} == _slow_intervals(structure, larger)[0]
+
+
+def test_nothing_published_needs_no_lp(monkeypatch):
+    """Every cell suppressed: the truth scaled up is feasible, so every positive
+    cell is unbounded and no LP is solved; zeros still get their LP."""
+    structure = _structure(13)
+    everything = set(range(structure.n_vars))
+    assert _slow_intervals(structure, everything)[0] == set()
+    positive = {v for v, value in enumerate(structure.values) if value > 0}
+    primary = {v for v in positive if structure.values[v] < K}
+    low = lower_bounds(structure.values, structure.present_only)
+
+    def no_lp(*args, **kwargs):
+        raise AssertionError("an LP was built although nothing is published")
+
+    monkeypatch.setattr(intervals, "_model", no_lp)
+    failures, determined = check_intervals(
+        structure.equations,
+        structure.inequalities,
+        structure.values,
+        positive,
+        primary,
+        low,
+        K,
+    )
+    assert failures == [] and determined == []
+
+
+def _random_relations(rng, n_vars: int, n_relations: int):
+    relations = []
+    for _ in range(n_relations):
+        size = int(rng.integers(2, 6))
+        members = rng.choice(n_vars, size=size, replace=False)
+        relation = {int(members[0]): 1.0}
+        relation.update({int(v): -1.0 for v in members[1:]})
+        relations.append(relation)
+    return relations
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sparse_widening_equals_plain_search(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    relations = _random_relations(rng, n, 40)
+    touching = defaultdict(list)
+    for index, relation in enumerate(relations):
+        for var in relation:
+            touching[var].append(index)
+    values = [int(v) for v in rng.integers(0, 12, size=n)]
+    keys = [(0, int(i)) for i in rng.permutation(n)]
+    neighbourhood = Neighbourhood(n, relations)
+    for share in (0.3, 0.7, 0.95):
+        mask = rng.random(n) < share
+        suppressed = {v for v in range(n) if mask[v]}
+        for var in sorted(suppressed):
+            needed = float(rng.integers(1, 6))
+            expected = widen_reference(var, needed, relations, touching, values, suppressed, keys)
+            assert neighbourhood.widen(var, needed, values, mask, keys) == expected
+
+
+def test_sparse_widening_on_the_linked_marts():
+    structure = _structure(13)
+    relations = structure.equations + structure.inequalities
+    touching = defaultdict(list)
+    for index, relation in enumerate(relations):
+        for var in relation:
+            touching[var].append(index)
+    result = protect(structure, K, intervals=False)
+    mask = np.asarray(result.is_suppressed)
+    suppressed = set(np.flatnonzero(mask).tolist())
+    neighbourhood = Neighbourhood(structure.n_vars, relations)
+    for var in sorted(suppressed):
+        expected = widen_reference(
+            var, 3.0, relations, touching, structure.values, suppressed, structure.sort_keys
+        )
+        got = neighbourhood.widen(var, 3.0, structure.values, mask, structure.sort_keys)
+        assert got == expected
+
+
+def test_same_input_same_output():
+    first = protect(_structure(21), K)
+    second = protect(_structure(21), K)
+    assert first.is_suppressed == second.is_suppressed
+    assert first.stats["suppressed"] == second.stats["suppressed"]
+
+
+def test_worker_processes_give_the_same_result():
+    frames = linked_frames(
+        thirteen_municipalities(seed=5).pipe(
+            lambda persons: persons.assign(year=np.where(persons.index % 2, "2020", "2021"))
+        )
+    )
+    structure = build_structure(linked_spec(), frames)
+    alone = protect(structure, K)
+    assert alone.stats["components"] >= 2
+    assert protect(structure, K, workers=2).is_suppressed == alone.is_suppressed
