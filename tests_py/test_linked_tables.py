@@ -30,8 +30,9 @@ def _published_models() -> dict[str, dict]:
 
 def _grain(model: dict) -> list[str] | None:
     for test in model.get("data_tests") or []:
-        if isinstance(test, dict) and "unique_combination" in test:
-            return list(test["unique_combination"]["arguments"]["columns"])
+        for name in ("primary_key", "unique_combination"):
+            if isinstance(test, dict) and name in test:
+                return list(test[name]["arguments"]["columns"])
     return None
 
 
