@@ -39,6 +39,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from studentflow.identifiers import IDENTIFIER_NAMES, IDENTIFIER_SUFFIXES
+
 # --------------------------------------------------------------------------------------
 # The raw input contract (shared/spec/raw-extracts.md, models/staging/*/_*__sources.yml)
 # --------------------------------------------------------------------------------------
@@ -135,29 +137,6 @@ YEAR_MIN, YEAR_MAX = 1990, 2035  # register years of the study period
 DEFAULT_MAX_ROWS = 200_000  # per extract; larger files are sampled
 RAW_FORMATS = ("parquet", "csv")
 
-#: disclosure rule 5: identifier-like column names (same list as the dbt test
-#: sdc_no_identifier_columns, kept separately on purpose: an independent line)
-IDENTIFIER_NAMES = (
-    "lopnr",
-    "person_id",
-    "personnummer",
-    "pnr",
-    "mother_id",
-    "father_id",
-    "lopnrmor",
-    "lopnrfar",
-    "birth_date",
-    "fodelsedatum",
-    "degree_date",
-    "examensdatum",
-    "emigration_date",
-    "utvandringdatum",
-    "record_key",
-    "cell_key",
-)
-# a suppression reason is not an identifier, but it must not be published either:
-# primary cells beside a published total give each other away (disclosure spec)
-IDENTIFIER_SUFFIXES = ("_date", "_datum", "_suppression_reason")
 MAGNITUDE_STATS = ("median", "p25", "p75", "mean")
 
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from studentflow.identifiers import is_identifier
+
 PROJECT = "studentflow"
 
 ALLOWED_READS: dict[str, set[str]] = {
@@ -63,26 +65,6 @@ NAME_PATTERNS: dict[str, str] = {
     "sdc_fixtures": r"sdc_(fixture|planted)_[a-z0-9_]+",
 }
 
-# columns that identify a person or re-identify one (same list as the dbt test
-# sdc_no_identifier_columns, which checks the built relation)
-IDENTIFIER_COLUMNS = {
-    "lopnr",
-    "person_id",
-    "personnummer",
-    "pnr",
-    "mother_id",
-    "father_id",
-    "lopnrmor",
-    "lopnrfar",
-    "birth_date",
-    "fodelsedatum",
-    "degree_date",
-    "examensdatum",
-    "emigration_date",
-    "utvandringdatum",
-    "record_key",
-    "cell_key",
-}
 
 # the generic tests that make a key: unique + not_null on one column, or one of these
 COMBINATION_KEY_TESTS = {"unique_combination", "primary_key"}
@@ -346,12 +328,7 @@ def check_no_identifiers_published(manifest: dict) -> list[Violation]:
         if not is_published(node):
             continue
         for name in node["columns"]:
-            lowered = name.lower()
-            if (
-                lowered in IDENTIFIER_COLUMNS
-                or lowered.endswith("_date")
-                or lowered.endswith("_suppression_reason")
-            ):
+            if is_identifier(name):
                 violations.append(
                     Violation(
                         "no_identifiers_published",
