@@ -34,7 +34,9 @@ import pandas as pd
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.structure import Structure
-from studentflow.sdc.widen import Neighbourhood
+from studentflow.sdc.protection import Protection
+
+BATCH = 64  # failing cells lifted by one protection LP
 
 
 @dataclass
@@ -189,12 +191,13 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
         (i for i in range(len(members)) if i not in primary),
         key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
     )
-    neighbourhood = Neighbourhood(len(members), eqs + ineqs)
+    protection = Protection(eqs, ineqs, values, low)
     forced: set[int] = set()
     certified: set[int] = set()  # primary cells shown to reach k
     previous: set[int] = set()
-    # every round suppresses at least one more cell, and with every cell of a
-    # component suppressed nothing can fail, so this many rounds always end
+    # every round suppresses at least one more cell or certifies every failure,
+    # and with every cell of a component suppressed nothing can fail, so this
+    # many rounds always end
     for _ in range(len(members) + 1):
         stats["gauss_runs"] += 1
         secondary = gauss_suppress(columns, candidates, primary | forced | previous)
@@ -203,23 +206,47 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
             return sorted(suppressed)
         stats["lp_runs"] += 1
         previous = set(suppressed)
+        certified |= protection.certified(k) & primary
         failures, determined = check_intervals(
-            eqs, ineqs, values, suppressed, primary, low, k, certified=certified
+            eqs, ineqs, values, suppressed, primary, low, k, max_single_lps=0, certified=certified
         )
         if not failures:
             stats["published_as_determined"] += len(determined)
             return sorted(suppressed - set(determined))
         stats["interval_failures"] += len(failures)
-        added = False
         is_suppressed = np.zeros(len(members), dtype=bool)
         is_suppressed[sorted(suppressed)] = True
-        for failure in failures:
-            extra = neighbourhood.widen(failure.var, failure.needed, values, is_suppressed, keys)
-            if extra is not None and extra not in forced:
-                forced.add(extra)
-                suppressed.add(extra)
-                is_suppressed[extra] = True
-                added = True
-        if not added:
-            raise RuntimeError(f"interval protection stuck at cells {[f.var for f in failures]}")
+        added = _protect_failures(protection, failures, k, is_suppressed, stats)
+        # no cell added: every failure was only unproven (no LP of its own in the
+        # check) and its protection LP found room among suppressed cells
+        now_certified = protection.certified(k)
+        stuck = [f.var for f in failures if f.var not in now_certified]
+        if not added and stuck:
+            raise RuntimeError(f"interval protection stuck at cells {stuck}")
+        forced |= added
     raise RuntimeError("interval protection did not converge")
+
+
+def _protect_failures(protection: Protection, failures, k, is_suppressed, stats) -> set[int]:
+    """Suppress the published cells the protection LPs move. Failures are
+    taken in batches of cells that share no relation (one LP per batch);
+    later LPs see earlier additions as suppressed (nearly free), so a failure
+    an earlier addition already protects adds nothing."""
+    added: set[int] = set()
+    remaining = [failure.var for failure in failures]
+    while remaining:
+        batch, blocked, rest = [], set(), []
+        for var in remaining:
+            relations = protection.relations_of(var)
+            if len(batch) < BATCH and not relations & blocked:
+                batch.append(var)
+                blocked |= relations
+            else:
+                rest.append(var)
+        stats["protection_lps"] += 1
+        extra = protection.cells_to_suppress(batch, k, is_suppressed)
+        if extra:
+            is_suppressed[extra] = True
+            added.update(extra)
+        remaining = rest
+    return added

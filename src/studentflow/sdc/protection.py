@@ -1,0 +1,144 @@
+"""Which published cells to suppress so that a primary cell can reach k.
+
+The attacker's interval check (``intervals.py``) says which primary cells can
+be proven below k. For each of them this module solves one *protection LP*
+(the idea of Fischetti and Salazar's model for cell suppression): find a
+change ``d`` of the table that keeps every relation true, keeps every cell at
+or above the attacker's lower bound, lifts the failing cell to k, and moves as
+little published value as possible. The published cells that move are then
+suppressed: with them suppressed, ``truth + d`` is a point the attacker cannot
+rule out, so the failing cell's maximum is at least k. Suppressing more later
+keeps that point feasible, so a cell once protected stays protected and one
+pass over the failures protects them all.
+
+Cost of moving a published cell: ``1 + value`` per unit, so small cells and
+cells already suppressed (cost ``EPSILON``) carry the change and totals are
+touched only when nothing cheaper exists. (Before, the cell to suppress was
+picked by a nearest-first search, one per failure and round; it could not tell
+whether a cell gave room - a county total pinned by the national total gives
+none - and chains of such picks blanked whole marts.)
+
+The change is sought near the failing cell first: cells within ``RADII``
+relations of it may move, every other cell keeps ``d = 0`` (so a local
+solution is a solution of the whole component); only when no local change
+exists is the neighbourhood widened, at last to the whole component.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+from scipy import sparse
+
+EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
+MOVED = 1e-6
+RADII = (2, 4, None)  # None: the whole component
+
+
+class Protection:
+    """The protection LPs of one component (local indices)."""
+
+    def __init__(
+        self,
+        equations: Sequence[dict[int, float]],
+        inequalities: Sequence[dict[int, float]],
+        values: Sequence[int],
+        lower: Sequence[float],
+    ):
+        relations = list(equations) + list(inequalities)
+        n = len(values)
+        self.n = n
+        self.values = np.asarray(values, dtype=float)
+        self.room_down = np.maximum(self.values - np.asarray(lower, dtype=float), 0.0)
+        self.reach = self.values.copy()  # largest value of any protection point so far
+        self.point = self.values.copy()  # the last protection point
+        rows = [index for index, relation in enumerate(relations) for _ in relation]
+        cols = [var for relation in relations for var in relation]
+        coefs = [coef for relation in relations for coef in relation.values()]
+        self.matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(len(relations), n))
+        incidence = (self.matrix != 0).astype(float)
+        self.by_relation = incidence.tocsr()
+        self.by_var = incidence.T.tocsr()
+        # equations hold for the truth (slack 0); a covering relation
+        # (total - parts <= 0) may use only the slack the truth leaves
+        self.is_equation = np.arange(len(relations)) < len(equations)
+        self.slack = -(self.matrix @ self.values)
+
+    def certified(self, k: int) -> set[int]:
+        """Cells some protection point lifts to k (feasible for the attacker)."""
+        return set(np.flatnonzero(self.reach >= k - MOVED).tolist())
+
+    def relations_of(self, var: int) -> set[int]:
+        return set(self.by_var.indices[self.by_var.indptr[var] : self.by_var.indptr[var + 1]])
+
+    def cells_to_suppress(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
+        """Published cells whose suppression lets each of ``cells`` reach ``k``.
+
+        One LP lifts all of ``cells`` at once: the caller passes cells that
+        share no relation, so the LP falls apart into one problem per cell
+        and solving them together costs one solve instead of many.
+        """
+        cells = [var for var in cells if self.reach[var] < k - MOVED and self.values[var] < k]
+        if not cells:
+            return []
+        for radius in RADII:
+            inside = self._near(cells, radius)
+            change = self._solve(cells, k, inside, suppressed)
+            if change is not None:
+                self.point = self.values.copy()
+                self.point[inside] += change
+                self.reach = np.maximum(self.reach, self.point)
+                moved = inside[np.abs(change) > MOVED]
+                return sorted(moved[~suppressed[moved]].tolist())
+        # the truth scaled up is always feasible, so the whole component has a solution
+        raise RuntimeError(f"protection LP for cells {cells}: no solution")
+
+    def _near(self, cells: Sequence[int], radius: int | None) -> np.ndarray:
+        if radius is None:
+            return np.arange(self.n)
+        seen = np.zeros(self.n, dtype=bool)
+        seen[cells] = True
+        for _ in range(radius):
+            relations = (self.by_relation @ seen.astype(float)) > 0
+            seen |= (self.by_var @ relations.astype(float)) > 0
+        return np.flatnonzero(seen)
+
+    def _solve(self, cells, k, inside, suppressed) -> np.ndarray | None:
+        """The cheapest change of the cells ``inside`` (None: there is none)."""
+        m = len(inside)
+        block = self.matrix[:, inside]
+        used = np.flatnonzero(block.getnnz(axis=1))
+        block = block[used].tocsc()
+        cost = np.where(suppressed[inside], EPSILON, 1.0 + self.values[inside])
+        up_upper = np.full(m, highspy.kHighsInf)
+        down_upper = self.room_down[inside].copy()
+        up_lower = np.zeros(m)
+        targets = np.searchsorted(inside, cells)
+        up_lower[targets] = k - self.values[cells]
+        down_upper[targets] = 0.0
+        lp = highspy.HighsLp()
+        lp.num_col_ = 2 * m
+        lp.num_row_ = len(used)
+        lp.col_cost_ = np.concatenate([cost, cost])
+        lp.col_lower_ = np.concatenate([up_lower, np.zeros(m)])
+        lp.col_upper_ = np.concatenate([up_upper, down_upper])
+        lp.row_lower_ = np.where(self.is_equation[used], 0.0, -highspy.kHighsInf)
+        lp.row_upper_ = np.where(self.is_equation[used], 0.0, self.slack[used])
+        both = sparse.hstack([block, -block], format="csc")
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = both.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = both.indices.astype(np.int32)
+        lp.a_matrix_.value_ = both.data.astype(float)
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.passModel(lp)
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"protection LP for {cells}: {solver.modelStatusToString(status)}")
+        point = np.asarray(solver.getSolution().col_value)
+        return point[:m] - point[m:]
