@@ -1,4 +1,4 @@
-"""Great Expectations checks (studentflow.gx_checks) on tiny planted data.
+"""Great Expectations checks (studentflow.gx) on tiny planted data.
 
 Builds a clean set of raw Parquet extracts and a tiny warehouse with a
 `published` schema in tmp_path, checks that everything passes, then plants one
@@ -20,7 +20,7 @@ pq = pytest.importorskip("pyarrow.parquet")
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("great_expectations")
 
-from studentflow import gx_checks  # noqa: E402
+from studentflow import gx  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -197,7 +197,7 @@ def write_warehouse(path: Path, plant_sql: str = "") -> None:
         con.close()
 
 
-def settings_for(tmp_path: Path, **overrides) -> gx_checks.Settings:
+def settings_for(tmp_path: Path, **overrides) -> gx.Settings:
     values = dict(
         raw_dir=tmp_path / "raw",
         duckdb_path=tmp_path / "warehouse" / "studentflow.duckdb",
@@ -206,7 +206,7 @@ def settings_for(tmp_path: Path, **overrides) -> gx_checks.Settings:
         data_docs=False,
     )
     values.update(overrides)
-    return gx_checks.Settings(**values)
+    return gx.Settings(**values)
 
 
 def failed(reports) -> set[tuple[str, str, str]]:
@@ -219,19 +219,19 @@ def failed(reports) -> set[tuple[str, str, str]]:
 
 
 @pytest.fixture
-def clean(tmp_path: Path) -> gx_checks.Settings:
+def clean(tmp_path: Path) -> gx.Settings:
     write_raw(tmp_path / "raw", clean_raw_rows())
     write_warehouse(tmp_path / "warehouse" / "studentflow.duckdb")
     return settings_for(tmp_path)
 
 
-def test_clean_data_passes_and_writes_results(clean: gx_checks.Settings) -> None:
+def test_clean_data_passes_and_writes_results(clean: gx.Settings) -> None:
     clean.data_docs = True  # once: the HTML data docs build offline
-    success, reports = gx_checks.run(clean)
+    success, reports = gx.run(clean)
     assert failed(reports) == set()
     assert success
     suites = {r.suite for r in reports}
-    assert {f"raw_extracts.{name}" for name in gx_checks.RAW_CONTRACT} <= suites
+    assert {f"raw_extracts.{name}" for name in gx.RAW_CONTRACT} <= suites
     assert {
         "published_marts.mart_example",
         "published_marts.mart_rates",
@@ -308,7 +308,7 @@ def planted_mart_run(tmp_path_factory):
         plants.append(f"create table {table} as select * from published.{base};")
         plants.append(sql.format(t=table) + ";")
     write_warehouse(tmp_path / "warehouse" / "studentflow.duckdb", "\n".join(plants))
-    return gx_checks.run(settings_for(tmp_path), raw=False)
+    return gx.run(settings_for(tmp_path), raw=False)
 
 
 def test_clean_marts_pass_beside_planted_ones(planted_mart_run) -> None:
@@ -335,7 +335,7 @@ def test_cell_key_method_allows_small_counts(tmp_path: Path) -> None:
         "update published.mart_example set n = 3, n_display = '3', n_is_suppressed = false "
         "where category_code = 'C'",
     )
-    success, reports = gx_checks.run(settings_for(tmp_path, sdc_method="cell_key"), raw=False)
+    success, reports = gx.run(settings_for(tmp_path, sdc_method="cell_key"), raw=False)
     assert failed(reports) == set()
     assert success
 
@@ -402,7 +402,7 @@ def test_planted_raw_violation_fails(
     rows[extract][row_index] = tuple(row)
     write_raw(tmp_path / "raw", rows)
     # only the planted extract's suite: each GX checkpoint costs ~0.7 s
-    success, reports = gx_checks.run(settings_for(tmp_path, extracts=(extract,)), marts=False)
+    success, reports = gx.run(settings_for(tmp_path, extracts=(extract,)), marts=False)
     assert not success
     assert expected in failed(reports)
     assert {s for s, _, _ in failed(reports)} == {expected[0]}
@@ -423,7 +423,7 @@ def test_wrong_type_and_missing_file_fail(tmp_path: Path) -> None:
         tmp_path / "raw" / "folkbokforing.parquet",
     )
     settings = settings_for(tmp_path, extracts=("utvandringar", "folkbokforing"))
-    success, reports = gx_checks.run(settings, marts=False)
+    success, reports = gx.run(settings, marts=False)
     assert not success
     bad = failed(reports)
     assert ("raw_extracts.utvandringar", "input_is_readable", "(input)") in bad
@@ -449,8 +449,8 @@ def test_sampling_is_deterministic_and_keeps_persons(tmp_path: Path) -> None:
         raw / "folkbokforing.parquet",
     )
     settings = settings_for(tmp_path, max_rows=1000)
-    first = gx_checks.read_raw_extract(settings, "folkbokforing")
-    second = gx_checks.read_raw_extract(settings, "folkbokforing")
+    first = gx.read_raw_extract(settings, "folkbokforing")
+    second = gx.read_raw_extract(settings, "folkbokforing")
     assert first.rows_total == n and 0 < len(first.frame) < n
     assert first.frame["LopNr"].tolist() == second.frame["LopNr"].tolist()
     assert (first.frame.groupby("LopNr").size() == 3).all()  # whole persons
@@ -466,18 +466,18 @@ def test_csv_delivery_with_decimal_comma(tmp_path: Path) -> None:
     )
     (raw / "registreringar.csv").write_bytes(text.encode("latin-1"))
     settings = settings_for(tmp_path, raw_format="csv")
-    loaded = gx_checks.read_raw_extract(settings, "registreringar")
+    loaded = gx.read_raw_extract(settings, "registreringar")
     assert loaded.frame["HpReg"].tolist() == [30.0, 7.5]
-    codes = gx_checks.load_seed_codes(settings.seeds_dir)
-    context = gx_checks.make_context(settings.out_dir)
+    codes = gx.load_seed_codes(settings.seeds_dir)
+    context = gx.make_context(settings.out_dir)
     source = context.data_sources.add_pandas(name="raw_csv")
-    report = gx_checks.run_suite(
+    report = gx.run_suite(
         context,
         source,
         "raw_extracts",
         "registreringar",
         loaded.frame,
-        gx_checks.raw_expectations("registreringar", codes, text_delivery=True),
+        gx.raw_expectations("registreringar", codes, text_delivery=True),
     )
     assert not report.success
     assert {(r.expectation, r.column) for r in report.rows if not r.success} == {
@@ -487,7 +487,7 @@ def test_csv_delivery_with_decimal_comma(tmp_path: Path) -> None:
 
 def test_missing_warehouse_fails_clearly(tmp_path: Path, capsys) -> None:
     write_raw(tmp_path / "raw", clean_raw_rows())
-    code = gx_checks.main(
+    code = gx.main(
         [
             "--raw-dir",
             str(tmp_path / "raw"),
@@ -506,7 +506,7 @@ def test_missing_warehouse_fails_clearly(tmp_path: Path, capsys) -> None:
     output = capsys.readouterr().out
     assert "warehouse not found" in output
     assert "FAIL  published_marts" in output
-    code = gx_checks.main(
+    code = gx.main(
         [
             "--raw-dir",
             str(tmp_path / "raw"),
@@ -528,6 +528,6 @@ def test_missing_warehouse_fails_clearly(tmp_path: Path, capsys) -> None:
 def test_empty_published_schema_fails(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     duckdb.connect(str(path)).close()
-    success, reports = gx_checks.run(settings_for(tmp_path, duckdb_path=path), raw=False)
+    success, reports = gx.run(settings_for(tmp_path, duckdb_path=path), raw=False)
     assert not success
     assert "published" in reports[0].rows[0].detail

@@ -146,7 +146,7 @@ def dbt_build(database: Path, raw_dir: Path, target_dir: Path, env, extra: list[
     return _run_timed(cmd, env)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studentflow bench", description=__doc__)
     parser.add_argument("--scale", default="national")
     parser.add_argument("--seed", type=int, default=42)
@@ -164,8 +164,71 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-incremental", action="store_true")
     parser.add_argument("--results-dir", default=PROJECT / "benchmarks", type=Path)
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _machine(args: argparse.Namespace) -> dict[str, object]:
+    """The figures that say what ran where."""
+    return {
+        "date": dt.date.today().isoformat(),
+        "scale": args.scale,
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "memory_limit": args.memory_limit,
+        "dbt_threads": args.dbt_threads,
+    }
+
+
+def _generate_first(figures: dict, args: argparse.Namespace, raw_dir: Path, env) -> None:
+    """The raw data, one year short when the incremental update is measured too (reused when
+    a marker says it is complete); then the delivery check."""
+    first_end = args.end_year if args.skip_incremental else args.end_year - 1
+    marker = raw_dir / f".complete-{args.seed}-{first_end}"
+    if marker.exists():
+        figures["generator_s"] = "reused"
+    else:
+        figures["generator_s"] = round(generate(raw_dir, args.scale, args.seed, first_end, env), 1)
+        marker.touch()
+    # issue 12's budget: the whole delivery checked in under 60 s (dbt build runs it too)
+    figures["delivery_check_s"] = round(
+        _run_timed([_venv_bin("studentflow"), "check", str(raw_dir), "--no-cache"], env)[0], 1
+    )
+
+
+def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: Path, env):
+    """A full build from scratch: times per layer, peak memory, and the floor; returns
+    (seconds, slowest models)."""
+    database.unlink(missing_ok=True)
+    full_s, peak = dbt_build(database, raw_dir, target_dir, env, ["--full-refresh"])
+    figures["build_total_s"] = round(full_s, 1)
+    figures["peak_rss_gib"] = round(peak / 2**30, 2)
+    layers = layer_times(target_dir / "run_results.json", target_dir / "manifest.json")
+    for name, seconds in layers.items():
+        figures[f"layer_{name}_s"] = round(seconds, 1)
+    slowest = slowest_models(target_dir / "run_results.json")
+    figures["floor_s"] = round(floor_seconds(raw_dir, args.threads, args.memory_limit), 1)
+    figures["build_to_floor"] = round(full_s / max(figures["floor_s"], 0.01), 1)
+    return full_s, slowest
+
+
+def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir: Path, env, full_s):
+    """One more year delivered, then an incremental build."""
+    start = time.perf_counter()
+    generate(raw_dir, args.scale, args.seed, args.end_year, env)
+    figures["generator_one_more_year_s"] = round(time.perf_counter() - start, 1)
+    for old in raw_dir.glob(".complete-*"):
+        old.unlink()
+    (raw_dir / f".complete-{args.seed}-{args.end_year}").touch()
+    incremental_s, incremental_peak = dbt_build(database, raw_dir, target_dir, env, [])
+    figures["incremental_peak_rss_gib"] = round(incremental_peak / 2**30, 2)
+    figures["incremental_s"] = round(incremental_s, 1)
+    figures["incremental_share"] = round(incremental_s / full_s, 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     work = (PROJECT / args.work_dir).resolve()
     raw_dir = work / f"{args.scale}_raw"
     database = work / f"{args.scale}.duckdb"
@@ -177,54 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         STUDENTFLOW_THREADS=str(args.threads),
         STUDENTFLOW_DBT_THREADS=str(args.dbt_threads),
     )
-    figures: dict[str, object] = {
-        "date": dt.date.today().isoformat(),
-        "scale": args.scale,
-        "cores": os.cpu_count(),
-        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-        "python": platform.python_version(),
-        "duckdb": duckdb.__version__,
-        "memory_limit": args.memory_limit,
-        "dbt_threads": args.dbt_threads,
-    }
-
-    # The incremental update needs a dataset one year shorter first.
-    first_end = args.end_year if args.skip_incremental else args.end_year - 1
-    marker = raw_dir / f".complete-{args.seed}-{first_end}"
-    if marker.exists():
-        figures["generator_s"] = "reused"
-    else:
-        figures["generator_s"] = round(generate(raw_dir, args.scale, args.seed, first_end, env), 1)
-        marker.touch()
-
-    # issue 12's budget: the whole delivery checked in under 60 s (dbt build runs it too)
-    figures["delivery_check_s"] = round(
-        _run_timed([_venv_bin("studentflow"), "check", str(raw_dir), "--no-cache"], env)[0], 1
-    )
-
-    database.unlink(missing_ok=True)
-    full_s, peak = dbt_build(database, raw_dir, target_dir, env, ["--full-refresh"])
-    figures["build_total_s"] = round(full_s, 1)
-    figures["peak_rss_gib"] = round(peak / 2**30, 2)
-    layers = layer_times(target_dir / "run_results.json", target_dir / "manifest.json")
-    for name, seconds in layers.items():
-        figures[f"layer_{name}_s"] = round(seconds, 1)
-    slowest = slowest_models(target_dir / "run_results.json")
-    figures["floor_s"] = round(floor_seconds(raw_dir, args.threads, args.memory_limit), 1)
-    figures["build_to_floor"] = round(full_s / max(figures["floor_s"], 0.01), 1)
-
+    figures = _machine(args)
+    _generate_first(figures, args, raw_dir, env)
+    full_s, slowest = _full_build(figures, args, raw_dir, database, target_dir, env)
     if not args.skip_incremental:
-        start = time.perf_counter()
-        generate(raw_dir, args.scale, args.seed, args.end_year, env)
-        figures["generator_one_more_year_s"] = round(time.perf_counter() - start, 1)
-        for old in raw_dir.glob(".complete-*"):
-            old.unlink()
-        (raw_dir / f".complete-{args.seed}-{args.end_year}").touch()
-        incremental_s, incremental_peak = dbt_build(database, raw_dir, target_dir, env, [])
-        figures["incremental_peak_rss_gib"] = round(incremental_peak / 2**30, 2)
-        figures["incremental_s"] = round(incremental_s, 1)
-        figures["incremental_share"] = round(incremental_s / full_s, 2)
-
+        _incremental(figures, args, raw_dir, database, target_dir, env, full_s)
     rows = extract_rows(raw_dir)
     marts = mart_rows(database)
     print_table(figures, rows, marts, slowest)

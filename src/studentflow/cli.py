@@ -156,7 +156,7 @@ COMMANDS: dict[str, tuple[str, AddArgs, Run]] = {
 #: Commands implemented by a module with its own ``main(argv)``: the CLI forwards
 #: everything after the command name, so each module owns its options.
 FORWARDED: dict[str, tuple[str, str]] = {
-    "gx": ("studentflow.gx_checks", "Great Expectations checkpoints on raw extracts and marts"),
+    "gx": ("studentflow.gx", "Great Expectations checkpoints on raw extracts and marts"),
     "export": ("studentflow.export", "export published marts to Parquet/CSV with a dictionary"),
     "report": ("studentflow.report", "render the standard HTML report for an institution"),
     "bench": ("studentflow.bench", "national-scale benchmark: build times, memory, floor"),

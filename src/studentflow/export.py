@@ -461,6 +461,48 @@ def write_dictionary_md(
 # --- the command --------------------------------------------------------------------------------
 
 
+def _export_table(con, table: str, columns: list, out_dir: Path, decimal: str, log) -> dict:
+    """One mart to Parquet and CSV; returns its rows, columns and file sizes."""
+    parquet = out_dir / f"{table}.parquet"
+    csv_path = out_dir / f"{table}.csv"
+    write_parquet(con, table, parquet)
+    write_csv(con, table, columns, csv_path, decimal)
+    n_rows = con.execute(
+        f"select count(*) from {PUBLISHED_SCHEMA}.{_quote_ident(table)}"
+    ).fetchone()[0]
+    log(
+        f"  {table}: {n_rows} rows -> {parquet.name} ({parquet.stat().st_size} B), "
+        f"{csv_path.name} ({csv_path.stat().st_size} B)"
+    )
+    return {
+        "rows": n_rows,
+        "columns": len(columns),
+        "files": {
+            parquet.name: parquet.stat().st_size,
+            csv_path.name: csv_path.stat().st_size,
+        },
+    }
+
+
+def _export_marts(duckdb_path: Path, out_dir: Path, models, decimal: str, manifest, log):
+    """Every chosen mart's files; returns (columns per mart, stats per mart)."""
+    con = connect(duckdb_path)
+    try:
+        available = published_marts(con)
+        chosen = resolve_models(models, available, warehouse_tables(con), manifest)
+        if not chosen:
+            raise ExportRefused(
+                f"nothing to export: schema '{PUBLISHED_SCHEMA}' of {duckdb_path} has no marts "
+                "(run dbt build first)"
+            )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        columns = {t: table_columns(con, t) for t in chosen}
+        stats = {t: _export_table(con, t, columns[t], out_dir, decimal, log) for t in chosen}
+    finally:
+        con.close()
+    return columns, stats
+
+
 def export(
     duckdb_path: Path,
     out_dir: Path,
@@ -475,41 +517,7 @@ def export(
     manifest = load_manifest(manifest_path)
     if manifest_path is not None and not manifest:
         log(f"note: no dbt manifest at {manifest_path}: descriptions from column names only")
-    con = connect(duckdb_path)
-    try:
-        available = published_marts(con)
-        chosen = resolve_models(models, available, warehouse_tables(con), manifest)
-        if not chosen:
-            raise ExportRefused(
-                f"nothing to export: schema '{PUBLISHED_SCHEMA}' of {duckdb_path} has no marts "
-                "(run dbt build first)"
-            )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        columns = {t: table_columns(con, t) for t in chosen}
-        stats: dict[str, dict] = {}
-        for table in chosen:
-            parquet = out_dir / f"{table}.parquet"
-            csv_path = out_dir / f"{table}.csv"
-            write_parquet(con, table, parquet)
-            write_csv(con, table, columns[table], csv_path, decimal)
-            n_rows = con.execute(
-                f"select count(*) from {PUBLISHED_SCHEMA}.{_quote_ident(table)}"
-            ).fetchone()[0]
-            stats[table] = {
-                "rows": n_rows,
-                "columns": len(columns[table]),
-                "files": {
-                    parquet.name: parquet.stat().st_size,
-                    csv_path.name: csv_path.stat().st_size,
-                },
-            }
-            log(
-                f"  {table}: {n_rows} rows -> {parquet.name} ({parquet.stat().st_size} B), "
-                f"{csv_path.name} ({csv_path.stat().st_size} B)"
-            )
-    finally:
-        con.close()
-
+    columns, stats = _export_marts(duckdb_path, out_dir, models, decimal, manifest, log)
     rows = build_dictionary(columns, manifest)
     write_dictionary_csv(rows, out_dir / "data_dictionary.csv")
     write_dictionary_md(rows, manifest, stats, out_dir / "data_dictionary.md", decimal)

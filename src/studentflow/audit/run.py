@@ -57,6 +57,129 @@ def classify(low, high, integer, k) -> np.ndarray:
     return np.where(~integer & exact, "mean", status)
 
 
+@dataclass
+class _Intervals:
+    """Per cell of the reduced system: its interval, status and how it was found."""
+
+    low: np.ndarray
+    high: np.ndarray
+    status: np.ndarray
+    method: np.ndarray
+
+
+def _reduce(frame: pd.DataFrame, found) -> tuple:
+    """The relations as arrays, the relations the published figures break, and the system
+    reduced to the protected cells."""
+    rel, cell, coef = found.arrays()
+    eq = np.array([s == "eq" for s in found.sense], dtype=bool)
+    protected = frame["protected"].to_numpy()
+    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+    broken = components.inconsistent(rel, cell, coef, eq, protected, values)
+    system = components.reduce(
+        rel,
+        cell,
+        coef,
+        eq,
+        found.label,
+        protected,
+        values,
+        frame["lo"].to_numpy(dtype=float),
+        frame["hi"].to_numpy(dtype=float),
+    )
+    return (rel, cell, coef, eq), broken, system
+
+
+def _solve_component(
+    system, component, columns, rows, lo, hi, integer, k, iv: _Intervals, inconsistent
+) -> int:
+    """Rank test, then LP, for one component's pending cells; returns the LPs solved."""
+    pending = iv.status[columns] == "safe"
+    if not pending.any():
+        return 0
+    determined = bounds.determined_by_equations(system, columns, rows)
+    determined &= pending
+    if determined.any():
+        iv.status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
+        iv.method[columns[determined]] = "rank"
+        pending &= ~determined
+    if not pending.any() or len(rows) == 1:
+        return 0  # one relation: propagation gives the exact interval
+    a = system.a[rows][:, columns]
+    try:
+        result = lp.solve_component(
+            a,
+            system.b[rows],
+            system.eq[rows],
+            lo[columns],
+            hi[columns],
+            integer[columns],
+            k,
+            pending,
+        )
+    except lp.InconsistentPublication:
+        inconsistent.append(f"component {component}: no solution fits the published figures")
+        return 0
+    solved = ~np.isnan(result.high) & pending
+    index = columns[solved]
+    iv.low[index] = result.low[solved]
+    iv.high[index] = result.high[solved]
+    iv.status[index] = classify(
+        result.low[solved], result.high[solved], integer[columns][solved], k
+    )
+    iv.method[index] = "lp"
+    index = columns[pending & ~solved]
+    iv.low[index] = np.nan  # the true interval is at least the witness range
+    iv.high[index] = np.nan
+    iv.method[index] = "lp-witness"
+    return result.n_lp
+
+
+def _solve_components(
+    system, row_component, column_component, lo, hi, integer, k, iv: _Intervals, inconsistent
+) -> int:
+    """Every component in turn; returns the LPs solved."""
+    rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
+    columns_of = (
+        pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
+    )
+    n_lp = 0
+    for component, columns in columns_of.items():
+        rows = rows_of.get(component, np.array([], dtype=np.int64))
+        n_lp += _solve_component(
+            system, component, columns, rows, lo, hi, integer, k, iv, inconsistent
+        )
+    return n_lp
+
+
+def _cell_table(
+    frame: pd.DataFrame, system, integer, iv: _Intervals, column_component, k: int
+) -> pd.DataFrame:
+    """The protected cells with interval, status, method and component, in cell order."""
+    out = frame.loc[system.cells].copy()
+    out["cell_index"] = system.cells
+    out["low"] = np.where(integer, np.ceil(iv.low - EPS), iv.low)
+    out["high"] = np.where(integer, np.floor(iv.high + EPS), iv.high)
+    out["status"] = iv.status
+    out["method"] = iv.method
+    out["component"] = column_component if len(column_component) else -1
+    # protected cells in no relation: only their own known bounds
+    protected = frame["protected"].to_numpy()
+    alone = np.setdiff1d(np.nonzero(protected)[0], system.cells)
+    if len(alone):
+        integer_all = (frame["quantity"] == "count").to_numpy()
+        rest = frame.loc[alone].copy()
+        rest["cell_index"] = alone
+        rest["low"] = rest["lo"]
+        rest["high"] = rest["hi"]
+        rest["status"] = classify(
+            rest["lo"].to_numpy(float), rest["hi"].to_numpy(float), integer_all[alone], k
+        )
+        rest["method"] = "no relation"
+        rest["component"] = -1
+        out = pd.concat([out, rest])
+    return out.sort_values("cell_index").reset_index(drop=True)
+
+
 def audit(
     con: duckdb.DuckDBPyConnection,
     manifest: Manifest,
@@ -70,107 +193,26 @@ def audit(
     cells = structure.load_cells(con, manifest, k, schema, marts)
     frame = cells.frame
     found = relations.build(cells, manifest)
-    rel, cell, coef = found.arrays()
-    eq = np.array([s == "eq" for s in found.sense], dtype=bool)
-    protected = frame["protected"].to_numpy()
-    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
-    integer_all = (frame["quantity"] == "count").to_numpy()
-    broken = components.inconsistent(rel, cell, coef, eq, protected, values)
-    system = components.reduce(
-        rel,
-        cell,
-        coef,
-        eq,
-        found.label,
-        protected,
-        values,
-        frame["lo"].to_numpy(dtype=float),
-        frame["hi"].to_numpy(dtype=float),
-    )
-    integer = integer_all[system.cells]
+    (rel, cell, coef, eq), broken, system = _reduce(frame, found)
+    integer = (frame["quantity"] == "count").to_numpy()[system.cells]
     lo, hi, infeasible = bounds.propagate(system, integer)
     n_comp, column_component, row_component = components.split(system)
-
-    low, high = lo.copy(), hi.copy()
-    method = np.full(len(system.cells), "propagation", dtype=object)
-    status = classify(lo, hi, integer, k)
+    iv = _Intervals(
+        lo.copy(),
+        hi.copy(),
+        classify(lo, hi, integer, k),
+        np.full(len(system.cells), "propagation", dtype=object),
+    )
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     if len(infeasible):
         inconsistent.append(
             f"{len(infeasible)} protected cells have no value fitting the relations"
         )
-
-    rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
-    columns_of = (
-        pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
+    n_lp = _solve_components(
+        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent
     )
-    n_lp = 0
-    for component, columns in columns_of.items():
-        rows = rows_of.get(component, np.array([], dtype=np.int64))
-        pending = status[columns] == "safe"
-        if not pending.any():
-            continue
-        determined = bounds.determined_by_equations(system, columns, rows)
-        determined &= pending
-        if determined.any():
-            status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
-            method[columns[determined]] = "rank"
-            pending &= ~determined
-        if not pending.any() or len(rows) == 1:
-            continue  # one relation: propagation gives the exact interval
-        a = system.a[rows][:, columns]
-        try:
-            result = lp.solve_component(
-                a,
-                system.b[rows],
-                system.eq[rows],
-                lo[columns],
-                hi[columns],
-                integer[columns],
-                k,
-                pending,
-            )
-        except lp.InconsistentPublication:
-            inconsistent.append(f"component {component}: no solution fits the published figures")
-            continue
-        n_lp += result.n_lp
-        solved = ~np.isnan(result.high) & pending
-        index = columns[solved]
-        low[index] = result.low[solved]
-        high[index] = result.high[solved]
-        status[index] = classify(
-            result.low[solved], result.high[solved], integer[columns][solved], k
-        )
-        method[index] = "lp"
-        by_witness = pending & ~solved
-        index = columns[by_witness]
-        low[index] = np.nan  # the true interval is at least the witness range
-        high[index] = np.nan
-        method[index] = "lp-witness"
-
-    out = frame.loc[system.cells].copy()
-    out["cell_index"] = system.cells
-    out["low"] = np.where(integer, np.ceil(low - EPS), low)
-    out["high"] = np.where(integer, np.floor(high + EPS), high)
-    out["status"] = status
-    out["method"] = method
-    out["component"] = column_component if len(column_component) else -1
-    # protected cells in no relation: only their own known bounds
-    alone = np.setdiff1d(np.nonzero(protected)[0], system.cells)
-    if len(alone):
-        rest = frame.loc[alone].copy()
-        rest["cell_index"] = alone
-        rest["low"] = rest["lo"]
-        rest["high"] = rest["hi"]
-        rest["status"] = classify(
-            rest["lo"].to_numpy(float), rest["hi"].to_numpy(float), integer_all[alone], k
-        )
-        rest["method"] = "no relation"
-        rest["component"] = -1
-        out = pd.concat([out, rest])
-    out = out.sort_values("cell_index").reset_index(drop=True)
-    labels = _labels_per_cell(rel, cell, found.label)
-    out["relations"] = out["cell_index"].map(labels).fillna("")
+    out = _cell_table(frame, system, integer, iv, column_component, k)
+    out["relations"] = out["cell_index"].map(_labels_per_cell(rel, cell, found.label)).fillna("")
     return AuditResult(
         cells=out,
         undeclared=undeclared,

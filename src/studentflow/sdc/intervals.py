@@ -42,6 +42,205 @@ def lower_bounds(
     ]
 
 
+@dataclass
+class _Relations:
+    """The relations over the unknown cells as sparse LP rows: known terms moved to the
+    bounds (equations: lower = upper; inequalities: no lower bound)."""
+
+    rows: list[int]
+    cols: list[int]
+    coefs: list[float]
+    row_lower: list[float]
+    row_upper: list[float]
+
+
+def _relation_rows(
+    equations: Sequence[dict[int, float]],
+    inequalities: Sequence[dict[int, float]],
+    values: Sequence[int],
+    column: dict[int, int],
+) -> _Relations:
+    found = _Relations([], [], [], [], [])
+    for relations, is_equation in ((equations, True), (inequalities, False)):
+        for relation in relations:
+            known = 0.0
+            terms = []
+            for var, coef in relation.items():
+                if var in column:
+                    terms.append((column[var], coef))
+                else:
+                    known += coef * values[var]
+            if not terms:
+                continue
+            row = len(found.row_upper)
+            for col, coef in terms:
+                found.rows.append(row)
+                found.cols.append(col)
+                found.coefs.append(coef)
+            found.row_upper.append(-known)
+            found.row_lower.append(-known if is_equation else -highspy.kHighsInf)
+    return found
+
+
+class _Search:
+    """What is known so far about one component's unknown cells: which maxima reach their
+    target, which cells move off the truth, and the largest values seen."""
+
+    def __init__(self, rel: _Relations, lows: list[float], truth, small, target):
+        self.rel, self.lows, self.n = rel, lows, len(lows)
+        self.truth, self.small, self.target = truth, small, target
+        self.reached = np.zeros(self.n, dtype=bool)  # maximum shown to reach the target
+        self.moved = np.zeros(self.n, dtype=bool)  # shown to take another value than the truth
+        self.point_max = np.full(self.n, -np.inf)  # the largest value in any batch solution
+        self.best = None  # the largest value known feasible (after the batches)
+        self.single = None  # the model for one cell's optimum, built when first needed
+
+    def homogeneous(self) -> None:
+        """No relation around the suppressed cells has a published non-zero term (e.g. the
+        whole component is suppressed): the constraints are homogeneous, so the truth
+        scaled by any factor >= 1 is feasible and every positive suppressed cell is
+        unbounded above. No LP needed."""
+        positive = self.truth > 0
+        self.reached |= positive
+        self.moved |= positive
+        self.point_max = np.where(positive, np.inf, self.point_max)
+
+    def batch_up(self) -> None:
+        """Cheap first: batched LPs with capped helper columns t <= y, t <= target,
+        maximising the sum of t over cells not yet shown; every solution is a feasible
+        point that clears many cells at once."""
+        n, rel = self.n, self.rel
+        solver = None
+        for _ in range(20):
+            # primary cells not yet reaching k, other cells not yet shown to move
+            open_ = np.flatnonzero(~self.reached & (self.small | ~self.moved))
+            if not len(open_):
+                break
+            if solver is None:
+                solver = _model(
+                    2 * n,
+                    rel.rows + [len(rel.row_upper) + i for i in range(n)] * 2,
+                    rel.cols + list(range(n)) + [n + i for i in range(n)],
+                    rel.coefs + [1.0] * n + [-1.0] * n,
+                    rel.row_lower + [0.0] * n,
+                    rel.row_upper + [highspy.kHighsInf] * n,
+                    self.lows + [0.0] * n,
+                    upper=[highspy.kHighsInf] * n + list(self.target),
+                )
+                solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            if not self._batch_step(solver, 2 * n, open_):
+                break
+
+    def _batch_step(self, solver: highspy.Highs, n_cols: int, open_) -> bool:
+        """One batch LP rewarding the open helper columns; False when it cleared nothing."""
+        costs = np.zeros(n_cols)
+        costs[self.n + open_] = 1.0
+        solver.changeColsCost(n_cols, np.arange(n_cols, dtype=np.int32), costs)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return False
+        point = np.asarray(solver.getSolution().col_value[: self.n])
+        self.point_max = np.maximum(self.point_max, point)
+        before = int(self.reached.sum()) + int(self.moved.sum())
+        self.reached |= point >= self.target - SLACK
+        self.moved |= np.abs(point - self.truth) > SLACK
+        return int(self.reached.sum()) + int(self.moved.sum()) != before
+
+    def learn(self, point) -> None:
+        """Every feasible point settles other cells for free."""
+        if point is None:
+            return
+        self.reached |= point >= self.target - SLACK
+        self.moved |= np.abs(point - self.truth) > SLACK
+        self.best = np.maximum(self.best, point)
+
+    def optimum(self, i: int, maximise: bool) -> float:
+        if self.single is None:
+            rel = self.rel
+            self.single = _model(
+                self.n, rel.rows, rel.cols, rel.coefs, rel.row_lower, rel.row_upper, self.lows
+            )
+        value, point = _optimum(self.single, i, maximise)
+        self.learn(point)
+        return value
+
+    def primary_failures(self, unknown: list[int], max_single_lps: int) -> list[Failure]:
+        """The primary cells whose maximum the attacker can prove below k."""
+        failures: list[Failure] = []
+        individual = 0
+        for i in np.flatnonzero(self.small):
+            if self.reached[i]:
+                continue
+            if individual >= max_single_lps:
+                # too many to solve one by one: counted as failing (the caller
+                # suppresses more) - conservative, never unsafe
+                best = self.best[i]
+                failures.append(Failure(unknown[i], float("nan"), best, self.target[i] - best))
+                continue
+            individual += 1
+            top = self.optimum(i, maximise=True)
+            if top < self.target[i] - SLACK:
+                failures.append(Failure(unknown[i], float("nan"), top, self.target[i] - top))
+        return failures
+
+    def batch_down(self) -> None:
+        """Downward batch for the other cells: helper s <= truth - y, s <= 1, maximising
+        the sum of s over cells not yet shown to move. A cell that moves down in a
+        feasible point is not determined, whatever its maximum."""
+        n, rel, truth = self.n, self.rel, self.truth
+        down = np.flatnonzero(~self.small & ~self.moved & (truth - np.asarray(self.lows) > SLACK))
+        if not len(down):
+            return
+        m = len(down)
+        base = len(rel.row_upper)
+        solver = _model(
+            n + m,
+            rel.rows + [base + j for j in range(m)] * 2,
+            rel.cols + list(down) + [n + j for j in range(m)],
+            rel.coefs + [1.0] * (2 * m),
+            rel.row_lower + [-highspy.kHighsInf] * m,
+            rel.row_upper + list(truth[down]),
+            self.lows + [0.0] * m,
+            upper=[highspy.kHighsInf] * n + [1.0] * m,
+        )
+        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        for _ in range(20):
+            open_ = np.flatnonzero(~self.moved[down])
+            if not len(open_):
+                break
+            costs = np.zeros(n + m)
+            costs[n + open_] = 1.0
+            solver.changeColsCost(n + m, np.arange(n + m, dtype=np.int32), costs)
+            solver.run()
+            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                break
+            before = int(self.moved.sum())
+            self.learn(np.asarray(solver.getSolution().col_value[:n]))
+            if int(self.moved.sum()) == before:
+                break
+
+    def determined(self, unknown: list[int]) -> list[int]:
+        """The other cells the attacker can prove exactly."""
+        rel = self.rel
+        pinned = _pinned_at_lower_bound(
+            rel.rows, rel.cols, rel.coefs, rel.row_lower, rel.row_upper, self.lows, self.n
+        )
+        determined: list[int] = []
+        for i in np.flatnonzero(~self.small):
+            if self.reached[i] or self.moved[i]:
+                continue  # takes another value than the truth: not determined
+            if pinned[i]:
+                determined.append(unknown[i])  # proven without an LP
+                continue
+            top = self.optimum(i, maximise=True)
+            if self.moved[i] or top > self.truth[i] + SLACK:
+                continue
+            bottom = self.optimum(i, maximise=False)
+            if top - bottom <= SLACK:
+                determined.append(unknown[i])
+        return determined
+
+
 def check_intervals(
     equations: Sequence[dict[int, float]],
     inequalities: Sequence[dict[int, float]],
@@ -64,167 +263,26 @@ def check_intervals(
     if not unknown:
         return [], []
     column = {var: i for i, var in enumerate(unknown)}
-    rows, cols, coefs, row_lower, row_upper = [], [], [], [], []
-    for relations, is_equation in ((equations, True), (inequalities, False)):
-        for relation in relations:
-            known = 0.0
-            terms = []
-            for var, coef in relation.items():
-                if var in column:
-                    terms.append((column[var], coef))
-                else:
-                    known += coef * values[var]
-            if not terms:
-                continue
-            row = len(row_upper)
-            for col, coef in terms:
-                rows.append(row)
-                cols.append(col)
-                coefs.append(coef)
-            row_upper.append(-known)
-            row_lower.append(-known if is_equation else -highspy.kHighsInf)
-    lows = [lower[var] for var in unknown]
-    n = len(unknown)
+    rel = _relation_rows(equations, inequalities, values, column)
     truth = np.asarray([values[var] for var in unknown], dtype=float)
     small = np.asarray([var in primary and 0 < values[var] < k for var in unknown])
     target = np.where(small, float(k), truth + 1.0)  # what the maximum must reach
-    reached = np.zeros(n, dtype=bool)  # maximum shown to reach the target
-    moved = np.zeros(n, dtype=bool)  # shown to take another value than the truth
-    point_max = np.full(n, -np.inf)  # the largest value seen in any batch solution
+    search = _Search(rel, [lower[var] for var in unknown], truth, small, target)
     if certified:
-        reached |= np.asarray([var in certified for var in unknown]) & small
-    if not any(row_upper):
-        # No relation around the suppressed cells has a published non-zero
-        # term (e.g. the whole component is suppressed): the constraints are
-        # homogeneous, so the truth scaled by any factor >= 1 is feasible and
-        # every positive suppressed cell is unbounded above. No LP needed.
-        positive = truth > 0
-        reached |= positive
-        moved |= positive
-        point_max = np.where(positive, np.inf, point_max)
-
-    # Cheap first: batched LPs with capped helper columns t <= y, t <= target,
-    # maximising the sum of t over cells not yet shown; every solution is a
-    # feasible point that clears many cells at once.
-    solver = None
-    for _ in range(20):
-        # primary cells not yet reaching k, other cells not yet shown to move
-        open_ = np.flatnonzero(~reached & (small | ~moved))
-        if not len(open_):
-            break
-        if solver is None:
-            solver = _model(
-                2 * n,
-                rows + [len(row_upper) + i for i in range(n)] * 2,
-                cols + list(range(n)) + [n + i for i in range(n)],
-                coefs + [1.0] * n + [-1.0] * n,
-                row_lower + [0.0] * n,
-                row_upper + [highspy.kHighsInf] * n,
-                lows + [0.0] * n,
-                upper=[highspy.kHighsInf] * n + list(target),
-            )
-            solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        costs = np.zeros(2 * n)
-        costs[n + open_] = 1.0
-        solver.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), costs)
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            break
-        point = np.asarray(solver.getSolution().col_value[:n])
-        point_max = np.maximum(point_max, point)
-        before = int(reached.sum()) + int(moved.sum())
-        reached |= point >= target - SLACK
-        moved |= np.abs(point - truth) > SLACK
-        if int(reached.sum()) + int(moved.sum()) == before:
-            break
-
-    failures: list[Failure] = []
-    determined: list[int] = []
-    state = {"best": np.maximum(point_max, truth), "single": None}
-
-    def learn(point) -> None:
-        # every feasible point settles other cells for free
-        if point is None:
-            return
-        reached[:] |= point >= target - SLACK
-        moved[:] |= np.abs(point - truth) > SLACK
-        state["best"] = np.maximum(state["best"], point)
-
-    def optimum(i: int, maximise: bool) -> float:
-        if state["single"] is None:
-            state["single"] = _model(n, rows, cols, coefs, row_lower, row_upper, lows)
-        value, point = _optimum(state["single"], i, maximise)
-        learn(point)
-        return value
-
-    individual = 0
-    for i in np.flatnonzero(small):
-        if reached[i]:
-            continue
-        if individual >= max_single_lps:
-            # too many to solve one by one: counted as failing (the caller
-            # suppresses more) - conservative, never unsafe
-            best = state["best"][i]
-            failures.append(Failure(unknown[i], float("nan"), best, target[i] - best))
-            continue
-        individual += 1
-        top = optimum(i, maximise=True)
-        if top < target[i] - SLACK:
-            failures.append(Failure(unknown[i], float("nan"), top, target[i] - top))
+        search.reached |= np.asarray([var in certified for var in unknown]) & small
+    if not any(rel.row_upper):
+        search.homogeneous()
+    search.batch_up()
+    search.best = np.maximum(search.point_max, truth)
+    failures = search.primary_failures(unknown, max_single_lps)
     if certified is not None:
-        certified.update(unknown[i] for i in np.flatnonzero(reached & small))
+        certified.update(unknown[i] for i in np.flatnonzero(search.reached & small))
     if failures:
         # the caller suppresses more and asks again; which other cells are
         # determined matters only for the final suppression pattern
         return failures, []
-
-    # Downward batch for the other cells: helper s <= truth - y, s <= 1,
-    # maximising the sum of s over cells not yet shown to move. A cell that
-    # moves down in a feasible point is not determined, whatever its maximum.
-    down = np.flatnonzero(~small & ~moved & (truth - np.asarray(lows) > SLACK))
-    if len(down):
-        m = len(down)
-        base = len(row_upper)
-        solver = _model(
-            n + m,
-            rows + [base + j for j in range(m)] * 2,
-            cols + list(down) + [n + j for j in range(m)],
-            coefs + [1.0] * (2 * m),
-            row_lower + [-highspy.kHighsInf] * m,
-            row_upper + list(truth[down]),
-            lows + [0.0] * m,
-            upper=[highspy.kHighsInf] * n + [1.0] * m,
-        )
-        solver.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        for _ in range(20):
-            open_ = np.flatnonzero(~moved[down])
-            if not len(open_):
-                break
-            costs = np.zeros(n + m)
-            costs[n + open_] = 1.0
-            solver.changeColsCost(n + m, np.arange(n + m, dtype=np.int32), costs)
-            solver.run()
-            if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                break
-            before = int(moved.sum())
-            learn(np.asarray(solver.getSolution().col_value[:n]))
-            if int(moved.sum()) == before:
-                break
-
-    pinned = _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n)
-    for i in np.flatnonzero(~small):
-        if reached[i] or moved[i]:
-            continue  # takes another value than the truth: not determined
-        if pinned[i]:
-            determined.append(unknown[i])  # proven without an LP
-            continue
-        top = optimum(i, maximise=True)
-        if moved[i] or top > truth[i] + SLACK:
-            continue
-        bottom = optimum(i, maximise=False)
-        if top - bottom <= SLACK:
-            determined.append(unknown[i])
-    return failures, determined
+    search.batch_down()
+    return failures, search.determined(unknown)
 
 
 def _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n) -> np.ndarray:

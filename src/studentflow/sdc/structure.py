@@ -117,10 +117,8 @@ def _canonical(values: dict[str, str], attrs: list[str], identities: list, total
     return tuple(full[attr] for attr in attrs)
 
 
-def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
-    total = spec.get("total_label", "Totalt")
-    populations = spec.get("populations") or {}
-    marts = spec["marts"]
+def _population_attributes(marts: dict) -> dict[str, list[str]]:
+    """Per population, the sorted attributes of all its marts (after renames)."""
     pop_attrs: dict[str, list[str]] = {}
     for name, mart in marts.items():
         attrs = pop_attrs.setdefault(mart.get("population", f"__{name}"), [])
@@ -129,83 +127,93 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
                 attrs.append(attr)
     for attrs in pop_attrs.values():
         attrs.sort()
+    return pop_attrs
 
-    var_of_key: dict[tuple, int] = {}
-    values: list[int] = []
-    present_only: list[bool] = []
-    sort_keys: list[tuple] = []
-    is_total: list[int] = []
-    cell_rows: list[tuple[str, str, int]] = []
-    mart_cells: dict[str, pd.DataFrame] = {}
-    conflicts: list[str] = []
 
-    for mart_index, name in enumerate(marts):
-        mart = marts[name]
-        if name not in frames:
-            raise StructureError(f"no aggregate given for mart '{name}'")
-        frame = frames[name]
+def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """A mart's aggregate as text cells with ``__count`` and ``__id``, sorted by cell id
+    (so the result never depends on the aggregate's row order); checked first."""
+    if name not in frames:
+        raise StructureError(f"no aggregate given for mart '{name}'")
+    frame = frames[name]
+    dims = mart_dims(mart)
+    count = mart.get("aggregate_count", "n_persons")
+    missing = [c for c in dims + [count] if c not in frame.columns]
+    if missing:
+        raise StructureError(f"mart '{name}': aggregate lacks columns {missing}")
+    if frame[count].isna().any():
+        bad = frame[frame[count].isna()].iloc[0].to_dict()
+        raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
+    # column by column on plain object arrays: iterating pandas' arrow
+    # strings row by row was most of the structure's time
+    texts = pd.DataFrame(
+        {dim: [_text(v) for v in frame[dim].to_numpy(dtype=object)] for dim in dims},
+        index=frame.index,
+    )
+    texts["__count"] = frame[count].astype("int64").to_numpy()
+    texts["__id"] = _cell_ids(texts, dims)
+    if texts["__id"].duplicated().any():
+        bad = texts.loc[texts["__id"].duplicated(), "__id"].iloc[0]
+        raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
+    return texts.sort_values("__id", kind="stable").reset_index(drop=True)
+
+
+class _Variables:
+    """The variables found so far: one per population-level cell key, shared by the
+    cells of every mart that publishes it."""
+
+    def __init__(self, total: str):
+        self.total = total
+        self.var_of_key: dict[tuple, int] = {}
+        self.values: list[int] = []
+        self.present_only: list[bool] = []
+        self.sort_keys: list[tuple] = []
+        self.is_total: list[int] = []
+        self.cell_rows: list[tuple[str, str, int]] = []
+        self.conflicts: list[str] = []
+
+    def add_mart(self, mart_index: int, name: str, mart: dict, texts, attrs, identities):
+        """The variable of every cell of one mart, in the order of ``texts``."""
         dims = mart_dims(mart)
-        count = mart.get("aggregate_count", "n_persons")
-        missing = [c for c in dims + [count] if c not in frame.columns]
-        if missing:
-            raise StructureError(f"mart '{name}': aggregate lacks columns {missing}")
-        if frame[count].isna().any():
-            bad = frame[frame[count].isna()].iloc[0].to_dict()
-            raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
-        population = mart.get("population", f"__{name}")
-        attrs = pop_attrs[population]
-        identities = (populations.get(population) or {}).get("identities") or []
         rename = _attributes(mart)
-        # column by column on plain object arrays: iterating pandas' arrow
-        # strings row by row was most of the structure's time
-        texts = pd.DataFrame(
-            {dim: [_text(v) for v in frame[dim].to_numpy(dtype=object)] for dim in dims},
-            index=frame.index,
-        )
-        texts["__count"] = frame[count].astype("int64").to_numpy()
-        texts["__id"] = _cell_ids(texts, dims)
-        if texts["__id"].duplicated().any():
-            bad = texts.loc[texts["__id"].duplicated(), "__id"].iloc[0]
-            raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
-        # sorted by cell id, so the result never depends on the aggregate's row order
-        texts = texts.sort_values("__id", kind="stable").reset_index(drop=True)
+        population = mart.get("population", f"__{name}")
+        present = mart.get("rows", "present_only") == "present_only"
+        ids = texts["__id"].tolist()
+        var_ids = []
         records = _records(texts, dims)
         counts = texts["__count"].tolist()
-        ids = texts["__id"].tolist()
-        present = mart.get("rows", "present_only") == "present_only"
-        var_ids = []
         for position, (record, n) in enumerate(zip(records, counts, strict=True)):
-            key = (
-                population,
-                _canonical({rename[d]: record[d] for d in dims}, attrs, identities, total),
-            )
-            var = var_of_key.get(key)
-            if var is None:
-                var = len(values)
-                var_of_key[key] = var
-                values.append(n)
-                present_only.append(present)
-                sort_keys.append((mart_index, position))  # position in sorted cell ids
-                is_total.append(sum(1 for value in key[1] if value == total))
-            elif values[var] != n:
-                conflicts.append(
-                    f"{dict(zip(attrs, key[1], strict=True))}: {n} in mart '{name}', "
-                    f"{values[var]} in an earlier mart"
-                )
-            else:
-                present_only[var] = present_only[var] or present
+            values = {rename[d]: record[d] for d in dims}
+            key = (population, _canonical(values, attrs, identities, self.total))
+            var = self._variable(key, n, present, (mart_index, position), name, attrs)
             var_ids.append(var)
-            cell_rows.append((name, ids[position], var))
-        mart_frame = texts[dims].copy()
-        mart_frame["__var"] = var_ids
-        mart_cells[name] = mart_frame
+            self.cell_rows.append((name, ids[position], var))
+        return var_ids
 
-    if conflicts:
-        raise StructureError(
-            f"{len(conflicts)} common cells (same population and attribute values) differ "
-            "between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
-            + "; ".join(conflicts[:5])
-        )
+    def _variable(self, key: tuple, n: int, present: bool, sort_key, name: str, attrs) -> int:
+        var = self.var_of_key.get(key)
+        if var is None:
+            var = len(self.values)
+            self.var_of_key[key] = var
+            self.values.append(n)
+            self.present_only.append(present)
+            self.sort_keys.append(sort_key)  # position in sorted cell ids
+            self.is_total.append(sum(1 for value in key[1] if value == self.total))
+        elif self.values[var] != n:
+            self.conflicts.append(
+                f"{dict(zip(attrs, key[1], strict=True))}: {n} in mart '{name}', "
+                f"{self.values[var]} in an earlier mart"
+            )
+        else:
+            self.present_only[var] = self.present_only[var] or present
+        return var
+
+
+def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
+    """(equations, inequalities): the marts' additive and covering dims, then the
+    populations' declared relations, each checked against the exact counts."""
+    total = spec.get("total_label", "Totalt")
+    marts = spec["marts"]
     equations: list[dict[int, float]] = []
     inequalities: list[dict[int, float]] = []
     seen: set[tuple] = set()
@@ -214,7 +222,7 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
             _add(equations, seen, equation)
         for equation in _additive_equations(mart_cells[name], mart, total, "covering"):
             _add(inequalities, seen, equation)
-    for population, pop_spec in populations.items():
+    for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
                 found = _same_cohort_equations(relation, marts, mart_cells)
@@ -225,9 +233,41 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
             for equation in found:
                 _check(equation, values, population, relation, target is inequalities)
                 _add(target, seen, equation)
+    return equations, inequalities
 
-    cells = pd.DataFrame(cell_rows, columns=["mart", "cell_id", "var"])
-    return Structure(cells, values, present_only, sort_keys, is_total, equations, inequalities)
+
+def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
+    populations = spec.get("populations") or {}
+    marts = spec["marts"]
+    pop_attrs = _population_attributes(marts)
+    found = _Variables(spec.get("total_label", "Totalt"))
+    mart_cells: dict[str, pd.DataFrame] = {}
+    for mart_index, name in enumerate(marts):
+        mart = marts[name]
+        texts = _mart_texts(name, mart, frames)
+        population = mart.get("population", f"__{name}")
+        identities = (populations.get(population) or {}).get("identities") or []
+        var_ids = found.add_mart(mart_index, name, mart, texts, pop_attrs[population], identities)
+        mart_frame = texts[mart_dims(mart)].copy()
+        mart_frame["__var"] = var_ids
+        mart_cells[name] = mart_frame
+    if found.conflicts:
+        raise StructureError(
+            f"{len(found.conflicts)} common cells (same population and attribute values) "
+            "differ between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
+            + "; ".join(found.conflicts[:5])
+        )
+    equations, inequalities = _relations(spec, mart_cells, found.values)
+    cells = pd.DataFrame(found.cell_rows, columns=["mart", "cell_id", "var"])
+    return Structure(
+        cells,
+        found.values,
+        found.present_only,
+        found.sort_keys,
+        found.is_total,
+        equations,
+        inequalities,
+    )
 
 
 def _check(equation, values, population, relation, inequality) -> None:
