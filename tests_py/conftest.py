@@ -36,6 +36,26 @@ class DbtResult:
         return {r["unique_id"]: r["status"] for r in json.loads(path.read_text())["results"]}
 
 
+# Commands that take --vars; the tests that build marts for another purpose
+# (incremental = full refresh, delivery checks, reports, slim CI) use the fast
+# per-mart suppression: the linked engine is proven by the main `dbt build`,
+# `make audit` and its own tests (test_sdc_engine, test_sdc_protection).
+VARS_COMMANDS = {"build", "run", "compile", "test", "seed", "parse", "ls", "show"}
+TEST_VARS = {"sdc_secondary": "per_mart"}
+
+
+def with_test_vars(args: list[str]) -> list[str]:
+    """``args`` with TEST_VARS added to its --vars (the caller's values win)."""
+    if not args or args[0] not in VARS_COMMANDS:
+        return list(args)
+    args = list(args)
+    if "--vars" in args:
+        at = args.index("--vars") + 1
+        args[at] = json.dumps({**TEST_VARS, **yaml.safe_load(args[at])})
+        return args
+    return [*args, "--vars", json.dumps(TEST_VARS)]
+
+
 def run_dbt(
     args: list[str],
     *,
@@ -59,7 +79,7 @@ def run_dbt(
     env.update(extra_env or {})
     cmd = [
         str(BIN / "dbt"),
-        *args,
+        *with_test_vars(args),
         "--target-path",
         str(target),
         "--log-path",

@@ -3,14 +3,11 @@
 - the interval check (batched witness LPs, certificates from every optimum,
   the homogeneous shortcut) classifies cells exactly as one LP per cell does
   (scipy's linprog, written here independently);
-- the sparse widening search picks the cell the plain breadth-first search picks;
 - a component with nothing published needs no LP at all.
 Shapes: the 13-municipality linked marts of issue 13 and random small ones.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -21,7 +18,6 @@ from studentflow.sdc import intervals
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.protect import protect
 from studentflow.sdc.structure import build_structure
-from studentflow.sdc.widen import Neighbourhood, widen_reference
 
 K = 5
 
@@ -169,57 +165,6 @@ def test_nothing_published_needs_no_lp(monkeypatch):
         K,
     )
     assert failures == [] and determined == []
-
-
-def _random_relations(rng, n_vars: int, n_relations: int):
-    relations = []
-    for _ in range(n_relations):
-        size = int(rng.integers(2, 6))
-        members = rng.choice(n_vars, size=size, replace=False)
-        relation = {int(members[0]): 1.0}
-        relation.update({int(v): -1.0 for v in members[1:]})
-        relations.append(relation)
-    return relations
-
-
-@pytest.mark.parametrize("seed", range(5))
-def test_sparse_widening_equals_plain_search(seed):
-    rng = np.random.default_rng(seed)
-    n = 60
-    relations = _random_relations(rng, n, 40)
-    touching = defaultdict(list)
-    for index, relation in enumerate(relations):
-        for var in relation:
-            touching[var].append(index)
-    values = [int(v) for v in rng.integers(0, 12, size=n)]
-    keys = [(0, int(i)) for i in rng.permutation(n)]
-    neighbourhood = Neighbourhood(n, relations)
-    for share in (0.3, 0.7, 0.95):
-        mask = rng.random(n) < share
-        suppressed = {v for v in range(n) if mask[v]}
-        for var in sorted(suppressed):
-            needed = float(rng.integers(1, 6))
-            expected = widen_reference(var, needed, relations, touching, values, suppressed, keys)
-            assert neighbourhood.widen(var, needed, values, mask, keys) == expected
-
-
-def test_sparse_widening_on_the_linked_marts():
-    structure = _structure(13)
-    relations = structure.equations + structure.inequalities
-    touching = defaultdict(list)
-    for index, relation in enumerate(relations):
-        for var in relation:
-            touching[var].append(index)
-    result = protect(structure, K, intervals=False)
-    mask = np.asarray(result.is_suppressed)
-    suppressed = set(np.flatnonzero(mask).tolist())
-    neighbourhood = Neighbourhood(structure.n_vars, relations)
-    for var in sorted(suppressed):
-        expected = widen_reference(
-            var, 3.0, relations, touching, structure.values, suppressed, structure.sort_keys
-        )
-        got = neighbourhood.widen(var, 3.0, structure.values, mask, structure.sort_keys)
-        assert got == expected
 
 
 def test_same_input_same_output():

@@ -29,7 +29,9 @@ def _small_municipalities(seed: int = 5) -> pd.DataFrame:
             municipality = f"{county}{m:02d}"
             for sex in ("1", "2"):
                 for background in ("1", "2", "3"):
-                    size = int(rng.choice([0, 1, 2, 3, 4, 6, 12], p=[0.1, 0.2, 0.2, 0.15, 0.1, 0.15, 0.1]))
+                    size = int(
+                        rng.choice([0, 1, 2, 3, 4, 6, 12], p=[0.1, 0.2, 0.2, 0.15, 0.1, 0.15, 0.1])
+                    )
                     rows += [(county, municipality, sex, background)] * size
     persons = pd.DataFrame(rows, columns=["county", "municipality", "sex", "foreign_background"])
     persons["born_abroad"] = np.where(persons["foreign_background"] == "1", "Ja", "Nej")

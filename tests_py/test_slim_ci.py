@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TEST_VARS
 
 ROOT = Path(__file__).resolve().parents[1]
 # the project to copy (default this checkout)
@@ -63,7 +64,9 @@ def _raw_dir() -> Path:
 
 
 def _dbt_args() -> list[str]:
-    return ["--threads", "2", *shlex.split(os.environ.get("SLIM_CI_TEST_DBT_ARGS", ""))]
+    # per-mart suppression: what is rebuilt is the subject here (conftest.TEST_VARS)
+    extra = shlex.split(os.environ.get("SLIM_CI_TEST_DBT_ARGS", ""))
+    return ["--threads", "2", "--vars", json.dumps(TEST_VARS), *extra]
 
 
 class Project:

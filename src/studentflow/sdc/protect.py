@@ -33,8 +33,8 @@ import pandas as pd
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
-from studentflow.sdc.structure import Structure
 from studentflow.sdc.protection import Protection
+from studentflow.sdc.structure import Structure
 
 BATCH = 64  # failing cells lifted by one protection LP
 
