@@ -62,7 +62,7 @@ check:  ## check a delivery without building anything: make check RAW_DIR=/secur
 gx: setup  ## Great Expectations checkpoints on the raw extracts and the published marts
 	$(VENV)/bin/studentflow gx --raw-dir $(RAW_DIR) --duckdb data/warehouse/studentflow.duckdb --out target/gx
 
-test: setup data lint dbt-build audit pytest gx  ## everything CI checks: lint, dbt build with tests, the audit, Python tests, GX
+test: setup data lint dbt-build audit audit-adversarial pytest gx  ## everything CI checks: lint, dbt build with tests, the audits (demo, adversarial world), Python tests, GX
 
 audit: setup  ## the attacker: provable intervals of every protected cell by LP (docs/disclosure-control.md 9)
 	$(VENV)/bin/studentflow audit --duckdb data/warehouse/studentflow.duckdb --linked-tables sdc/linked_tables.yml --out target/audit
