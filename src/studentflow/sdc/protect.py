@@ -9,11 +9,10 @@ population) share no relation, so each is solved on its own. Per component:
    preference to publish: non-zero before zero when ``secondary_zeros`` (a
    suppressed zero lets a suppressed neighbour be larger), then larger counts,
    then more total members (totals), then cell order - deterministic;
-3. interval check (``intervals.check_intervals``); for every primary cell that
-   can be proven small, one published cell of a relation around it is forced
-   suppressed (the smallest that gives enough room, else the largest), and
-   steps 2-3 repeat. Forcing only shrinks what is published, so linear
-   protection is never lost and the loop ends;
+3. interval check (``intervals.check_intervals``); the primary cells it cannot
+   show to reach k go to the protection LPs (``protection.py``), which
+   suppress the published cells a feasible point lifting them to k moves;
+   a second check then finds them all certified;
 4. a non-primary suppressed cell the attacker can prove exactly anyway (e.g. a
    zero that a linked present-only mart shows by the absence of its row) is
    published: that adds nothing to what the attacker knows.
@@ -191,21 +190,20 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
         (i for i in range(len(members)) if i not in primary),
         key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
     )
+    stats["gauss_runs"] += 1
+    suppressed = primary | gauss_suppress(columns, candidates, primary)
+    if not intervals:
+        return sorted(suppressed)
     protection = Protection(eqs, ineqs, values, low)
-    forced: set[int] = set()
     certified: set[int] = set()  # primary cells shown to reach k
-    previous: set[int] = set()
-    # every round suppresses at least one more cell or certifies every failure,
-    # and with every cell of a component suppressed nothing can fail, so this
-    # many rounds always end
-    for _ in range(len(members) + 1):
-        stats["gauss_runs"] += 1
-        secondary = gauss_suppress(columns, candidates, primary | forced | previous)
-        suppressed = primary | forced | previous | secondary
-        if not intervals:
-            return sorted(suppressed)
+    # Gauss runs once: the cells the protection LPs add are moved by a point
+    # the attacker cannot rule out, so they are no linear combination of the
+    # published cells, and publishing less keeps every earlier cell protected.
+    # The second check finds every primary cell certified (each failure's
+    # protection point lifts it to k) and only works out which other
+    # suppressed cells are determined.
+    for _ in range(2):
         stats["lp_runs"] += 1
-        previous = set(suppressed)
         certified |= protection.certified(k) & primary
         failures, determined = check_intervals(
             eqs, ineqs, values, suppressed, primary, low, k, max_single_lps=0, certified=certified
@@ -216,15 +214,8 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
         stats["interval_failures"] += len(failures)
         is_suppressed = np.zeros(len(members), dtype=bool)
         is_suppressed[sorted(suppressed)] = True
-        added = _protect_failures(protection, failures, k, is_suppressed, stats)
-        # no cell added: every failure was only unproven (no LP of its own in the
-        # check) and its protection LP found room among suppressed cells
-        now_certified = protection.certified(k)
-        stuck = [f.var for f in failures if f.var not in now_certified]
-        if not added and stuck:
-            raise RuntimeError(f"interval protection stuck at cells {stuck}")
-        forced |= added
-    raise RuntimeError("interval protection did not converge")
+        suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
+    raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
 
 
 def _protect_failures(protection: Protection, failures, k, is_suppressed, stats) -> set[int]:
