@@ -14,7 +14,7 @@ import copy
 import pytest
 from conftest import PROJECT
 
-from studentflow.structure import rules
+from studentflow.structure import python_rules, rules
 from studentflow.structure.manifest import load_manifest
 
 
@@ -178,3 +178,58 @@ def test_planted_misnamed_models_fail(planted):
         "model.studentflow.int_degrees_dated",
         "model.studentflow.stg_scb__persons",
     ]
+
+
+# --- the Python package (studentflow.structure.python_rules) ----------------------
+
+SRC_PACKAGE = PROJECT / "src" / "studentflow"
+
+
+@pytest.mark.parametrize("rule", sorted(python_rules.PYTHON_RULES))
+def test_package_follows_python_rule(rule):
+    violations = python_rules.PYTHON_RULES[rule](SRC_PACKAGE)
+    assert not violations, f"{len(violations)} violation(s):\n{_messages(violations)}"
+
+
+def test_function_length_sees_every_function():
+    """The rule walks the whole package: methods, nested functions, every module."""
+    found = {
+        name
+        for path in SRC_PACKAGE.rglob("*.py")
+        for name, _, _ in python_rules.function_lengths(path)
+    }
+    assert {"Settings.from_dict", "check_delivery", "check_function_length"} <= found
+    assert len(found) > 300
+
+
+def _function(name: str, n_lines: int, indent: str = "") -> str:
+    """Source of a function `n_lines` long (def line and docstring included)."""
+    body = [f'{indent}    """{name}."""'] + [f"{indent}    x{i} = {i}" for i in range(n_lines - 3)]
+    return "\n".join([f"{indent}def {name}():", *body, f"{indent}    return x0", ""])
+
+
+def test_planted_61_line_function_fails(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "sub" / "ok.py").write_text(
+        "import functools\n\n\n@functools.cache\n" + _function("at_the_limit", 60)
+    )
+    (package / "sub" / "long.py").write_text(
+        "\n\n"
+        + _function("too_long", 61)
+        + "\n\nclass Report:\n"
+        + _function("method_too_long", 62, indent="    ")
+        + "\n\ndef outer():\n"
+        + _function("nested", 20, indent="    ")
+        + "    return nested\n"
+    )
+    violations = python_rules.check_function_length(package)
+    assert [v.rule for v in violations] == ["function_length"] * 2
+    assert [v.node.split("pkg/")[-1] for v in violations] == [
+        "sub/long.py:3 too_long",
+        "sub/long.py:67 Report.method_too_long",
+    ]
+    assert violations[0].message == (
+        "function too_long is 61 lines long, the limit is 60: "
+        "split it into smaller functions, one job each"
+    )

@@ -23,18 +23,9 @@ def _label(kind: str, year: int, season: int) -> str:
     return f"{'VT' if season == 1 else 'HT'}{year}" if kind == "term" else str(year)
 
 
-def check_periods(
-    con: duckdb.DuckDBPyConnection,
-    extract: Extract,
-    loaded: Loaded,
-    found: dict[str, str],
-    rep: ExtractReport,
-) -> None:
-    kind, column = extract.period_kind, extract.period_column
-    if not kind or column not in found:
-        return
-    col = quote_ident(found[column])
-    typed = loaded.columns[found[column]]
+def _period_sql(kind: str, col: str, typed: str) -> tuple[str, str]:
+    """SQL for the year and the season (1 VT, 2 HT; 0 for years and dates) of a
+    period value in column ``col`` (quoted) of DuckDB type ``typed``."""
     text = f"trim(cast({col} as varchar))"
     if kind == "term":
         year = f"try_cast(substr({text}, 3, 4) as integer)"
@@ -47,35 +38,63 @@ def check_periods(
     else:
         year = f"cast({col} as integer)" if typed in INTEGERS else f"try_cast({text} as integer)"
         season = "0"
+    return year, season
+
+
+def _count_periods(
+    con: duckdb.DuckDBPyConnection, kind: str, loaded: Loaded, name: str
+) -> list[tuple[int, int, int]]:
+    """(year, season, rows) per parseable period of column ``name``, in order."""
+    col = quote_ident(name)
+    year, season = _period_sql(kind, col, loaded.columns[name])
     # periods have few distinct values: count them as delivered, then parse those
-    counts = con.execute(
+    return con.execute(
         f"select {year} as y, {season} as s, sum(__n) from (select {col}, count(*) as __n "
         f"from {loaded.relation} group by all) where y is not null and s is not null "
         "group by all order by y, s"
     ).fetchall()
-    if not counts:
-        return
-    first, last = counts[0][0], counts[-1][0]
+
+
+def _expected_periods(
+    kind: str, first: int, last: int, have: dict[tuple[int, int], int]
+) -> list[tuple[int, int]]:
+    """Every period from ``first`` to ``last`` a complete delivery has."""
     seasons = (1, 2) if kind == "term" else (0,)
-    have = {(y, s): n for y, s, n in counts}
-    expected = [
+    return [
         (y, s)
         for y in range(first, last + 1)
         for s in seasons
         # a delivery may start with an autumn term and end with a spring term
         if not (kind == "term" and (y, s) not in have and (y, s) in ((first, 1), (last, 2)))
     ]
-    present = [p for p in expected if p in have]
-    missing = [p for p in expected if p not in have]
+
+
+def _thin_at_end(
+    present: list[tuple[int, int]], have: dict[tuple[int, int], int]
+) -> list[tuple[int, int]]:
+    """From the end: a period with less than half the median of the (up to) four
+    periods of the same season before it is incomplete."""
     thin = []
-    # from the end: a period with less than half the median of the (up to) four
-    # periods of the same season before it is incomplete
     for i in range(len(present) - 1, 0, -1):
         before = [have[q] for q in present[:i] if q[1] == present[i][1]][-4:]
         if before and have[present[i]] < median(before) / 2:
             thin.insert(0, present[i])
         else:
             break
+    return thin
+
+
+def _report_periods(
+    rep: ExtractReport,
+    kind: str,
+    column: str,
+    have: dict[tuple[int, int], int],
+    present: list[tuple[int, int]],
+    missing: list[tuple[int, int]],
+) -> None:
+    """Years covered and complete periods as facts; gaps and a thin end as warnings."""
+    first, last = min(have)[0], max(have)[0]
+    thin = _thin_at_end(present, have)
     complete = [p for p in present if p not in thin]
     unit = "terms" if kind == "term" else "years"
     rep.facts["years covered"] = f"{first}-{last}"
@@ -99,3 +118,23 @@ def check_periods(
             "incomplete?",
             column=column,
         )
+
+
+def check_periods(
+    con: duckdb.DuckDBPyConnection,
+    extract: Extract,
+    loaded: Loaded,
+    found: dict[str, str],
+    rep: ExtractReport,
+) -> None:
+    kind, column = extract.period_kind, extract.period_column
+    if not kind or column not in found:
+        return
+    counts = _count_periods(con, kind, loaded, found[column])
+    if not counts:
+        return
+    have = {(y, s): n for y, s, n in counts}
+    expected = _expected_periods(kind, counts[0][0], counts[-1][0], have)
+    present = [p for p in expected if p in have]
+    missing = [p for p in expected if p not in have]
+    _report_periods(rep, kind, column, have, present, missing)

@@ -13,7 +13,7 @@ import duckdb
 from . import cache as delivery_cache
 from . import codes, keys, orphans, periods, personnummer, schema
 from .contract import Extract
-from .discovery import find_file, sniff_text
+from .discovery import TextSniff, find_file, sniff_text
 from .reading import Loaded, load_csv, load_parquet, quote_ident
 from .report import ExtractReport, Report
 
@@ -71,15 +71,10 @@ def _detect_decimal(con, extract: Extract, loaded: Loaded, found: dict[str, str]
     return seen.pop() if len(seen) == 1 else None
 
 
-def _read_text(
-    con, extract: Extract, path: Path, settings: Settings, rep: ExtractReport
-) -> Loaded | None:
-    """Encoding, BOM and delimiter found vs asked for, then the rows (or None)."""
-    sniff = sniff_text(path)
-    rep.bom = sniff.bom
-    rep.delimiter = sniff.delimiter
+def _check_encoding(sniff: TextSniff, settings: Settings, rep: ExtractReport) -> str | None:
+    """The encoding to read with, after reporting one that disagrees with the var;
+    None when the file is damaged (not valid UTF-8 in one place only)."""
     wanted = ENCODINGS.get((settings.encoding or "").lower()) if settings.encoding else None
-    rep.encoding = sniff.encoding
     if sniff.encoding == "invalid-utf-8":
         rep.error(
             "encoding",
@@ -104,10 +99,17 @@ def _read_text(
             f": the file is UTF-8{bom} but var raw_csv_encoding is '{settings.encoding}': "
             "set --vars '{raw_csv_encoding: utf-8}'.",
         )
-    encoding = (
+    return (
         "latin-1" if sniff.encoding == "latin-1" else "utf-8" if sniff.encoding == "utf-8"
         else wanted or "utf-8"
     )  # fmt: skip
+
+
+def _check_delimiter(
+    extract: Extract, sniff: TextSniff, settings: Settings, rep: ExtractReport
+) -> bool:
+    """Report a header delimiter that disagrees with the var; False when there is none
+    although the extract has several columns."""
     if settings.delimiter and sniff.delimiter and settings.delimiter != sniff.delimiter:
         rep.error(
             "file",
@@ -116,8 +118,12 @@ def _read_text(
         )
     if sniff.delimiter is None and len(extract.columns) > 1:
         rep.error("file", f": no delimiter found in the header line {sniff.header[0]!r}.")
-        return None
-    loaded = load_csv(con, extract.name, path, sniff.delimiter or ",", encoding)
+        return False
+    return True
+
+
+def _report_rejects(loaded: Loaded, sniff: TextSniff, rep: ExtractReport) -> None:
+    """The first line that cannot be read, and how many cannot."""
     for line, error_type, message in loaded.rejects[:1]:
         cut = (
             " The file does not end with a line break: the delivery looks cut off."
@@ -131,57 +137,91 @@ def _read_text(
             "read; ask the data provider for a complete file.",
             line=line,
         )
+
+
+def _read_text(
+    con, extract: Extract, path: Path, settings: Settings, rep: ExtractReport
+) -> Loaded | None:
+    """Encoding, BOM and delimiter found vs asked for, then the rows (or None)."""
+    sniff = sniff_text(path)
+    rep.bom = sniff.bom
+    rep.delimiter = sniff.delimiter
+    rep.encoding = sniff.encoding
+    encoding = _check_encoding(sniff, settings, rep)
+    if encoding is None or not _check_delimiter(extract, sniff, settings, rep):
+        return None
+    loaded = load_csv(con, extract.name, path, sniff.delimiter or ",", encoding)
+    _report_rejects(loaded, sniff, rep)
     return loaded
 
 
-def check_extract(
-    con, extract: Extract, raw_dir: Path, settings: Settings
-) -> tuple[ExtractReport, Loaded | None, dict[str, str]]:
-    path, fmt = find_file(raw_dir, extract.name, settings.fmt)
-    rep = ExtractReport(extract=extract.name, path=str(path))
-    if fmt is None:
-        other = [p.name for p in raw_dir.glob(f"{extract.name}.*")]
-        hint = f" (found {', '.join(other)}: set STUDENTFLOW_RAW_FORMAT)" if other else ""
-        rep.error(
-            "file",
-            f": file not found{hint}. Generate demo data with `make data`, or point "
-            "STUDENTFLOW_RAW_DIR / var raw_dir at the delivery (format: "
-            "STUDENTFLOW_RAW_FORMAT=parquet|csv).",
-        )
-        return rep, None, {}
-    rep.found, rep.format = True, fmt
-    is_text = fmt == "csv"
+def _file_not_found(extract: Extract, raw_dir: Path, rep: ExtractReport) -> None:
+    other = [p.name for p in raw_dir.glob(f"{extract.name}.*")]
+    hint = f" (found {', '.join(other)}: set STUDENTFLOW_RAW_FORMAT)" if other else ""
+    rep.error(
+        "file",
+        f": file not found{hint}. Generate demo data with `make data`, or point "
+        "STUDENTFLOW_RAW_DIR / var raw_dir at the delivery (format: "
+        "STUDENTFLOW_RAW_FORMAT=parquet|csv).",
+    )
+
+
+def _load(
+    con, extract: Extract, path: Path, fmt: str, settings: Settings, rep: ExtractReport
+) -> Loaded | None:
+    """The extract's rows as a relation, or None after reporting why not."""
     try:
-        loaded = (
-            _read_text(con, extract, path, settings, rep)
-            if is_text
-            else load_parquet(con, extract.name, path)
-        )
+        if fmt == "csv":
+            return _read_text(con, extract, path, settings, rep)
+        return load_parquet(con, extract.name, path)
     except duckdb.Error as exc:
         rep.error("file", f": cannot be read as {fmt}: {str(exc).splitlines()[0]}")
-        return rep, None, {}
-    if loaded is None:
-        return rep, None, {}
-    rep.rows, rep.columns = loaded.rows, list(loaded.columns)
-    found = schema.check_columns(extract, loaded, rep)
-    if loaded.rows == 0:
-        if extract.optional and extract.name in settings.allow_empty:
-            rep.warning("empty", ": extract is empty (allowed by var raw_allow_empty_extracts).")
-        else:
-            allow = (
-                f" It is optional: allow an empty delivery with --vars "
-                f"'{{raw_allow_empty_extracts: [{extract.name}]}}'."
-                if extract.optional
-                else " It is required: ask the data provider for the rows."
-            )
-            rep.error("empty", f": extract is empty (a header and no rows).{allow}")
-        return rep, loaded, found
+        return None
+
+
+def _report_empty(extract: Extract, settings: Settings, rep: ExtractReport) -> None:
+    if extract.optional and extract.name in settings.allow_empty:
+        rep.warning("empty", ": extract is empty (allowed by var raw_allow_empty_extracts).")
+    else:
+        allow = (
+            f" It is optional: allow an empty delivery with --vars "
+            f"'{{raw_allow_empty_extracts: [{extract.name}]}}'."
+            if extract.optional
+            else " It is required: ask the data provider for the rows."
+        )
+        rep.error("empty", f": extract is empty (a header and no rows).{allow}")
+
+
+def _decimal(
+    con,
+    extract: Extract,
+    loaded: Loaded,
+    found: dict[str, str],
+    settings: Settings,
+    rep: ExtractReport,
+    is_text: bool,
+) -> str | None:
+    """The decimal separator to cast text with: the var, else the one the values use."""
     decimal = settings.decimal
     if is_text or any(loaded.columns[n] == "VARCHAR" for n in found.values()):
         detected = _detect_decimal(con, extract, loaded, found)
         if detected:
             rep.decimal = detected
         decimal = decimal or detected or ","
+    return decimal
+
+
+def _check_rows(
+    con,
+    extract: Extract,
+    loaded: Loaded,
+    found: dict[str, str],
+    settings: Settings,
+    rep: ExtractReport,
+) -> None:
+    """The checks of a non-empty extract's values: types, keys, codes, periods, pnr."""
+    is_text = rep.format == "csv"
+    decimal = _decimal(con, extract, loaded, found, settings, rep, is_text)
     schema.check_types(con, extract, loaded, found, rep, decimal=decimal, is_text_file=is_text)
     keys.check_duplicates(
         con, extract, loaded, found, rep, mode=settings.duplicates, is_text_file=is_text
@@ -194,6 +234,26 @@ def check_extract(
     personnummer.check_personnummer(
         con, loaded, rep, sample_rows=settings.pnr_sample_rows, is_text_file=is_text
     )
+
+
+def check_extract(
+    con, extract: Extract, raw_dir: Path, settings: Settings
+) -> tuple[ExtractReport, Loaded | None, dict[str, str]]:
+    path, fmt = find_file(raw_dir, extract.name, settings.fmt)
+    rep = ExtractReport(extract=extract.name, path=str(path))
+    if fmt is None:
+        _file_not_found(extract, raw_dir, rep)
+        return rep, None, {}
+    rep.found, rep.format = True, fmt
+    loaded = _load(con, extract, path, fmt, settings, rep)
+    if loaded is None:
+        return rep, None, {}
+    rep.rows, rep.columns = loaded.rows, list(loaded.columns)
+    found = schema.check_columns(extract, loaded, rep)
+    if loaded.rows == 0:
+        _report_empty(extract, settings, rep)
+    else:
+        _check_rows(con, extract, loaded, found, settings, rep)
     return rep, loaded, found
 
 

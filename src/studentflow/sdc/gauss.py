@@ -82,21 +82,19 @@ def free_parametrisation(
     return [dict(solved[var]) if var in solved else {var: 1.0} for var in range(n_vars)]
 
 
-def gauss_suppress(
-    columns: Sequence[Vector], candidates: Sequence[int], protected: Iterable[int]
-) -> set[int]:
-    """Secondary cells: candidates (in order of preference to publish) withheld.
+class _Span:
+    """The published cells' span as pivot vectors (pivot key -> value 1 there), and
+    the protected cells' vectors kept reduced by it (non-zero = not recoverable)."""
 
-    ``columns[i]`` is cell i as a vector over the free variables. Cells in
-    ``protected`` are suppressed already and must stay not recoverable.
-    Deterministic: the result depends only on the inputs and their order.
-    """
-    pivots: list[tuple[int, Vector]] = []  # (pivot key, vector with value 1 there)
-    pivot_of_key: dict[int, int] = {}  # key -> index into pivots
-    guarded: dict[int, Vector] = {}  # protected cell -> its vector reduced by the pivots
-    guards_at: dict[int, set[int]] = defaultdict(set)  # key -> protected cells non-zero there
+    def __init__(self) -> None:
+        self.pivots: list[tuple[int, Vector]] = []  # (pivot key, vector with value 1 there)
+        self.pivot_of_key: dict[int, int] = {}  # key -> index into pivots
+        self.guarded: dict[int, Vector] = {}  # protected cell -> its vector reduced
+        self.guards_at: dict[int, set[int]] = defaultdict(set)  # key -> guarded cells there
 
-    def reduce(vector: Vector) -> Vector:
+    def reduce(self, vector: Vector) -> Vector:
+        """The part of ``vector`` outside the span (empty: a combination of published)."""
+        pivots, pivot_of_key = self.pivots, self.pivot_of_key
         vector = dict(vector)
         heap = [pivot_of_key[key] for key in vector if key in pivot_of_key]
         heapq.heapify(heap)
@@ -112,43 +110,69 @@ def gauss_suppress(
                     heapq.heappush(heap, pivot_of_key[new_key])
         return vector
 
-    def guard(cell: int, vector: Vector) -> None:
-        guarded[cell] = vector
+    def guard(self, cell: int, vector: Vector) -> None:
+        """Protect ``cell``, whose vector reduced by the span is ``vector``."""
+        self.guarded[cell] = vector
         for key in vector:
-            guards_at[key].add(cell)
+            self.guards_at[key].add(cell)
 
-    for cell in sorted(set(protected)):
-        vector = reduce(columns[cell])
-        if vector:
-            guard(cell, vector)
-        # an empty vector is a structural zero: nothing to protect
+    def exposes(self, vector: Vector) -> bool:
+        """Whether publishing a cell with this reduced vector makes a protected cell
+        recoverable (its reduced vector is a multiple of this one)."""
+        key = min(vector)
+        guarded = self.guarded
+        return any(
+            _proportional(guarded[other], vector) for other in sorted(self.guards_at.get(key, ()))
+        )
 
-    secondary: set[int] = set()
-    done = set(guarded)
-    for cell in candidates:
-        if cell in done:
-            continue
-        done.add(cell)
-        vector = reduce(columns[cell])
-        if not vector:
-            continue  # already a combination of published cells: publishing adds nothing
+    def publish(self, vector: Vector) -> None:
+        """Add a reduced vector to the span and reduce the protected vectors by it."""
         key = min(vector)
         pivot_value = vector[key]
-        if any(_proportional(guarded[other], vector) for other in sorted(guards_at.get(key, ()))):
-            secondary.add(cell)
-            guard(cell, vector)
-            continue
         pivot_vector = {k: v / pivot_value for k, v in vector.items()}
-        pivot_of_key[key] = len(pivots)
-        pivots.append((key, pivot_vector))
+        self.pivot_of_key[key] = len(self.pivots)
+        self.pivots.append((key, pivot_vector))
+        guards_at = self.guards_at
         for other in sorted(guards_at.pop(key, ())):
-            target = guarded[other]
+            target = self.guarded[other]
             added, removed = _axpy(target, -target[key], pivot_vector)
             for new_key in added:
                 guards_at[new_key].add(other)
             for old_key in removed:
                 if old_key != key:
                     guards_at[old_key].discard(other)
+
+
+def gauss_suppress(
+    columns: Sequence[Vector], candidates: Sequence[int], protected: Iterable[int]
+) -> set[int]:
+    """Secondary cells: candidates (in order of preference to publish) withheld.
+
+    ``columns[i]`` is cell i as a vector over the free variables. Cells in
+    ``protected`` are suppressed already and must stay not recoverable.
+    Deterministic: the result depends only on the inputs and their order.
+    """
+    span = _Span()
+    for cell in sorted(set(protected)):
+        vector = span.reduce(columns[cell])
+        if vector:
+            span.guard(cell, vector)
+        # an empty vector is a structural zero: nothing to protect
+
+    secondary: set[int] = set()
+    done = set(span.guarded)
+    for cell in candidates:
+        if cell in done:
+            continue
+        done.add(cell)
+        vector = span.reduce(columns[cell])
+        if not vector:
+            continue  # already a combination of published cells: publishing adds nothing
+        if span.exposes(vector):
+            secondary.add(cell)
+            span.guard(cell, vector)
+        else:
+            span.publish(vector)
     return secondary
 
 
