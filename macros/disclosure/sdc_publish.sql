@@ -2,11 +2,12 @@
     Turns an exact aggregate (from sdc_count_cells) into protected figures.
     Method var('sdc_method'):
       suppression - primary (0 < n < k), then secondary suppression:
-                    secondary = 'per_mart' (var sdc_secondary, default):
-                    passes over this mart's additive relations until stable;
-                    'linked': the state of every cell comes from
-                    int_sdc_cells_suppressed, decided over all linked marts
-                    together (sdc/linked_tables.yml); then derived figures;
+                    secondary = 'linked' (var sdc_secondary, default): the
+                    state of every cell comes from int_sdc_cells_suppressed,
+                    decided over all linked marts together
+                    (sdc/linked_tables.yml); 'per_mart': passes over this
+                    mart's additive relations until stable (leaks across
+                    marts; tests and fixtures only); then derived figures;
       cell_key    - every count perturbed from the perturbation table by its
                     cell key (zeros stay zero), shares from perturbed counts.
     Magnitudes (rule 3) need var('sdc_k_magnitude') persons in both methods.
