@@ -3,7 +3,8 @@
 The attacker's interval check (``intervals.py``) says which primary cells can
 be proven below k. For each of them this module solves one *protection LP*
 (the idea of Fischetti and Salazar's model for cell suppression): find a
-change ``d`` of the table that keeps every relation true, keeps every cell at
+change ``d`` of the table that keeps every relation true (covering relations
+as equations of ``d``, see below), keeps every cell at
 or above the attacker's lower bound, lifts the failing cell to k, and moves as
 little published value as possible. The published cells that move are then
 suppressed: with them suppressed, ``truth + d`` is a point the attacker cannot
@@ -61,10 +62,12 @@ class Protection:
         incidence = (self.matrix != 0).astype(float)
         self.by_relation = incidence.tocsr()
         self.by_var = incidence.T.tocsr()
-        # equations hold for the truth (slack 0); a covering relation
-        # (total - parts <= 0) may use only the slack the truth leaves
-        self.is_equation = np.arange(len(relations)) < len(equations)
-        self.slack = -(self.matrix @ self.values)
+        # A covering relation (total <= sum of parts) is held as an equation
+        # of the change too, as Gauss holds it: then a moved cell always has a
+        # moved partner in each of its relations, so no relation is left with
+        # a single suppressed cell (what each mart's sdc_no_single_suppressed_part
+        # test checks, covering dims declared additive there). The point stays
+        # feasible for the attacker, who knows only the inequality.
 
     def certified(self, k: int) -> set[int]:
         """Cells some protection point lifts to k (feasible for the attacker)."""
@@ -124,8 +127,8 @@ class Protection:
         lp.col_cost_ = np.concatenate([cost, cost])
         lp.col_lower_ = np.concatenate([up_lower, np.zeros(m)])
         lp.col_upper_ = np.concatenate([up_upper, down_upper])
-        lp.row_lower_ = np.where(self.is_equation[used], 0.0, -highspy.kHighsInf)
-        lp.row_upper_ = np.where(self.is_equation[used], 0.0, self.slack[used])
+        lp.row_lower_ = np.zeros(len(used))
+        lp.row_upper_ = np.zeros(len(used))
         both = sparse.hstack([block, -block], format="csc")
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = both.indptr.astype(np.int32)
