@@ -215,6 +215,11 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
         is_suppressed = np.zeros(len(members), dtype=bool)
         is_suppressed[sorted(suppressed)] = True
         suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
+        if any(sum(var in suppressed for var in relation) == 1 for relation in ineqs):
+            # an inequality-only protection point left a covering relation with
+            # one suppressed cell: Gauss (covering as equations) adds partners
+            stats["gauss_runs"] += 1
+            suppressed |= gauss_suppress(columns, candidates, suppressed)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
 
 

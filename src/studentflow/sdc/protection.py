@@ -19,7 +19,7 @@ picked by a nearest-first search, one per failure and round; it could not tell
 whether a cell gave room - a county total pinned by the national total gives
 none - and chains of such picks blanked whole marts.)
 
-The change is sought near the failing cell first: cells within ``RADII``
+The change is sought near the failing cell first: cells within 2, then 4
 relations of it may move, every other cell keeps ``d = 0`` (so a local
 solution is a solution of the whole component); only when no local change
 exists is the neighbourhood widened, at last to the whole component.
@@ -35,7 +35,8 @@ from scipy import sparse
 
 EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
 MOVED = 1e-6
-RADII = (2, 4, None)  # None: the whole component
+# (radius, covering relations as equations); radius None: the whole component
+TRIES = ((2, True), (4, True), (None, True), (None, False))
 
 
 class Protection:
@@ -62,12 +63,17 @@ class Protection:
         incidence = (self.matrix != 0).astype(float)
         self.by_relation = incidence.tocsr()
         self.by_var = incidence.T.tocsr()
-        # A covering relation (total <= sum of parts) is held as an equation
-        # of the change too, as Gauss holds it: then a moved cell always has a
+        # A covering relation (total <= sum of parts) is first held as an
+        # equation of the change, as Gauss holds it: a moved cell then has a
         # moved partner in each of its relations, so no relation is left with
-        # a single suppressed cell (what each mart's sdc_no_single_suppressed_part
-        # test checks, covering dims declared additive there). The point stays
-        # feasible for the attacker, who knows only the inequality.
+        # a single suppressed cell (each mart's sdc_no_single_suppressed_part
+        # test declares covering dims additive). That can be infeasible (the
+        # truth scaled up changes a covering relation's slack), so the last
+        # try over the whole component keeps only the inequality the attacker
+        # knows, where the scaled truth is always a solution; the caller then
+        # runs Gauss again for the covering relations left with one cell.
+        self.is_equation = np.arange(len(relations)) < len(equations)
+        self.slack = -(self.matrix @ self.values)
 
     def certified(self, k: int) -> set[int]:
         """Cells some protection point lifts to k (feasible for the attacker)."""
@@ -86,9 +92,9 @@ class Protection:
         cells = [var for var in cells if self.reach[var] < k - MOVED and self.values[var] < k]
         if not cells:
             return []
-        for radius in RADII:
+        for radius, exact in TRIES:
             inside = self._near(cells, radius)
-            change = self._solve(cells, k, inside, suppressed)
+            change = self._solve(cells, k, inside, suppressed, exact)
             if change is not None:
                 self.point = self.values.copy()
                 self.point[inside] += change
@@ -108,7 +114,7 @@ class Protection:
             seen |= (self.by_var @ relations.astype(float)) > 0
         return np.flatnonzero(seen)
 
-    def _solve(self, cells, k, inside, suppressed) -> np.ndarray | None:
+    def _solve(self, cells, k, inside, suppressed, exact: bool) -> np.ndarray | None:
         """The cheapest change of the cells ``inside`` (None: there is none)."""
         m = len(inside)
         block = self.matrix[:, inside]
@@ -127,8 +133,9 @@ class Protection:
         lp.col_cost_ = np.concatenate([cost, cost])
         lp.col_lower_ = np.concatenate([up_lower, np.zeros(m)])
         lp.col_upper_ = np.concatenate([up_upper, down_upper])
-        lp.row_lower_ = np.zeros(len(used))
-        lp.row_upper_ = np.zeros(len(used))
+        equal = self.is_equation[used] | exact
+        lp.row_lower_ = np.where(equal, 0.0, -highspy.kHighsInf)
+        lp.row_upper_ = np.where(equal, 0.0, self.slack[used])
         both = sparse.hstack([block, -block], format="csc")
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = both.indptr.astype(np.int32)
