@@ -6,6 +6,13 @@ sdc/linked_tables.yml, and decides per published cell whether it is primary
 linked tables and an interval (LP) check (src/studentflow/sdc, docs:
 docs/disclosure-control.md). sdc_publish takes is_suppressed from here.
 Internal: holds the reasons, never published.
+
+Incremental: each cell carries the fingerprint of its component (in practice
+one period of one population). A component whose fingerprint is already in
+the table (same cells, counts, relations, settings and engine code) keeps its
+stored decision instead of being solved again, so an annual delivery solves
+only the periods it changes; every run writes the whole table (delete+insert
+per mart). --full-refresh solves everything.
 """
 
 from pathlib import Path
@@ -17,7 +24,12 @@ from studentflow.sdc.run import COLUMNS, suppress
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(
+        materialized="incremental",
+        incremental_strategy="delete+insert",
+        unique_key="mart",
+        on_schema_change="append_new_columns",
+    )
     # one literal ref per aggregate, so dbt orders this model after each of them
     relations = {
         "agg_transition_by_age_25": dbt.ref("agg_transition_by_age_25"),
@@ -50,5 +62,19 @@ def model(dbt, session):
     # a plain call: dbt collects the config keys a Python model reads from
     # its source and missed this one inside `or` / a keyword argument
     workers = dbt.config.get("sdc_workers")
-    cells, _ = suppress(spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1))
+    previous = _stored_cells(dbt, session) if dbt.is_incremental else None
+    cells, _ = suppress(
+        spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1), previous=previous
+    )
     return cells
+
+
+def _stored_cells(dbt, session) -> pd.DataFrame | None:
+    """The decisions of the last build; None when it stored no fingerprints
+    (a table from an older release: everything is solved once)."""
+    built = session.sql(f"select * from {dbt.this} limit 0").columns
+    if "component_hash" not in built:
+        return None
+    return session.sql(
+        f"select component_hash, mart, cell_id, is_suppressed from {dbt.this}"
+    ).df()

@@ -34,11 +34,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="target/audit", help="worst_cases.csv, summary.json")
     parser.add_argument("--mart", action="append", help="audit only these marts (repeatable)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processes solving components (default 2; the result does not depend on it)",
+    )
+    parser.add_argument(
         "--score", action="store_true", help="compare with the exact aggregates (reporting only)"
     )
     args = parser.parse_args(argv)
     k = args.k or _default_k()
-    result, manifest, con = run_audit(args.duckdb, args.linked_tables, k, args.mart)
+    result, manifest, con = run_audit(
+        args.duckdb, args.linked_tables, k, args.mart, workers=args.workers
+    )
     cells, checks = None, None
     if args.score:
         cells, checks = score(con, manifest, result)

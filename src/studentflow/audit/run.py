@@ -10,7 +10,9 @@ one value is 'mean'.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,42 +91,79 @@ def _reduce(frame: pd.DataFrame, found) -> tuple:
     return (rel, cell, coef, eq), broken, system
 
 
-def _solve_component(
-    system, component, columns, rows, lo, hi, integer, k, iv: _Intervals, inconsistent
-) -> int:
-    """Rank test, then LP, for one component's pending cells; returns the LPs solved."""
+@dataclass(frozen=True)
+class _LpTask:
+    """One component's LP input: all a worker process needs."""
+
+    component: int
+    columns: np.ndarray
+    a: object  # scipy sparse rows x columns of the component
+    b: np.ndarray
+    eq: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    integer: np.ndarray
+    k: int
+    pending: np.ndarray
+
+
+def _rank_test(system, columns, rows, integer, iv: _Intervals) -> np.ndarray:
+    """Cells fixed by the equations alone are leaks without LP; returns the cells
+    still pending for the LP."""
     pending = iv.status[columns] == "safe"
     if not pending.any():
-        return 0
+        return pending
     determined = bounds.determined_by_equations(system, columns, rows)
     determined &= pending
     if determined.any():
         iv.status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
         iv.method[columns[determined]] = "rank"
         pending &= ~determined
-    if not pending.any() or len(rows) == 1:
-        return 0  # one relation: propagation gives the exact interval
-    a = system.a[rows][:, columns]
+    return pending
+
+
+def _lp_task(system, component, columns, rows, lo, hi, integer, k, iv) -> _LpTask | None:
+    """The component's LP, or None when no cell needs one."""
+    pending = _rank_test(system, columns, rows, integer, iv)
+    if not pending.any() or len(rows) <= 1:
+        return None  # one relation: propagation gives the exact interval
+    return _LpTask(
+        component,
+        columns,
+        system.a[rows][:, columns],
+        system.b[rows],
+        system.eq[rows],
+        lo[columns],
+        hi[columns],
+        integer[columns],
+        k,
+        pending,
+    )
+
+
+def _solve_lp(task: _LpTask):
+    """(task, lp.Result or None when the published figures are inconsistent)."""
     try:
         result = lp.solve_component(
-            a,
-            system.b[rows],
-            system.eq[rows],
-            lo[columns],
-            hi[columns],
-            integer[columns],
-            k,
-            pending,
+            task.a, task.b, task.eq, task.lo, task.hi, task.integer, task.k, task.pending
         )
     except lp.InconsistentPublication:
-        inconsistent.append(f"component {component}: no solution fits the published figures")
+        return task, None
+    return task, result
+
+
+def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> int:
+    """Write one component's LP intervals; returns the LPs solved."""
+    if result is None:
+        inconsistent.append(f"component {task.component}: no solution fits the published figures")
         return 0
+    pending, columns = task.pending, task.columns
     solved = ~np.isnan(result.high) & pending
     index = columns[solved]
     iv.low[index] = result.low[solved]
     iv.high[index] = result.high[solved]
     iv.status[index] = classify(
-        result.low[solved], result.high[solved], integer[columns][solved], k
+        result.low[solved], result.high[solved], task.integer[solved], task.k
     )
     iv.method[index] = "lp"
     index = columns[pending & ~solved]
@@ -135,20 +174,35 @@ def _solve_component(
 
 
 def _solve_components(
-    system, row_component, column_component, lo, hi, integer, k, iv: _Intervals, inconsistent
+    system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, workers=1
 ) -> int:
-    """Every component in turn; returns the LPs solved."""
+    """Every component (rank test here, LPs in ``workers`` processes: components
+    share no relation, so the result does not depend on it); returns the LPs solved."""
     rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
     columns_of = (
         pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
     )
-    n_lp = 0
+    tasks = []
     for component, columns in columns_of.items():
         rows = rows_of.get(component, np.array([], dtype=np.int64))
-        n_lp += _solve_component(
-            system, component, columns, rows, lo, hi, integer, k, iv, inconsistent
-        )
+        task = _lp_task(system, component, columns, rows, lo, hi, integer, k, iv)
+        if task is not None:
+            tasks.append(task)
+    n_lp = 0
+    for task, result in _map(_solve_lp, tasks, workers):
+        n_lp += _apply(task, result, iv, inconsistent)
     return n_lp
+
+
+def _map(function, tasks: list, workers: int):
+    """function over tasks in task order; largest first across ``workers`` processes."""
+    if workers <= 1 or len(tasks) <= 1:
+        return [function(task) for task in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].columns))
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded host
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = dict(zip(order, pool.map(function, [tasks[i] for i in order]), strict=True))
+    return [done[i] for i in range(len(tasks))]
 
 
 def _cell_table(
@@ -186,6 +240,7 @@ def audit(
     k: int,
     schema: str = structure.PUBLISHED,
     marts: list[str] | None = None,
+    workers: int = 1,
 ) -> AuditResult:
     started = time.perf_counter()
     published = structure.published_marts(con, schema)
@@ -209,7 +264,7 @@ def audit(
             f"{len(infeasible)} protected cells have no value fitting the relations"
         )
     n_lp = _solve_components(
-        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent
+        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, workers
     )
     out = _cell_table(frame, system, integer, iv, column_component, k)
     out["relations"] = out["cell_index"].map(_labels_per_cell(rel, cell, found.label)).fillna("")
@@ -292,8 +347,12 @@ def _truth(con: duckdb.DuckDBPyConnection, manifest: Manifest, frame: pd.DataFra
 
 
 def run_audit(
-    duckdb_path: Path | str, linked_tables: Path | str, k: int, marts: list[str] | None = None
+    duckdb_path: Path | str,
+    linked_tables: Path | str,
+    k: int,
+    marts: list[str] | None = None,
+    workers: int = 1,
 ) -> tuple[AuditResult, Manifest, duckdb.DuckDBPyConnection]:
     manifest = load(linked_tables)
     con = duckdb.connect(str(duckdb_path), read_only=True)
-    return audit(con, manifest, k, marts=marts), manifest, con
+    return audit(con, manifest, k, marts=marts, workers=workers), manifest, con

@@ -325,6 +325,9 @@ def _pinned_at_lower_bound(rows, cols, coefs, row_lower, row_upper, lows, n) -> 
 def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -> highspy.Highs:
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
+    # small LPs re-solved with changed costs: measured about 10 % faster
+    # without presolve
+    solver.setOptionValue("presolve", "off")
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = len(row_upper)

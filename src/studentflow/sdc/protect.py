@@ -33,6 +33,7 @@ import pandas as pd
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
 from studentflow.sdc.protection import Protection
+from studentflow.sdc.reuse import engine_version, fingerprint
 from studentflow.sdc.structure import Structure
 
 BATCH = 64  # failing cells lifted by one protection LP
@@ -43,11 +44,15 @@ class Result:
     is_primary: list[bool]
     is_suppressed: list[bool]
     stats: dict = field(default_factory=dict)
+    # per variable: the fingerprint of its component (None: nothing to protect)
+    component_hash: list[str | None] = field(default_factory=list)
 
     def cells(self, structure: Structure) -> pd.DataFrame:
         frame = structure.cells.copy()
         frame["is_primary"] = [self.is_primary[v] for v in frame["var"]]
         frame["is_suppressed"] = [self.is_suppressed[v] for v in frame["var"]]
+        hashes = self.component_hash or [None] * structure.n_vars
+        frame["component_hash"] = [hashes[v] for v in frame["var"]]
         return frame.drop(columns="var")
 
 
@@ -81,25 +86,62 @@ def protect(
     insiders: bool = True,
     intervals: bool = True,
     workers: int = 1,
+    stored: dict[str, frozenset[tuple[str, str]]] | None = None,
 ) -> Result:
     """Protect every component; ``workers`` > 1 solves components in that many
     processes (the result does not depend on it: components share nothing and
-    are put together in their fixed order)."""
+    are put together in their fixed order). ``stored`` maps a component's
+    fingerprint to the cells it suppressed in an earlier build
+    (``reuse.stored_decisions``): such a component is not solved again."""
     started = time.perf_counter()
     n = structure.n_vars
-    values = structure.values
-    is_primary = [0 < value < k for value in values]
+    is_primary = [0 < value < k for value in structure.values]
     is_suppressed = list(is_primary)
+    component_hash: list[str | None] = [None] * n
+    settings = (engine_version(), k, secondary_zeros, insiders, intervals)
+    stats = defaultdict(float)
+    tasks = _tasks(structure, k, insiders, stats)
+    cells_of = _cells_of_vars(structure)
+    todo = []
+    for task in tasks:
+        identities = [cells_of[var] for var in task.members]
+        task_hash = fingerprint([settings, task.fingerprint_parts(), identities])
+        for var in task.members:
+            component_hash[var] = task_hash
+        if stored is not None and task_hash in stored:
+            stats["components_reused"] += 1
+            chosen = stored[task_hash]
+            for var, cells in zip(task.members, identities, strict=True):
+                if any(cell in chosen for cell in cells):
+                    is_suppressed[var] = True
+        else:
+            todo.append(task)
+    solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
+    for suppressed, task_stats in _run(solve, todo, workers):
+        for var in suppressed:
+            is_suppressed[var] = True
+        for key, value in task_stats.items():
+            stats[key] += value
+    stats["components_solved"] = len(todo)
+    stats["seconds"] = time.perf_counter() - started
+    stats["variables"] = n
+    stats["primary"] = sum(is_primary)
+    stats["suppressed"] = sum(is_suppressed)
+    return Result(is_primary, is_suppressed, dict(stats), component_hash)
+
+
+def _tasks(structure: Structure, k: int, insiders: bool, stats) -> list[_Task]:
+    """One task per component with a primary cell (the others publish every cell)."""
+    values = structure.values
     lower = lower_bounds(values, structure.present_only, insiders)
     relations = structure.equations + structure.inequalities
     relations_of: dict[int, list[int]] = defaultdict(list)
     for index, relation in enumerate(relations):
         relations_of[min(relation)].append(index)
     n_equations = len(structure.equations)
-    stats = defaultdict(float)
     tasks = []
-    for members in components(n, relations):
-        if not any(is_primary[var] for var in members):
+    for members in components(structure.n_vars, relations):
+        if not any(0 < values[var] < k for var in members):
             continue  # nothing to protect: every cell is published
         stats["components"] += 1
         stats["largest_component"] = max(stats["largest_component"], len(members))
@@ -113,26 +155,29 @@ def protect(
                 lower,
             )
         )
-    solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
+    return tasks
+
+
+def _cells_of_vars(structure: Structure) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The published cells (mart, cell_id) of each variable, sorted."""
+    frame = structure.cells.sort_values(["var", "mart", "cell_id"])
+    cells: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    marts, ids = frame["mart"].tolist(), frame["cell_id"].tolist()
+    for var, mart, cell in zip(frame["var"].tolist(), marts, ids, strict=True):
+        cells[var].append((mart, cell))
+    return {var: tuple(found) for var, found in cells.items()}
+
+
+def _run(solve, tasks: list[_Task], workers: int) -> list:
+    """solve(task) for every task, in task order, in ``workers`` processes."""
     if workers > 1 and len(tasks) > 1:
         # largest first so that the processes finish together; results by index
         order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].members))
         context = multiprocessing.get_context("spawn")  # no fork of a threaded host
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             solved = dict(zip(order, pool.map(solve, [tasks[i] for i in order]), strict=True))
-        results = [solved[i] for i in range(len(tasks))]
-    else:
-        results = [solve(task) for task in tasks]
-    for suppressed, task_stats in results:
-        for var in suppressed:
-            is_suppressed[var] = True
-        for key, value in task_stats.items():
-            stats[key] += value
-    stats["seconds"] = time.perf_counter() - started
-    stats["variables"] = n
-    stats["primary"] = sum(is_primary)
-    stats["suppressed"] = sum(is_suppressed)
-    return Result(is_primary, is_suppressed, dict(stats))
+        return [solved[i] for i in range(len(tasks))]
+    return [solve(task) for task in tasks]
 
 
 @dataclass(frozen=True)
@@ -144,8 +189,19 @@ class _Task:
     low: list[float]
     eqs: list[dict[int, float]]
     ineqs: list[dict[int, float]]
-    keys: list[tuple]
+    keys: list[int]  # rank of each cell in the deterministic preference order
     totals: list[int]
+
+    def fingerprint_parts(self) -> tuple:
+        """Everything but the global variable numbers that decides the result."""
+        return (
+            self.values,
+            self.low,
+            [sorted(eq.items()) for eq in self.eqs],
+            [sorted(eq.items()) for eq in self.ineqs],
+            self.keys,
+            self.totals,
+        )
 
 
 def _task(structure, members, equations, inequalities, lower) -> _Task:
@@ -156,9 +212,19 @@ def _task(structure, members, equations, inequalities, lower) -> _Task:
         low=[lower[var] for var in members],
         eqs=[{local[var]: coef for var, coef in eq.items()} for eq in equations],
         ineqs=[{local[var]: coef for var, coef in eq.items()} for eq in inequalities],
-        keys=[structure.sort_keys[var] for var in members],
+        keys=_ranks([structure.sort_keys[var] for var in members]),
         totals=[structure.is_total[var] for var in members],
     )
+
+
+def _ranks(keys: list[tuple]) -> list[int]:
+    """Only the order of the sort keys matters; ranks do not depend on where the
+    component's cells sit among all cells (a new year shifts those positions)."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    ranks = [0] * len(keys)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
 
 
 def _solve(task: _Task, k: int, secondary_zeros: bool, intervals: bool):
@@ -183,7 +249,7 @@ def _component(task: _Task, k, secondary_zeros, intervals, stats) -> list[int]:
     # and each mart's sdc_no_single_suppressed_part test (which declares
     # covering dims additive) holds as well. The LP keeps them as inequalities.
     columns = free_parametrisation(
-        len(members), eqs + ineqs, lambda i: (values[i], totals[i], tuple(-x for x in keys[i]))
+        len(members), eqs + ineqs, lambda i: (values[i], totals[i], -keys[i])
     )
     primary = {i for i, value in enumerate(values) if 0 < value < k}
     candidates = sorted(

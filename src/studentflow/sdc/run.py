@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from studentflow.sdc.protect import protect
+from studentflow.sdc.reuse import stored_decisions
 from studentflow.sdc.structure import StructureError, build_structure, mart_dims
 
-COLUMNS = ["mart", "cell_id", "is_primary", "is_suppressed"]
+COLUMNS = ["mart", "cell_id", "is_primary", "is_suppressed", "component_hash"]
 
 
 def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
@@ -39,12 +40,18 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
 
 
 def suppress(
-    spec: dict, aggregates: dict[str, pd.DataFrame], k: int, workers: int = 1
+    spec: dict,
+    aggregates: dict[str, pd.DataFrame],
+    k: int,
+    workers: int = 1,
+    previous: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """(cells, stats): one row per published cell of every declared mart.
 
     ``aggregates`` maps an aggregate model's name to its exact counts;
-    ``workers`` processes solve the independent components (same result).
+    ``workers`` processes solve the independent components (same result);
+    ``previous``: the cells of an earlier build (COLUMNS), whose unchanged
+    components are kept instead of solved again (same result, ``reuse.py``).
     """
     frames, marts = {}, {}
     for name, mart in spec["marts"].items():
@@ -58,7 +65,7 @@ def suppress(
         marts[name] = align_to_aggregate(mart, list(frame.columns))
         frames[name] = frame[mart_dims(marts[name]) + ["n_persons"]]
     structure = build_structure({**spec, "marts": marts}, frames)
-    result = protect(structure, k, workers=workers)
+    result = protect(structure, k, workers=workers, stored=stored_decisions(previous))
     stats = dict(result.stats)
     stats["relations"] = len(structure.equations) + len(structure.inequalities)
     return result.cells(structure)[COLUMNS], stats

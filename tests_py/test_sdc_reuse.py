@@ -1,0 +1,73 @@
+"""Keeping the decision of an unchanged component (src/studentflow/sdc/reuse.py):
+an annual update that reuses the stored decisions must give exactly what
+solving everything again gives, and must solve only the periods that changed.
+
+Shape: the linked per-municipality marts of sdc_linked_fixtures over several
+years; each year is one component (year is never totalled).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sdc_linked_fixtures import linked_frames, linked_spec
+from test_sdc_engine import K
+from test_sdc_protection import _small_municipalities
+
+from studentflow.sdc.protect import protect
+from studentflow.sdc.reuse import stored_decisions
+from studentflow.sdc.structure import build_structure
+
+
+def _years(seeds: dict[str, int]) -> pd.DataFrame:
+    frames = []
+    for year, seed in seeds.items():
+        persons = _small_municipalities(seed)
+        persons["year"] = year
+        frames.append(persons)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _cells(persons: pd.DataFrame, stored=None):
+    structure = build_structure(linked_spec(), linked_frames(persons))
+    result = protect(structure, K, stored=stored)
+    cells = result.cells(structure).sort_values(["mart", "cell_id"]).reset_index(drop=True)
+    return cells, result.stats
+
+
+def test_annual_update_reuses_unchanged_years_and_equals_a_full_solve():
+    last_year = _years({"2019": 5, "2020": 9})
+    built, _ = _cells(last_year)
+    # this year's delivery: 2019 unchanged, 2020 revised (a person's
+    # municipality corrected), 2021 new
+    revised = _years({"2019": 5, "2020": 9, "2021": 13})
+    moved = revised.index[(revised["year"] == "2020") & (revised["municipality"] == "0100")][0]
+    revised.loc[moved, ["county", "municipality"]] = ["02", "0201"]
+
+    full, full_stats = _cells(revised)
+    updated, stats = _cells(revised, stored=stored_decisions(built))
+
+    pd.testing.assert_frame_equal(updated, full)
+    assert stats["components_reused"] == 1  # 2019
+    assert stats["components_solved"] == 2  # 2020 (revised) and 2021 (new)
+    assert full_stats["components_solved"] == 3
+    # the revision changed 2020's fingerprint; 2019 kept its own
+    hashes = {
+        year: set(frame["component_hash"])
+        for year, frame in updated.groupby(updated["cell_id"].str.extract(r"year=(\d+)")[0])
+    }
+    assert hashes["2019"] <= set(built["component_hash"])
+    assert not hashes["2020"] & set(built["component_hash"])
+
+
+def test_a_stored_decision_is_used_as_stored():
+    """A stored decision is taken for its fingerprint without solving: planting
+    one more suppressed cell under 2019's fingerprint shows in the result (so
+    the equality above is reuse, not a second solve)."""
+    persons = _years({"2019": 5})
+    built, _ = _cells(persons)
+    published = built[~built["is_suppressed"]].iloc[0]
+    planted = built.copy()
+    planted.loc[published.name, "is_suppressed"] = True
+    again, stats = _cells(persons, stored=stored_decisions(planted))
+    assert stats["components_reused"] == 1 and stats["components_solved"] == 0
+    assert again.loc[published.name, "is_suppressed"]
