@@ -1,34 +1,61 @@
 {#
     Analysis 6 per programme: persons registered on a programme in a window by
     foreign background; the institution row (programme_code = 'Totalt')
-    counts each programme student once.
+    counts each programme student once (counted from the window students, one
+    row per person and institution). Population programme_students_per_window,
+    rolled up from its one pass.
 #}
-with registered as (
+with programme_cells as (
 
-    select distinct
-        registered.person_id,
-        registered.institution_code,
-        registered.programme_code,
-        registered.window_start_year,
-        registered.sex,
-        coalesce(
-            backgrounds.foreign_background_code, '{{ var("unknown_code") }}'
-        ) as foreign_background_code
-    from {{ ref('int_students_registered_per_window') }} as registered
-    left join {{ ref('int_persons_foreign_background_classified') }} as backgrounds
-        on registered.person_id = backgrounds.person_id
-    where registered.programme_code is not null
+    {{ sdc_sum_cells(
+        from=ref('int_programme_students_cells_counted'),
+        dims=['institution_code', 'window_start_year', 'programme_code'],
+        hierarchies=[['sex'], ['foreign_background_code']],
+    ) }}
 
 ),
 
-cells as (
+programme_students as (
 
-    {{ sdc_count_cells(
-        from='registered',
+    select * from {{ ref('int_window_students_cells_counted') }}
+    where is_programme_student
+
+),
+
+institution_cells as (
+
+    {{ sdc_sum_cells(
+        from='programme_students',
         dims=['institution_code', 'window_start_year'],
-        hierarchies=[['programme_code'], ['sex'], ['foreign_background_code']],
+        hierarchies=[['sex'], ['foreign_background_code']],
     ) }}
+
+),
+
+all_cells as (
+
+    select
+        institution_code,
+        window_start_year,
+        programme_code,
+        sex,
+        foreign_background_code,
+        n_persons,
+        cell_key
+    from programme_cells
+
+    union all
+
+    select
+        institution_code,
+        window_start_year,
+        '{{ var("total_label") }}' as programme_code,
+        sex,
+        foreign_background_code,
+        n_persons,
+        cell_key
+    from institution_cells
 
 )
 
-select * from cells
+select * from all_cells

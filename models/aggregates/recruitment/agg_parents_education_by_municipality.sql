@@ -1,27 +1,13 @@
 {#
     Analysis 5 per municipality: persons registered at any institution in a
     complete academic year, of any age (as per programme), by recruitment
-    municipality and parents' highest level.
+    municipality and parents' highest level. Population registered_per_year,
+    rolled up from its one pass.
 #}
-with registered as (
+with cells as (
 
-    select
-        registered.person_id,
-        registered.academic_year,
-        registered.sex,
-        registered.recruitment_county_code,
-        registered.recruitment_municipality_code,
-        coalesce(parents.parents_sun_level, '{{ var("unknown_code") }}') as parents_sun_level
-    from {{ ref('int_students_registered_per_year') }} as registered
-    left join {{ ref('int_students_parents_education_as_of_entry') }} as parents
-        on registered.person_id = parents.person_id
-
-),
-
-cells as (
-
-    {{ sdc_count_cells(
-        from='registered',
+    {{ sdc_sum_cells(
+        from=ref('int_registered_per_year_cells_counted'),
         dims=['academic_year'],
         hierarchies=[
             ['sex'],

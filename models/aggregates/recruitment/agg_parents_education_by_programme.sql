@@ -1,32 +1,61 @@
 {#
     Analysis 5 per programme: persons registered on a programme in a window by
     parents' highest level; the institution row (programme_code = 'Totalt')
-    counts each programme student once.
+    counts each programme student once (counted from the window students, one
+    row per person and institution). Population programme_students_per_window,
+    rolled up from its one pass.
 #}
-with registered as (
+with programme_cells as (
 
-    select distinct
-        registered.person_id,
-        registered.institution_code,
-        registered.programme_code,
-        registered.window_start_year,
-        registered.sex,
-        coalesce(parents.parents_sun_level, '{{ var("unknown_code") }}') as parents_sun_level
-    from {{ ref('int_students_registered_per_window') }} as registered
-    left join {{ ref('int_students_parents_education_as_of_entry') }} as parents
-        on registered.person_id = parents.person_id
-    where registered.programme_code is not null
+    {{ sdc_sum_cells(
+        from=ref('int_programme_students_cells_counted'),
+        dims=['institution_code', 'window_start_year', 'programme_code'],
+        hierarchies=[['sex'], ['parents_sun_level']],
+    ) }}
 
 ),
 
-cells as (
+programme_students as (
 
-    {{ sdc_count_cells(
-        from='registered',
+    select * from {{ ref('int_window_students_cells_counted') }}
+    where is_programme_student
+
+),
+
+institution_cells as (
+
+    {{ sdc_sum_cells(
+        from='programme_students',
         dims=['institution_code', 'window_start_year'],
-        hierarchies=[['programme_code'], ['sex'], ['parents_sun_level']],
+        hierarchies=[['sex'], ['parents_sun_level']],
     ) }}
+
+),
+
+all_cells as (
+
+    select
+        institution_code,
+        window_start_year,
+        programme_code,
+        sex,
+        parents_sun_level,
+        n_persons,
+        cell_key
+    from programme_cells
+
+    union all
+
+    select
+        institution_code,
+        window_start_year,
+        '{{ var("total_label") }}' as programme_code,
+        sex,
+        parents_sun_level,
+        n_persons,
+        cell_key
+    from institution_cells
 
 )
 
-select * from cells
+select * from all_cells

@@ -8,91 +8,23 @@
     '{{ no_programme_label() }}', so every institution entrant is in some part
     of their own institution row (same window and county). Only counted
     entrants (is_counted_entrant: no exchange students, no left-censored
-    entries; docs: hogskolenyborjare).
+    entries; docs: hogskolenyborjare). Population entrants_per_window, rolled
+    up from its one pass (int_entrants_cells_counted, institution row included).
 #}
-with programme_entrants as (
+with cells as (
 
-    select
-        person_id,
-        institution_code,
-        programme_code,
-        {{ window_start_year('entry_academic_year') }} as window_start_year,
-        sex,
-        recruitment_county_code
-    from {{ ref('int_students_entered_programme') }}
-    where is_counted_entrant
-
-    union all
-
-    select
-        person_id,
-        institution_code,
-        '{{ no_programme_label() }}' as programme_code,
-        {{ window_start_year('entry_academic_year') }} as window_start_year,
-        sex,
-        recruitment_county_code
-    from {{ ref('int_students_entered_institution') }}
-    where is_counted_entrant and not entered_on_programme
+    select * from {{ ref('int_entrants_cells_counted') }}
 
 ),
 
-institution_entrants as (
+counted as (
 
-    select
-        person_id,
-        institution_code,
-        {{ window_start_year('entry_academic_year') }} as window_start_year,
-        sex,
-        recruitment_county_code
-    from {{ ref('int_students_entered_institution') }}
-    where is_counted_entrant
-
-),
-
-programme_cells as (
-
-    {{ sdc_count_cells(
-        from='programme_entrants',
+    {{ sdc_sum_cells(
+        from='cells',
         dims=['institution_code', 'programme_code', 'window_start_year'],
         hierarchies=[['sex'], ['recruitment_county_code']],
     ) }}
 
-),
-
-institution_cells as (
-
-    {{ sdc_count_cells(
-        from='institution_entrants',
-        dims=['institution_code', 'window_start_year'],
-        hierarchies=[['sex'], ['recruitment_county_code']],
-    ) }}
-
-),
-
-all_cells as (
-
-    select
-        institution_code,
-        programme_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        n_persons,
-        cell_key
-    from programme_cells
-
-    union all
-
-    select
-        institution_code,
-        '{{ var("total_label") }}' as programme_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        n_persons,
-        cell_key
-    from institution_cells
-
 )
 
-select * from all_cells
+select * from counted

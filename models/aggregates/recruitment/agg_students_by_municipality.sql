@@ -1,21 +1,11 @@
-{# Analysis 2: unique persons registered at an institution in a window. #}
-with registered as (
+{#
+    Analysis 2: unique persons registered at an institution in a window.
+    Population registered_per_window, rolled up from its one pass.
+#}
+with cells as (
 
-    select distinct
-        person_id,
-        institution_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        recruitment_municipality_code
-    from {{ ref('int_students_registered_per_window') }}
-
-),
-
-cells as (
-
-    {{ sdc_count_cells(
-        from='registered',
+    {{ sdc_sum_cells(
+        from=ref('int_window_students_cells_counted'),
         dims=['institution_code', 'window_start_year'],
         hierarchies=[['sex'], ['recruitment_county_code', 'recruitment_municipality_code']],
     ) }}

@@ -17,22 +17,13 @@
     geography and without a rate; they still add up over sex and birth
     country. Population rows of an unmapped municipality code are left out of
     the denominator for the same reason (counted in dq_unmapped_codes).
+    Population registered_18_25_per_year, rolled up from its one pass.
 #}
 {%- set unknown = var('unknown_code') -%}
 
 with registered as (
 
-    select
-        person_id,
-        academic_year,
-        sex,
-        born_abroad,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        recruitment_municipality_code = '{{ unknown }}'
-        or recruitment_county_code = '{{ unknown }}' as is_recruitment_unknown
-    from {{ ref('int_students_registered_per_year') }}
-    where is_transition_age
+    select * from {{ ref('int_registered_18_25_per_year_cells_counted') }}
 
 ),
 
@@ -46,12 +37,13 @@ registered_known as (
 registered_unknown as (
 
     select
-        person_id,
         academic_year,
         sex,
         born_abroad,
         '{{ unknown }}' as recruitment_county_code,
-        '{{ unknown }}' as recruitment_municipality_code
+        '{{ unknown }}' as recruitment_municipality_code,
+        n_persons,
+        record_key_sum
     from registered
     where is_recruitment_unknown
 
@@ -59,7 +51,7 @@ registered_unknown as (
 
 known_cells as (
 
-    {{ sdc_count_cells(
+    {{ sdc_sum_cells(
         from='registered_known',
         dims=['academic_year'],
         hierarchies=[
@@ -73,7 +65,7 @@ known_cells as (
 
 unknown_cells as (
 
-    {{ sdc_count_cells(
+    {{ sdc_sum_cells(
         from='registered_unknown',
         dims=['academic_year', 'recruitment_county_code', 'recruitment_municipality_code'],
         hierarchies=[['sex'], ['born_abroad']],
