@@ -202,11 +202,13 @@ def test_planted_row_existence_leak_is_named(tmp_path):
     assert not _run(db, manifest_path).failed
 
 
-def test_audit_is_deterministic(shape, tmp_path):
-    """Two runs give the same report, whether the components are solved in one
-    process or in two (two years: two components with LPs)."""
-    _, _, manifest_path = shape
-    years = [fx.exact_marts(fx.persons(seed)) for seed in (13, 14)]
+def _two_years(db: Path, grow: int = 0) -> Path:
+    """Both marts over two years (two components with LPs), protected per mart;
+    ``grow`` persons more in the largest group of the second year (a revision that
+    keeps every small cell and the suppression pattern, changing published figures)."""
+    fines = [fx.persons(13), fx.persons(14)]
+    fines[1].loc[fines[1]["n"].idxmax(), "n"] += grow
+    years = [fx.exact_marts(fine) for fine in fines]
     marts = {
         name: pd.concat(
             [years[0][name], years[1][name].assign(academic_year="2021")], ignore_index=True
@@ -214,19 +216,48 @@ def test_audit_is_deterministic(shape, tmp_path):
         for name in years[0]
     }
     flags = {name: fx.protect_per_mart(frame, name) for name, frame in marts.items()}
-    db = tmp_path / "det.duckdb"
     fx.write_published(db, marts, flags)
-    outputs = []
-    for run in range(2):
-        out = tmp_path / f"out{run}"
-        audit_main(
-            ["--duckdb", str(db), "--linked-tables", str(manifest_path), "--k", "5",
-             "--out", str(out), "--workers", str(run + 1)]
-        )  # fmt: skip
-        summary = json.loads((out / "summary.json").read_text())
-        summary.pop("seconds")
-        outputs.append(((out / "worst_cases.csv").read_text(), summary))
-    assert outputs[0] == outputs[1]
+    return db
+
+
+def _audit_report(db: Path, manifest_path: Path, out: Path, *options: str) -> tuple:
+    audit_main(
+        ["--duckdb", str(db), "--linked-tables", str(manifest_path), "--k", "5",
+         "--out", str(out), *options]
+    )  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text())
+    counters = {key: summary.pop(key) for key in ("seconds", "lp_solves", "components_reused")}
+    return (out / "worst_cases.csv").read_text(), summary, counters
+
+
+def test_audit_is_deterministic(shape, tmp_path):
+    """Two runs give the same report, whether the components are solved in one
+    process or in two."""
+    _, _, manifest_path = shape
+    db = _two_years(tmp_path / "det.duckdb")
+    one = _audit_report(db, manifest_path, tmp_path / "out1", "--workers", "1")
+    two = _audit_report(db, manifest_path, tmp_path / "out2", "--workers", "2")
+    assert one[:2] == two[:2] and one[2]["lp_solves"] == two[2]["lp_solves"]
+
+
+def test_audit_reuses_the_lp_results_of_unchanged_components(shape, tmp_path):
+    """An audit into the same --out keeps the LP results of components whose
+    published input is unchanged and attacks the changed ones: the report
+    equals a fresh audit (--no-cache) of the same publication."""
+    _, _, manifest_path = shape
+    out = tmp_path / "out"
+    first = _audit_report(_two_years(tmp_path / "a.duckdb"), manifest_path, out)
+    assert first[2]["components_reused"] == 0 and first[2]["lp_solves"] > 0
+    again = _audit_report(_two_years(tmp_path / "a.duckdb"), manifest_path, out)
+    assert again[:2] == first[:2]
+    assert again[2] == {**first[2], "seconds": again[2]["seconds"], "lp_solves": 0,
+                        "components_reused": 2}  # fmt: skip
+    # next delivery: 2020 unchanged, 2021 revised
+    revised = _two_years(tmp_path / "b.duckdb", grow=7)
+    update = _audit_report(revised, manifest_path, out)
+    fresh = _audit_report(revised, manifest_path, tmp_path / "fresh", "--no-cache")
+    assert update[:2] == fresh[:2]
+    assert update[2]["components_reused"] == 1 and fresh[2]["components_reused"] == 0
 
 
 def test_undeclared_published_mart_fails(tmp_path):

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from studentflow.audit import report
-from studentflow.audit.run import run_audit, score
+from studentflow.audit.run import AuditOptions, run_audit, score
 
 
 def _default_k(project: Path = Path("dbt_project.yml")) -> int:
@@ -40,13 +40,18 @@ def main(argv: list[str] | None = None) -> int:
         help="processes solving components (default 2; the result does not depend on it)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="attack every component again (default: reuse the LP results of components "
+        "unchanged since the last audit into --out, from its lp_cache.pickle)",
+    )
+    parser.add_argument(
         "--score", action="store_true", help="compare with the exact aggregates (reporting only)"
     )
     args = parser.parse_args(argv)
     k = args.k or _default_k()
-    result, manifest, con = run_audit(
-        args.duckdb, args.linked_tables, k, args.mart, workers=args.workers
-    )
+    options = AuditOptions(args.workers, None if args.no_cache else Path(args.out))
+    result, manifest, con = run_audit(args.duckdb, args.linked_tables, k, args.mart, options)
     cells, checks = None, None
     if args.score:
         cells, checks = score(con, manifest, result)

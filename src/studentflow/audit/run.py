@@ -20,10 +20,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from studentflow.audit import bounds, components, lp, relations, structure
+from studentflow.audit import bounds, cache, components, lp, relations, structure
 from studentflow.audit.manifest import Manifest, load
 
 EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """How the audit runs; no option changes its result."""
+
+    workers: int = 1  # processes solving components
+    cache_dir: Path | None = None  # keep LP results per component here (cache.py)
 
 
 @dataclass
@@ -36,6 +44,7 @@ class AuditResult:
     n_components: int
     n_lp: int
     k: int
+    n_reused: int = 0  # components whose LP result came from the cache
     relation_arrays: tuple = field(default_factory=tuple)  # rel, cell, coef, eq, labels
     frame: pd.DataFrame | None = None  # every published cell (the attacker's input)
 
@@ -152,11 +161,11 @@ def _solve_lp(task: _LpTask):
     return task, result
 
 
-def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> int:
-    """Write one component's LP intervals; returns the LPs solved."""
+def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
+    """Write one component's LP intervals."""
     if result is None:
         inconsistent.append(f"component {task.component}: no solution fits the published figures")
-        return 0
+        return
     pending, columns = task.pending, task.columns
     solved = ~np.isnan(result.high) & pending
     index = columns[solved]
@@ -170,14 +179,15 @@ def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> int:
     iv.low[index] = np.nan  # the true interval is at least the witness range
     iv.high[index] = np.nan
     iv.method[index] = "lp-witness"
-    return result.n_lp
 
 
 def _solve_components(
-    system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, workers=1
-) -> int:
-    """Every component (rank test here, LPs in ``workers`` processes: components
-    share no relation, so the result does not depend on it); returns the LPs solved."""
+    system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, options
+) -> tuple[int, int]:
+    """Every component (rank test here, LPs in ``options.workers`` processes:
+    components share no relation, so the result does not depend on it; a
+    component in ``options.cache_dir``'s cache keeps its stored result);
+    returns (LPs solved, components reused)."""
     rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
     columns_of = (
         pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
@@ -188,10 +198,23 @@ def _solve_components(
         task = _lp_task(system, component, columns, rows, lo, hi, integer, k, iv)
         if task is not None:
             tasks.append(task)
+    version = cache.code_version()
+    keys = [
+        cache.fingerprint(version, t.a, [t.b, t.eq, t.lo, t.hi, t.integer, t.pending], k)
+        for t in tasks
+    ]
+    stored = cache.load(options.cache_dir)
+    todo = [i for i, key in enumerate(keys) if key not in stored]
+    results = {i: stored[key] for i, key in enumerate(keys) if key in stored}
     n_lp = 0
-    for task, result in _map(_solve_lp, tasks, workers):
-        n_lp += _apply(task, result, iv, inconsistent)
-    return n_lp
+    solved = _map(_solve_lp, [tasks[i] for i in todo], options.workers)
+    for i, (_, result) in zip(todo, solved, strict=True):
+        results[i] = result
+        n_lp += result.n_lp if result is not None else 0
+    for i, task in enumerate(tasks):
+        _apply(task, results[i], iv, inconsistent)
+    cache.save(options.cache_dir, {keys[i]: results[i] for i in range(len(tasks))})
+    return n_lp, len(tasks) - len(todo)
 
 
 def _map(function, tasks: list, workers: int):
@@ -240,8 +263,9 @@ def audit(
     k: int,
     schema: str = structure.PUBLISHED,
     marts: list[str] | None = None,
-    workers: int = 1,
+    options: AuditOptions | None = None,
 ) -> AuditResult:
+    options = options or AuditOptions()
     started = time.perf_counter()
     published = structure.published_marts(con, schema)
     undeclared = [m for m in published if m not in manifest.marts]
@@ -263,8 +287,8 @@ def audit(
         inconsistent.append(
             f"{len(infeasible)} protected cells have no value fitting the relations"
         )
-    n_lp = _solve_components(
-        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, workers
+    n_lp, n_reused = _solve_components(
+        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, options
     )
     out = _cell_table(frame, system, integer, iv, column_component, k)
     out["relations"] = out["cell_index"].map(_labels_per_cell(rel, cell, found.label)).fillna("")
@@ -277,6 +301,7 @@ def audit(
         n_components=n_comp,
         n_lp=n_lp,
         k=k,
+        n_reused=n_reused,
         relation_arrays=(rel, cell, coef, eq, found.label),
         frame=frame,
     )
@@ -351,8 +376,8 @@ def run_audit(
     linked_tables: Path | str,
     k: int,
     marts: list[str] | None = None,
-    workers: int = 1,
+    options: AuditOptions | None = None,
 ) -> tuple[AuditResult, Manifest, duckdb.DuckDBPyConnection]:
     manifest = load(linked_tables)
     con = duckdb.connect(str(duckdb_path), read_only=True)
-    return audit(con, manifest, k, marts=marts, workers=workers), manifest, con
+    return audit(con, manifest, k, marts=marts, options=options), manifest, con
