@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -82,8 +83,23 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> list[str]:
     """cell_id for every row of a frame of texts (the same result, vectorised)."""
-    parts = [[f"{dim}={value}" for value in texts[dim].tolist()] for dim in sorted(cell_dims)]
+    parts = []
+    for dim in sorted(cell_dims):
+        codes, uniques = pd.factorize(texts[dim].to_numpy(dtype=object))
+        labels = np.array([f"{dim}={value}" for value in uniques] + [""], dtype=object)
+        parts.append(labels[codes].tolist())
     return [SEPARATOR.join(row) for row in zip(*parts, strict=True)]
+
+
+def _text_column(column: pd.Series) -> list[str]:
+    """_text of every value; a plain numeric column once per distinct value (its
+    missing values, NaN, as ''), anything else value by value."""
+    values = column.to_numpy(dtype=object)
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
+        codes, uniques = pd.factorize(values)
+        labels = np.array([_text(value) for value in uniques] + [""], dtype=object)
+        return labels[codes].tolist()
+    return [_text(value) for value in values]
 
 
 def mart_dims(mart_spec: dict) -> list[str]:
@@ -117,6 +133,32 @@ def _canonical(values: dict[str, str], attrs: list[str], identities: list, total
     return tuple(full[attr] for attr in attrs)
 
 
+def _canonical_keys(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
+    """(_canonical of every row, its number of total members), all rows at once:
+    ``values`` holds one object array of texts per attribute; the identities are
+    applied in order, as masks over the rows."""
+    full = {attr: values.get(attr, np.full(n_rows, total, dtype=object)) for attr in attrs}
+    full = {attr: column.copy() for attr, column in full.items()}
+    for identity in identities:
+        left, right = identity["left"], identity["right"]
+        if any(attr not in full for attr in [*left, *right]):
+            continue  # full.get(attr) is None: never matches, as in _canonical
+        mask = np.ones(n_rows, dtype=bool)
+        for attr, value in left.items():
+            mask &= full[attr] == _text(value)
+        for attr, value in right.items():
+            mask &= (full[attr] == total) | (full[attr] == _text(value))
+        for attr in left:
+            full[attr][mask] = total
+        for attr, value in right.items():
+            full[attr][mask] = _text(value)
+    keys = list(zip(*[full[attr].tolist() for attr in attrs], strict=True)) or [()] * n_rows
+    n_totals = np.zeros(n_rows, dtype=np.int64)
+    for attr in attrs:
+        n_totals += full[attr] == total
+    return keys, n_totals.tolist()
+
+
 def _population_attributes(marts: dict) -> dict[str, list[str]]:
     """Per population, the sorted attributes of all its marts (after renames)."""
     pop_attrs: dict[str, list[str]] = {}
@@ -146,10 +188,7 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
         raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
     # column by column on plain object arrays: iterating pandas' arrow
     # strings row by row was most of the structure's time
-    texts = pd.DataFrame(
-        {dim: [_text(v) for v in frame[dim].to_numpy(dtype=object)] for dim in dims},
-        index=frame.index,
-    )
+    texts = pd.DataFrame({dim: _text_column(frame[dim]) for dim in dims}, index=frame.index)
     texts["__count"] = frame[count].astype("int64").to_numpy()
     texts["__id"] = _cell_ids(texts, dims)
     if texts["__id"].duplicated().any():
@@ -179,34 +218,33 @@ class _Variables:
         population = mart.get("population", f"__{name}")
         present = mart.get("rows", "present_only") == "present_only"
         ids = texts["__id"].tolist()
-        var_ids = []
-        records = _records(texts, dims)
+        values = {rename[d]: texts[d].to_numpy(dtype=object) for d in dims}
+        keys, n_totals = _canonical_keys(values, len(texts), attrs, identities, self.total)
         counts = texts["__count"].tolist()
-        for position, (record, n) in enumerate(zip(records, counts, strict=True)):
-            values = {rename[d]: record[d] for d in dims}
-            key = (population, _canonical(values, attrs, identities, self.total))
-            var = self._variable(key, n, present, (mart_index, position), name, attrs)
+        var_ids = []
+        # one variable per population-level key, the first cell seen sets it; a
+        # plain loop with local names, as it runs once per published cell
+        var_of_key, found, present_only = self.var_of_key, self.values, self.present_only
+        for position, (canonical, n) in enumerate(zip(keys, counts, strict=True)):
+            key = (population, canonical)
+            var = var_of_key.get(key)
+            if var is None:
+                var = len(found)
+                var_of_key[key] = var
+                found.append(n)
+                present_only.append(present)
+                self.sort_keys.append((mart_index, position))  # position in sorted cell ids
+                self.is_total.append(n_totals[position])
+            elif found[var] != n:
+                self.conflicts.append(
+                    f"{dict(zip(attrs, canonical, strict=True))}: {n} in mart '{name}', "
+                    f"{found[var]} in an earlier mart"
+                )
+            else:
+                present_only[var] = present_only[var] or present
             var_ids.append(var)
-            self.cell_rows.append((name, ids[position], var))
+        self.cell_rows.extend(zip([name] * len(ids), ids, var_ids, strict=True))
         return var_ids
-
-    def _variable(self, key: tuple, n: int, present: bool, sort_key, name: str, attrs) -> int:
-        var = self.var_of_key.get(key)
-        if var is None:
-            var = len(self.values)
-            self.var_of_key[key] = var
-            self.values.append(n)
-            self.present_only.append(present)
-            self.sort_keys.append(sort_key)  # position in sorted cell ids
-            self.is_total.append(sum(1 for value in key[1] if value == self.total))
-        elif self.values[var] != n:
-            self.conflicts.append(
-                f"{dict(zip(attrs, key[1], strict=True))}: {n} in mart '{name}', "
-                f"{self.values[var]} in an earlier mart"
-            )
-        else:
-            self.present_only[var] = self.present_only[var] or present
-        return var
 
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
@@ -281,7 +319,8 @@ def _check(equation, values, population, relation, inequality) -> None:
 
 
 def _add(equations: list, seen: set, equation: dict[int, float]) -> None:
-    equation = {var: coef for var, coef in equation.items() if coef != 0}
+    if 0 in equation.values():  # rare: a var that is both total and part
+        equation = {var: coef for var, coef in equation.items() if coef != 0}
     if not equation:
         return
     key = tuple(sorted(equation.items()))
@@ -298,14 +337,10 @@ def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
         if dim not in dims:
             raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
         others = [d for d in dims if d != dim]
-        relations: dict[tuple, tuple[list[int], list[int]]] = {}
-        keys = list(zip(*[frame[d].tolist() for d in others], strict=True)) if others else None
-        keys = keys or [()] * len(variables)
-        for key, member, var in zip(keys, frame[dim].tolist(), variables, strict=True):
-            totals, parts = relations.setdefault(key, ([], []))
-            (totals if member == total else parts).append(var)
-        for key in sorted(relations):
-            totals, parts = relations[key]
+        is_total = (frame[dim].to_numpy(dtype=object) == total).tolist()
+        for rows in _groups(frame, others):
+            totals = [variables[row] for row in rows if is_total[row]]
+            parts = [variables[row] for row in rows if not is_total[row]]
             if not totals or not parts:
                 continue  # no total row, or a total with no parts: no equation
             equation: dict[int, float] = {}
@@ -314,6 +349,26 @@ def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
             for var in parts:
                 equation[var] = equation.get(var, 0) - 1.0
             yield equation
+
+
+def _groups(frame: pd.DataFrame, columns: list[str]):
+    """The row positions of each group of equal ``columns`` (texts), groups in the
+    sorted order of their key tuples, rows in frame order within a group."""
+    n_rows = len(frame)
+    if not columns:
+        if n_rows:
+            yield list(range(n_rows))
+        return
+    # factorize with sort=True ranks each column's texts as Python compares them,
+    # so sorting by the codes is sorting by the key tuples (lexsort is stable)
+    codes = [pd.factorize(frame[c].to_numpy(dtype=object), sort=True)[0] for c in columns]
+    order = np.lexsort([np.arange(n_rows)] + codes[::-1])
+    stacked = np.stack([code[order] for code in codes])
+    starts = np.flatnonzero(np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)])
+    bounds = [*starts.tolist(), n_rows]
+    order = order.tolist()
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        yield order[start:end]
 
 
 def _select(frame: pd.DataFrame, mart: dict, where: dict, total: str):
