@@ -332,43 +332,46 @@ def _add(equations: list, seen: set, equation: dict[int, float]) -> None:
 def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
     """total - sum(parts) per relation of each dim listed under `kind`."""
     dims = mart_dims(mart)
-    variables = frame["__var"].tolist()
+    variables = frame["__var"].to_numpy()
     for dim in mart.get(kind) or []:
         if dim not in dims:
             raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
         others = [d for d in dims if d != dim]
-        is_total = (frame[dim].to_numpy(dtype=object) == total).tolist()
-        for rows in _groups(frame, others):
-            totals = [variables[row] for row in rows if is_total[row]]
-            parts = [variables[row] for row in rows if not is_total[row]]
-            if not totals or not parts:
-                continue  # no total row, or a total with no parts: no equation
-            equation: dict[int, float] = {}
-            for var in totals:
-                equation[var] = equation.get(var, 0) + 1.0
-            for var in parts:
-                equation[var] = equation.get(var, 0) - 1.0
+        is_total = frame[dim].to_numpy(dtype=object) == total
+        order, starts, n_totals = _groups(frame, others, is_total)
+        sizes = np.diff(np.r_[starts, len(order)])
+        # no total row, or a total with no parts: no equation
+        keep = (n_totals > 0) & (n_totals < sizes)
+        members = variables[order].tolist()
+        coefs = np.where(is_total[order], 1.0, -1.0).tolist()
+        bounds = np.r_[starts, len(order)]
+        for start, end in zip(bounds[:-1][keep].tolist(), bounds[1:][keep].tolist(), strict=True):
+            equation = dict(zip(members[start:end], coefs[start:end], strict=True))
+            if len(equation) < end - start:  # a variable in several rows: add up
+                equation = {}
+                for var, coef in zip(members[start:end], coefs[start:end], strict=True):
+                    equation[var] = equation.get(var, 0) + coef
             yield equation
 
 
-def _groups(frame: pd.DataFrame, columns: list[str]):
-    """The row positions of each group of equal ``columns`` (texts), groups in the
-    sorted order of their key tuples, rows in frame order within a group."""
+def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
+    """(order, starts, n_totals): the rows grouped by equal ``columns`` (texts),
+    groups in the sorted order of their key tuples, within a group the total rows
+    first, each part in frame order; where each group starts in ``order``, and
+    its number of total rows."""
     n_rows = len(frame)
-    if not columns:
-        if n_rows:
-            yield list(range(n_rows))
-        return
     # factorize with sort=True ranks each column's texts as Python compares them,
     # so sorting by the codes is sorting by the key tuples (lexsort is stable)
     codes = [pd.factorize(frame[c].to_numpy(dtype=object), sort=True)[0] for c in columns]
-    order = np.lexsort([np.arange(n_rows)] + codes[::-1])
-    stacked = np.stack([code[order] for code in codes])
-    starts = np.flatnonzero(np.r_[True, (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)])
-    bounds = [*starts.tolist(), n_rows]
-    order = order.tolist()
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        yield order[start:end]
+    order = np.lexsort([np.arange(n_rows), ~is_total] + codes[::-1])
+    if codes:
+        stacked = np.stack([code[order] for code in codes])
+        changed = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
+    else:
+        changed = np.zeros(max(n_rows - 1, 0), dtype=bool)
+    starts = np.flatnonzero(np.r_[True, changed]) if n_rows else np.zeros(0, dtype=np.int64)
+    n_totals = np.add.reduceat(is_total[order].astype(np.int64), starts) if n_rows else starts
+    return order, starts, n_totals
 
 
 def _select(frame: pd.DataFrame, mart: dict, where: dict, total: str):
