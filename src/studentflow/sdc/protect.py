@@ -26,9 +26,12 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals, lower_bounds
@@ -57,26 +60,21 @@ class Result:
 
 
 def components(n_vars: int, equations: list[dict[int, float]]) -> list[list[int]]:
-    parent = list(range(n_vars))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for equation in equations:
-        first, *rest = equation
-        root = find(first)
-        for var in rest:
-            other = find(var)
-            if other != root:
-                parent[max(other, root)] = min(other, root)
-                root = min(other, root)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for var in range(n_vars):
-        groups[find(var)].append(var)
-    return [groups[root] for root in sorted(groups)]
+    """The variables connected by relations: each component's members ascending,
+    components in the order of their smallest member."""
+    if not n_vars:
+        return []
+    sizes = np.fromiter((len(equation) for equation in equations), dtype=np.int64)
+    flat = np.fromiter(chain.from_iterable(equations), dtype=np.int64, count=int(sizes.sum()))
+    firsts = np.repeat(flat[np.cumsum(sizes) - sizes], sizes)  # each var to its equation's first
+    graph = coo_matrix((np.ones(len(flat)), (firsts, flat)), shape=(n_vars, n_vars))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")  # members ascending within a label
+    labels_sorted = labels[order]
+    starts = np.flatnonzero(np.r_[True, labels_sorted[1:] != labels_sorted[:-1]])
+    groups = np.split(order, starts[1:])
+    groups.sort(key=lambda members: members[0])
+    return [members.tolist() for members in groups]
 
 
 def protect(
