@@ -12,23 +12,17 @@ with persons as (
 
 cells as (
 
-    select
-        window_start_year,
-        start_institution_code,
-        sex,
-        credits_band,
-        foreign_background_code,
-        parents_sun_level,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from persons
-    group by
-        window_start_year,
-        start_institution_code,
-        sex,
-        credits_band,
-        foreign_background_code,
-        parents_sun_level
+    {{ population_cells(
+        from='persons',
+        dims=[
+            'window_start_year',
+            'start_institution_code',
+            'sex',
+            'credits_band',
+            'foreign_background_code',
+            'parents_sun_level',
+        ],
+    ) }}
 
 )
 

@@ -21,29 +21,42 @@ institution_entrants as (
 
 programme_cells as (
 
-    select
-        institution_code,
-        programme_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        has_highly_educated_parents,
-        has_foreign_background,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from programme_entrants
-    group by
-        institution_code,
-        programme_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        has_highly_educated_parents,
-        has_foreign_background
+    {{ population_cells(
+        from='programme_entrants',
+        dims=[
+            'institution_code',
+            'programme_code',
+            'window_start_year',
+            'sex',
+            'recruitment_county_code',
+            'has_highly_educated_parents',
+            'has_foreign_background',
+        ],
+    ) }}
 
 ),
 
 institution_cells as (
+
+    {{ population_cells(
+        from='institution_entrants',
+        dims=[
+            'institution_code',
+            'window_start_year',
+            'sex',
+            'recruitment_county_code',
+            'has_highly_educated_parents',
+            'has_foreign_background',
+        ],
+    ) }}
+
+),
+
+cells as (
+
+    select * from programme_cells
+
+    union all
 
     select
         institution_code,
@@ -53,24 +66,9 @@ institution_cells as (
         recruitment_county_code,
         has_highly_educated_parents,
         has_foreign_background,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from institution_entrants
-    group by
-        institution_code,
-        window_start_year,
-        sex,
-        recruitment_county_code,
-        has_highly_educated_parents,
-        has_foreign_background
-
-),
-
-cells as (
-
-    select * from programme_cells
-    union all
-    select * from institution_cells
+        n_persons,
+        record_key_sum
+    from institution_cells
 
 )
 

@@ -14,23 +14,17 @@ with persons as (
 
 cells as (
 
-    select
-        institution_code,
-        window_start_year,
-        programme_code,
-        sex,
-        foreign_background_code,
-        parents_sun_level,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from persons
-    group by
-        institution_code,
-        window_start_year,
-        programme_code,
-        sex,
-        foreign_background_code,
-        parents_sun_level
+    {{ population_cells(
+        from='persons',
+        dims=[
+            'institution_code',
+            'window_start_year',
+            'programme_code',
+            'sex',
+            'foreign_background_code',
+            'parents_sun_level',
+        ],
+    ) }}
 
 )
 

@@ -15,25 +15,18 @@ with persons as (
 
 cells as (
 
-    select
-        academic_year,
-        sex,
-        born_abroad,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        is_recruitment_unknown,
-        institution_choice_code,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from persons
-    group by
-        academic_year,
-        sex,
-        born_abroad,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        is_recruitment_unknown,
-        institution_choice_code
+    {{ population_cells(
+        from='persons',
+        dims=[
+            'academic_year',
+            'sex',
+            'born_abroad',
+            'recruitment_county_code',
+            'recruitment_municipality_code',
+            'is_recruitment_unknown',
+            'institution_choice_code',
+        ],
+    ) }}
 
 )
 

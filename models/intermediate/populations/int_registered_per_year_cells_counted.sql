@@ -14,23 +14,17 @@ with persons as (
 
 cells as (
 
-    select
-        academic_year,
-        sex,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        foreign_background_code,
-        parents_sun_level,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from persons
-    group by
-        academic_year,
-        sex,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        foreign_background_code,
-        parents_sun_level
+    {{ population_cells(
+        from='persons',
+        dims=[
+            'academic_year',
+            'sex',
+            'recruitment_county_code',
+            'recruitment_municipality_code',
+            'foreign_background_code',
+            'parents_sun_level',
+        ],
+    ) }}
 
 )
 

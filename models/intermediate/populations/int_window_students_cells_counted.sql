@@ -15,27 +15,19 @@ with persons as (
 
 cells as (
 
-    select
-        institution_code,
-        window_start_year,
-        is_programme_student,
-        sex,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        foreign_background_code,
-        parents_sun_level,
-        count(*) as n_persons,
-        sum(record_key) as record_key_sum
-    from persons
-    group by
-        institution_code,
-        window_start_year,
-        is_programme_student,
-        sex,
-        recruitment_county_code,
-        recruitment_municipality_code,
-        foreign_background_code,
-        parents_sun_level
+    {{ population_cells(
+        from='persons',
+        dims=[
+            'institution_code',
+            'window_start_year',
+            'is_programme_student',
+            'sex',
+            'recruitment_county_code',
+            'recruitment_municipality_code',
+            'foreign_background_code',
+            'parents_sun_level',
+        ],
+    ) }}
 
 )
 
