@@ -384,6 +384,17 @@ def test_realism_exchange_students(con):
     assert q1(con, f"select count(*) from folkbokforing where LopNr in ({exchange})") == 0
 
 
+def test_a_world_without_exchange_students(tmp_path):
+    """The knob at 0 gives a delivery with no exchange student (it raised
+    IndexError: the registrations looked up an empty key list)."""
+    _gen(tmp_path, knobs={"share_exchange_students": 0}, end_year=2012)
+    exchange = duckdb.execute(
+        f"select count(*) filter (where Utbytesstudent = 'J'), count(*) "
+        f"from read_parquet('{tmp_path}/registreringar.parquet')"
+    ).fetchone()
+    assert exchange[0] == 0 and exchange[1] > 0
+
+
 def test_historical_municipality_codes(con):
     """Registers carry the code valid that year: Heby 1917 up to 2006, 0331 from
     2007; Knivsta's area is Uppsala (0380) before 2003."""

@@ -101,9 +101,10 @@ def registreringar(w: World, end_year: int, ed, ex, lop) -> dict:
     n_own = len(ed.reg["pid"])
     reg = {k_: np.concatenate([ed.reg[k_], ex["rows"][k_]]) for k_ in ed.reg}
     is_ex = np.arange(len(reg["pid"])) >= n_own
-    lop_reg = np.where(
-        is_ex, lop.ex[np.where(is_ex, reg["pid"], 0)], lop.stu[np.where(is_ex, 0, reg["pid"])]
-    )
+    # masks, not np.where over both lookups: a cohort may have no exchange students
+    lop_reg = np.empty(len(reg["pid"]), dtype=np.result_type(lop.stu, lop.ex))
+    lop_reg[~is_ex] = lop.stu[reg["pid"][~is_ex]]
+    lop_reg[is_ex] = lop.ex[reg["pid"][is_ex]]
     keep = reg["term"] // 2 <= end_year
     return {
         "LopNr": lop_reg[keep],
