@@ -136,6 +136,17 @@ def test_empty_required_extract_stops_the_build(demo_parquet, tmp_path):
     )  # fmt: skip
 
 
+def test_parquet_damaged_inside_is_a_finding_not_a_traceback(demo_parquet, tmp_path):
+    """The footer reads, a compressed data page does not: the check names the file."""
+    raw = _copy(demo_parquet, tmp_path)
+    path = raw / "examina.parquet"
+    data = bytearray(path.read_bytes())
+    for at in range(100, len(data) - 2000, 997):  # flip bits in the pages, not the footer
+        data[at] ^= 0xFF
+    path.write_bytes(data)
+    assert_refused(hook_check(raw, extracts=["examina"]), "examina.parquet", "damaged inside")
+
+
 def test_empty_optional_extract_names_the_var(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     _rewrite(raw / "utvandringar.parquet", "select * from src limit 0")

@@ -252,8 +252,17 @@ def check_extract(
     found = schema.check_columns(extract, loaded, rep)
     if loaded.rows == 0:
         _report_empty(extract, settings, rep)
-    else:
+        return rep, loaded, found
+    try:
         _check_rows(con, extract, loaded, found, settings, rep)
+    except duckdb.Error as exc:
+        # the footer read, but a data page does not decode (a damaged copy):
+        # a finding naming the file, not a traceback
+        first = str(exc).splitlines()[0]
+        rep.error(
+            "file", f": cannot be read as {fmt} (damaged inside: {first}). Ask for a new copy."
+        )
+        return rep, None, {}
     return rep, loaded, found
 
 
