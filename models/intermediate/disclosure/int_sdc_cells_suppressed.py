@@ -17,6 +17,7 @@ per mart). --full-refresh solves everything.
 
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import yaml
 
@@ -63,6 +64,7 @@ def model(dbt, session):
     # its source and missed this one inside `or` / a keyword argument
     workers = dbt.config.get("sdc_workers")
     previous = _stored_cells(dbt, session) if dbt.is_incremental else None
+    _release_cached_blocks(session)
     cells, _ = suppress(
         spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1), previous=previous
     )
@@ -75,6 +77,23 @@ def _stored_cells(dbt, session) -> pd.DataFrame | None:
     built = session.sql(f"select * from {dbt.this} limit 0").columns
     if "component_hash" not in built:
         return None
-    return session.sql(
-        f"select component_hash, mart, cell_id, is_suppressed from {dbt.this}"
-    ).df()
+    return session.sql(f"select component_hash, mart, cell_id, is_suppressed from {dbt.this}").df()
+
+
+def _release_cached_blocks(session, floor: str = "1GB") -> None:
+    """Give DuckDB's cached blocks back to the system before the engine runs.
+
+    DuckDB keeps the blocks of the models built before this one in its buffer
+    pool up to memory_limit (6 GB nationally) and the engine runs in the same
+    process, so the two would add up. Lowering the limit evicts them; it is
+    put back at once (each later dbt connection sets it from the profile
+    again). If blocks are pinned by a query running beside this model, DuckDB
+    refuses the lower limit and nothing changes.
+    """
+    limit = session.execute("select current_setting('memory_limit')").fetchone()[0]
+    try:
+        session.execute(f"set memory_limit = '{floor}'")
+    except duckdb.Error:  # pinned by a running query: keep them
+        pass
+    finally:
+        session.execute(f"set memory_limit = '{limit}'")
