@@ -13,18 +13,26 @@ columns and the count column). Output: a :class:`Structure` in which
   total - sum(parts) = 0 for each additive dim (all other cell dims fixed),
   and the population's declared cross-mart relations.
 
+The relations are held as :class:`~studentflow.sdc.relations.Relations` (flat
+arrays that read as a list of dicts), the sort keys as one integer per variable:
+nationally the structure has millions of cells and relations.
+
 A row that is absent from a ``present_only`` mart is a public zero: it is no
 variable and is simply missing from its relations.
 """
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+
+from studentflow.sdc.relations import DistinctRelations, Relations, as_relations
 
 SEPARATOR = "|"
 
@@ -38,12 +46,21 @@ class Structure:
     cells: pd.DataFrame  # mart, cell_id, var
     values: list[int]  # exact count per variable
     present_only: list[bool]  # a row of a present_only mart exists only when > 0
-    sort_keys: list[tuple]  # deterministic order per variable (first cell seen)
+    # deterministic order per variable (first cell seen): the mart's index
+    # * 2**32 + the cell's position in the mart's sorted cell ids; only the
+    # order of the keys is used
+    sort_keys: Sequence[int]
     is_total: list[int]  # number of total members in the variable's canonical key
-    equations: list[dict[int, float]] = field(default_factory=list)
+    # sum(coef * y) = 0, read as a list of dict[int, float] (a list of dicts
+    # given is converted)
+    equations: Relations = field(default_factory=list)
     # sum(coef * y) <= 0: covering dims (a total counts each person once, a
     # person may be in several parts) and relations with sense '<='
-    inequalities: list[dict[int, float]] = field(default_factory=list)
+    inequalities: Relations = field(default_factory=list)
+
+    def __post_init__(self):
+        self.equations = as_relations(self.equations)
+        self.inequalities = as_relations(self.inequalities)
 
     @property
     def n_vars(self) -> int:
@@ -206,9 +223,12 @@ class _Variables:
         self.var_of_key: dict[tuple, int] = {}
         self.values: list[int] = []
         self.present_only: list[bool] = []
-        self.sort_keys: list[tuple] = []
+        self.sort_keys = array("q")  # mart index * 2**32 + position in its sorted cell ids
         self.is_total: list[int] = []
-        self.cell_rows: list[tuple[str, str, int]] = []
+        # the cells, column by column (a list of row tuples costs far more)
+        self.cell_marts: list[str] = []
+        self.cell_ids: list[str] = []
+        self.cell_vars: list[int] = []
         self.conflicts: list[str] = []
 
     def add_mart(self, mart_index: int, name: str, mart: dict, texts, attrs, identities):
@@ -225,6 +245,9 @@ class _Variables:
         # one variable per population-level key, the first cell seen sets it; a
         # plain loop with local names, as it runs once per published cell
         var_of_key, found, present_only = self.var_of_key, self.values, self.present_only
+        if len(texts) >= 2**32 or mart_index >= 2**31:
+            raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
+        mart_key = mart_index << 32
         for position, (canonical, n) in enumerate(zip(keys, counts, strict=True)):
             key = (population, canonical)
             var = var_of_key.get(key)
@@ -233,7 +256,7 @@ class _Variables:
                 var_of_key[key] = var
                 found.append(n)
                 present_only.append(present)
-                self.sort_keys.append((mart_index, position))  # position in sorted cell ids
+                self.sort_keys.append(mart_key + position)  # position in sorted cell ids
                 self.is_total.append(n_totals[position])
             elif found[var] != n:
                 self.conflicts.append(
@@ -243,7 +266,9 @@ class _Variables:
             else:
                 present_only[var] = present_only[var] or present
             var_ids.append(var)
-        self.cell_rows.extend(zip([name] * len(ids), ids, var_ids, strict=True))
+        self.cell_marts.extend([name] * len(ids))
+        self.cell_ids.extend(ids)
+        self.cell_vars.extend(var_ids)
         return var_ids
 
 
@@ -252,25 +277,25 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     populations' declared relations, each checked against the exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
-    equations: list[dict[int, float]] = []
-    inequalities: list[dict[int, float]] = []
-    seen: set[tuple] = set()
+    # each distinct relation once, over equations and inequalities together
+    found_relations = DistinctRelations(2)
     for name, mart in marts.items():
         for equation in _additive_equations(mart_cells[name], mart, total, "additive"):
-            _add(equations, seen, equation)
+            _add(found_relations, EQUATIONS, equation)
         for equation in _additive_equations(mart_cells[name], mart, total, "covering"):
-            _add(inequalities, seen, equation)
+            _add(found_relations, INEQUALITIES, equation)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
                 found = _same_cohort_equations(relation, marts, mart_cells)
-                target = equations
+                target = EQUATIONS
             else:
                 found = _declared_equations(relation, marts, mart_cells, total)
-                target = inequalities if relation.get("sense", "=") == "<=" else equations
+                target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
             for equation in found:
-                _check(equation, values, population, relation, target is inequalities)
-                _add(target, seen, equation)
+                _check(equation, values, population, relation, target == INEQUALITIES)
+                _add(found_relations, target, equation)
+    equations, inequalities = found_relations.relations()
     return equations, inequalities
 
 
@@ -295,8 +320,11 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
             "differ between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
             + "; ".join(found.conflicts[:5])
         )
+    found.var_of_key = {}  # not needed any more: free it before the relations
     equations, inequalities = _relations(spec, mart_cells, found.values)
-    cells = pd.DataFrame(found.cell_rows, columns=["mart", "cell_id", "var"])
+    del mart_cells
+    cells = pd.DataFrame({"mart": found.cell_marts, "cell_id": found.cell_ids})
+    cells["var"] = np.asarray(found.cell_vars, dtype=np.int64)
     return Structure(
         cells,
         found.values,
@@ -318,15 +346,15 @@ def _check(equation, values, population, relation, inequality) -> None:
         )
 
 
-def _add(equations: list, seen: set, equation: dict[int, float]) -> None:
+EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
+
+
+def _add(found: DistinctRelations, target: int, equation: dict[int, float]) -> None:
     if 0 in equation.values():  # rare: a var that is both total and part
         equation = {var: coef for var, coef in equation.items() if coef != 0}
     if not equation:
         return
-    key = tuple(sorted(equation.items()))
-    if key not in seen:
-        seen.add(key)
-        equations.append(equation)
+    found.add(target, equation)  # unless the same relation is already known
 
 
 def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
