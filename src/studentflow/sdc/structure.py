@@ -150,10 +150,11 @@ def _canonical(values: dict[str, str], attrs: list[str], identities: list, total
     return tuple(full[attr] for attr in attrs)
 
 
-def _canonical_keys(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
-    """(_canonical of every row, its number of total members), all rows at once:
-    ``values`` holds one object array of texts per attribute; the identities are
-    applied in order, as masks over the rows."""
+def _canonical_columns(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
+    """(_canonical of every row as one object array of texts per attribute, each
+    row's number of total members), all rows at once: ``values`` holds one object
+    array of texts per attribute; the identities are applied in order, as masks
+    over the rows."""
     full = {attr: values.get(attr, np.full(n_rows, total, dtype=object)) for attr in attrs}
     full = {attr: column.copy() for attr, column in full.items()}
     for identity in identities:
@@ -169,11 +170,10 @@ def _canonical_keys(values: dict, n_rows: int, attrs: list[str], identities: lis
             full[attr][mask] = total
         for attr, value in right.items():
             full[attr][mask] = _text(value)
-    keys = list(zip(*[full[attr].tolist() for attr in attrs], strict=True)) or [()] * n_rows
     n_totals = np.zeros(n_rows, dtype=np.int64)
     for attr in attrs:
         n_totals += full[attr] == total
-    return keys, n_totals.tolist()
+    return full, n_totals.tolist()
 
 
 def _population_attributes(marts: dict) -> dict[str, list[str]]:
@@ -220,15 +220,20 @@ class _Variables:
 
     def __init__(self, total: str):
         self.total = total
-        self.var_of_key: dict[tuple, int] = {}
+        # the variable of each population-level key, encoded by _keys: a tuple of
+        # texts per key cost most of the build's memory
+        self.var_of_key: dict[bytes, int] = {}
+        self.population_codes: dict[str, int] = {}
+        self.text_codes: dict[str, dict[str, int]] = {}  # per attribute: text -> code
         self.values: list[int] = []
         self.present_only: list[bool] = []
         self.sort_keys = array("q")  # mart index * 2**32 + position in its sorted cell ids
         self.is_total: list[int] = []
-        # the cells, column by column (a list of row tuples costs far more)
-        self.cell_marts: list[str] = []
-        self.cell_ids: list[str] = []
-        self.cell_vars: list[int] = []
+        # the cells, per mart its name, its cell ids (as texts holds them) and the
+        # variables: a list of row tuples of Python objects costs far more
+        self.cell_marts: list[tuple[str, int]] = []
+        self.cell_ids: list[pd.Series] = []
+        self.cell_vars: list[np.ndarray] = []
         self.conflicts: list[str] = []
 
     def add_mart(self, mart_index: int, name: str, mart: dict, texts, attrs, identities):
@@ -237,9 +242,9 @@ class _Variables:
         rename = _attributes(mart)
         population = mart.get("population", f"__{name}")
         present = mart.get("rows", "present_only") == "present_only"
-        ids = texts["__id"].tolist()
         values = {rename[d]: texts[d].to_numpy(dtype=object) for d in dims}
-        keys, n_totals = _canonical_keys(values, len(texts), attrs, identities, self.total)
+        full, n_totals = _canonical_columns(values, len(texts), attrs, identities, self.total)
+        keys = self._keys(population, full, attrs, len(texts))
         counts = texts["__count"].tolist()
         var_ids = []
         # one variable per population-level key, the first cell seen sets it; a
@@ -248,8 +253,7 @@ class _Variables:
         if len(texts) >= 2**32 or mart_index >= 2**31:
             raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
         mart_key = mart_index << 32
-        for position, (canonical, n) in enumerate(zip(keys, counts, strict=True)):
-            key = (population, canonical)
+        for position, (key, n) in enumerate(zip(keys, counts, strict=True)):
             var = var_of_key.get(key)
             if var is None:
                 var = len(found)
@@ -259,6 +263,7 @@ class _Variables:
                 self.sort_keys.append(mart_key + position)  # position in sorted cell ids
                 self.is_total.append(n_totals[position])
             elif found[var] != n:
+                canonical = [full[attr][position] for attr in attrs]
                 self.conflicts.append(
                     f"{dict(zip(attrs, canonical, strict=True))}: {n} in mart '{name}', "
                     f"{found[var]} in an earlier mart"
@@ -266,10 +271,46 @@ class _Variables:
             else:
                 present_only[var] = present_only[var] or present
             var_ids.append(var)
-        self.cell_marts.extend([name] * len(ids))
-        self.cell_ids.extend(ids)
-        self.cell_vars.extend(var_ids)
+        self.cell_marts.append((name, len(texts)))
+        self.cell_ids.append(texts["__id"])
+        self.cell_vars.append(np.asarray(var_ids, dtype=np.int64))
         return var_ids
+
+    def _keys(self, population: str, full: dict, attrs: list[str], n_rows: int) -> list[bytes]:
+        """Each row's population-level key (population, canonical texts) as bytes:
+        the population's code and each attribute's text code, 4 bytes each. The
+        codes are numbered as first seen, one per distinct text per attribute, and
+        a population always has the same attributes, so two keys are equal bytes
+        exactly when population and texts are equal."""
+        codes = self.population_codes
+        columns = [np.full(n_rows, codes.setdefault(population, len(codes)), dtype=np.int64)]
+        for attr in attrs:
+            codes = self.text_codes.setdefault(attr, {})
+            found, texts = pd.factorize(full[attr], use_na_sentinel=False)
+            numbered = [codes.setdefault(text, len(codes)) for text in texts]
+            mapped = np.array(numbered, dtype=np.int64)
+            columns.append(mapped[found])
+        if max(len(self.population_codes), *map(len, self.text_codes.values()), 0) >= 2**31:
+            raise StructureError("too many distinct attribute values for the keys")
+        stacked = np.ascontiguousarray(np.stack(columns, axis=1).astype(np.int32))
+        return stacked.view(np.dtype((np.void, 4 * stacked.shape[1]))).ravel().tolist()
+
+    def cells(self) -> pd.DataFrame:
+        """mart, cell_id, var of every cell, marts in the order added."""
+        columns = ["mart", "cell_id", "var"]
+        counts = [count for _, count in self.cell_marts]
+        if not sum(counts):
+            return pd.DataFrame([], columns=columns)  # as from no rows at all
+        names = np.array([name for name, _ in self.cell_marts], dtype=object)
+        ids = [found for found, count in zip(self.cell_ids, counts, strict=True) if count]
+        return pd.DataFrame(
+            {
+                "mart": pd.Series(np.repeat(names, counts).tolist()),
+                "cell_id": pd.concat(ids, ignore_index=True),
+                "var": np.concatenate(self.cell_vars),
+            },
+            columns=columns,
+        )
 
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
@@ -323,8 +364,7 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
     found.var_of_key = {}  # not needed any more: free it before the relations
     equations, inequalities = _relations(spec, mart_cells, found.values)
     del mart_cells
-    cells = pd.DataFrame({"mart": found.cell_marts, "cell_id": found.cell_ids})
-    cells["var"] = np.asarray(found.cell_vars, dtype=np.int64)
+    cells = found.cells()
     return Structure(
         cells,
         found.values,
