@@ -61,8 +61,7 @@ def test_arrays_and_concatenation():
     assert len(empty) == 0 and list(empty) == [] and list(empty + relations) == DICTS
 
 
-def test_iteration_across_chunks(monkeypatch):
-    monkeypatch.setattr(relations_module, "_CHUNK", 2)
+def test_iteration_of_many():
     many = [{i: float(i), i + 1: -1.0} for i in range(7)]
     assert _typed(Relations.from_dicts(many)) == _typed(many)
 

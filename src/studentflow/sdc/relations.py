@@ -17,10 +17,9 @@ from __future__ import annotations
 import operator
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 import numpy as np
-
-_CHUNK = 4096  # relations converted to dicts per numpy -> list step when iterating
 
 
 def _as_numpy(values, dtype) -> np.ndarray:
@@ -115,27 +114,25 @@ class Relations(Sequence):
         return len(self._indptr) - 1
 
     def __getitem__(self, index):
+        indptr = self._indptr
+        if index.__class__ is int and 0 <= index < len(indptr) - 1:  # the usual case, fast
+            start, end = indptr[index], indptr[index + 1]
+            return dict(zip(self._indices[start:end], self._coefs[start:end], strict=True))
         if isinstance(index, slice):
             return Relations.from_dicts(self[i] for i in range(*index.indices(len(self))))
         index = operator.index(index)  # numpy integers too
-        n = len(self)
         if index < 0:
-            index += n
-        if not 0 <= index < n:
+            index += len(self)
+        if not 0 <= index < len(self):
             raise IndexError("relation index out of range")
-        start, end = self._indptr[index], self._indptr[index + 1]
-        return dict(zip(self._indices[start:end], self._coefs[start:end], strict=True))
+        return self[index]
 
     def __iter__(self) -> Iterator[dict[int, float]]:
-        indptr, indices, coefs = self.indptr, self.indices, self.coefs
-        for first in range(0, len(self), _CHUNK):
-            last = min(first + _CHUNK, len(self))
-            low, high = int(indptr[first]), int(indptr[last])
-            variables = indices[low:high].tolist()
-            values = coefs[low:high].tolist()
-            bounds = (indptr[first : last + 1] - low).tolist()
-            for start, end in zip(bounds[:-1], bounds[1:], strict=True):
-                yield dict(zip(variables[start:end], values[start:end], strict=True))
+        indptr, indices, coefs = self._indptr, self._indices, self._coefs
+        start = 0
+        for end in islice(indptr, 1, None):
+            yield dict(zip(indices[start:end], coefs[start:end], strict=True))
+            start = end
 
     def __add__(self, other):
         """Concatenation, as of two lists: a new Relations."""
