@@ -13,18 +13,26 @@ columns and the count column). Output: a :class:`Structure` in which
   total - sum(parts) = 0 for each additive dim (all other cell dims fixed),
   and the population's declared cross-mart relations.
 
+The relations are held as :class:`~studentflow.sdc.relations.Relations` (flat
+arrays that read as a list of dicts), the sort keys as one integer per variable:
+nationally the structure has millions of cells and relations.
+
 A row that is absent from a ``present_only`` mart is a public zero: it is no
 variable and is simply missing from its relations.
 """
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
+
+from studentflow.sdc.relations import DistinctRelations, Relations, as_relations
 
 SEPARATOR = "|"
 
@@ -38,12 +46,21 @@ class Structure:
     cells: pd.DataFrame  # mart, cell_id, var
     values: list[int]  # exact count per variable
     present_only: list[bool]  # a row of a present_only mart exists only when > 0
-    sort_keys: list[tuple]  # deterministic order per variable (first cell seen)
+    # deterministic order per variable (first cell seen): the mart's index
+    # * 2**32 + the cell's position in the mart's sorted cell ids; only the
+    # order of the keys is used
+    sort_keys: Sequence[int]
     is_total: list[int]  # number of total members in the variable's canonical key
-    equations: list[dict[int, float]] = field(default_factory=list)
+    # sum(coef * y) = 0, read as a list of dict[int, float] (a list of dicts
+    # given is converted)
+    equations: Relations = field(default_factory=list)
     # sum(coef * y) <= 0: covering dims (a total counts each person once, a
     # person may be in several parts) and relations with sense '<='
-    inequalities: list[dict[int, float]] = field(default_factory=list)
+    inequalities: Relations = field(default_factory=list)
+
+    def __post_init__(self):
+        self.equations = as_relations(self.equations)
+        self.inequalities = as_relations(self.inequalities)
 
     @property
     def n_vars(self) -> int:
@@ -133,10 +150,11 @@ def _canonical(values: dict[str, str], attrs: list[str], identities: list, total
     return tuple(full[attr] for attr in attrs)
 
 
-def _canonical_keys(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
-    """(_canonical of every row, its number of total members), all rows at once:
-    ``values`` holds one object array of texts per attribute; the identities are
-    applied in order, as masks over the rows."""
+def _canonical_columns(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
+    """(_canonical of every row as one object array of texts per attribute, each
+    row's number of total members), all rows at once: ``values`` holds one object
+    array of texts per attribute; the identities are applied in order, as masks
+    over the rows."""
     full = {attr: values.get(attr, np.full(n_rows, total, dtype=object)) for attr in attrs}
     full = {attr: column.copy() for attr, column in full.items()}
     for identity in identities:
@@ -152,11 +170,10 @@ def _canonical_keys(values: dict, n_rows: int, attrs: list[str], identities: lis
             full[attr][mask] = total
         for attr, value in right.items():
             full[attr][mask] = _text(value)
-    keys = list(zip(*[full[attr].tolist() for attr in attrs], strict=True)) or [()] * n_rows
     n_totals = np.zeros(n_rows, dtype=np.int64)
     for attr in attrs:
         n_totals += full[attr] == total
-    return keys, n_totals.tolist()
+    return full, n_totals.tolist()
 
 
 def _population_attributes(marts: dict) -> dict[str, list[str]]:
@@ -203,12 +220,20 @@ class _Variables:
 
     def __init__(self, total: str):
         self.total = total
-        self.var_of_key: dict[tuple, int] = {}
+        # the variable of each population-level key, encoded by _keys: a tuple of
+        # texts per key cost most of the build's memory
+        self.var_of_key: dict[bytes, int] = {}
+        self.population_codes: dict[str, int] = {}
+        self.text_codes: dict[str, dict[str, int]] = {}  # per attribute: text -> code
         self.values: list[int] = []
         self.present_only: list[bool] = []
-        self.sort_keys: list[tuple] = []
+        self.sort_keys = array("q")  # mart index * 2**32 + position in its sorted cell ids
         self.is_total: list[int] = []
-        self.cell_rows: list[tuple[str, str, int]] = []
+        # the cells, per mart its name, its cell ids (as texts holds them) and the
+        # variables: a list of row tuples of Python objects costs far more
+        self.cell_marts: list[tuple[str, int]] = []
+        self.cell_ids: list[pd.Series] = []
+        self.cell_vars: list[np.ndarray] = []
         self.conflicts: list[str] = []
 
     def add_mart(self, mart_index: int, name: str, mart: dict, texts, attrs, identities):
@@ -217,25 +242,28 @@ class _Variables:
         rename = _attributes(mart)
         population = mart.get("population", f"__{name}")
         present = mart.get("rows", "present_only") == "present_only"
-        ids = texts["__id"].tolist()
         values = {rename[d]: texts[d].to_numpy(dtype=object) for d in dims}
-        keys, n_totals = _canonical_keys(values, len(texts), attrs, identities, self.total)
+        full, n_totals = _canonical_columns(values, len(texts), attrs, identities, self.total)
+        keys = self._keys(population, full, attrs, len(texts))
         counts = texts["__count"].tolist()
         var_ids = []
         # one variable per population-level key, the first cell seen sets it; a
         # plain loop with local names, as it runs once per published cell
         var_of_key, found, present_only = self.var_of_key, self.values, self.present_only
-        for position, (canonical, n) in enumerate(zip(keys, counts, strict=True)):
-            key = (population, canonical)
+        if len(texts) >= 2**32 or mart_index >= 2**31:
+            raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
+        mart_key = mart_index << 32
+        for position, (key, n) in enumerate(zip(keys, counts, strict=True)):
             var = var_of_key.get(key)
             if var is None:
                 var = len(found)
                 var_of_key[key] = var
                 found.append(n)
                 present_only.append(present)
-                self.sort_keys.append((mart_index, position))  # position in sorted cell ids
+                self.sort_keys.append(mart_key + position)  # position in sorted cell ids
                 self.is_total.append(n_totals[position])
             elif found[var] != n:
+                canonical = [full[attr][position] for attr in attrs]
                 self.conflicts.append(
                     f"{dict(zip(attrs, canonical, strict=True))}: {n} in mart '{name}', "
                     f"{found[var]} in an earlier mart"
@@ -243,8 +271,46 @@ class _Variables:
             else:
                 present_only[var] = present_only[var] or present
             var_ids.append(var)
-        self.cell_rows.extend(zip([name] * len(ids), ids, var_ids, strict=True))
+        self.cell_marts.append((name, len(texts)))
+        self.cell_ids.append(texts["__id"])
+        self.cell_vars.append(np.asarray(var_ids, dtype=np.int64))
         return var_ids
+
+    def _keys(self, population: str, full: dict, attrs: list[str], n_rows: int) -> list[bytes]:
+        """Each row's population-level key (population, canonical texts) as bytes:
+        the population's code and each attribute's text code, 4 bytes each. The
+        codes are numbered as first seen, one per distinct text per attribute, and
+        a population always has the same attributes, so two keys are equal bytes
+        exactly when population and texts are equal."""
+        codes = self.population_codes
+        columns = [np.full(n_rows, codes.setdefault(population, len(codes)), dtype=np.int64)]
+        for attr in attrs:
+            codes = self.text_codes.setdefault(attr, {})
+            found, texts = pd.factorize(full[attr], use_na_sentinel=False)
+            numbered = [codes.setdefault(text, len(codes)) for text in texts]
+            mapped = np.array(numbered, dtype=np.int64)
+            columns.append(mapped[found])
+        if max(len(self.population_codes), *map(len, self.text_codes.values()), 0) >= 2**31:
+            raise StructureError("too many distinct attribute values for the keys")
+        stacked = np.ascontiguousarray(np.stack(columns, axis=1).astype(np.int32))
+        return stacked.view(np.dtype((np.void, 4 * stacked.shape[1]))).ravel().tolist()
+
+    def cells(self) -> pd.DataFrame:
+        """mart, cell_id, var of every cell, marts in the order added."""
+        columns = ["mart", "cell_id", "var"]
+        counts = [count for _, count in self.cell_marts]
+        if not sum(counts):
+            return pd.DataFrame([], columns=columns)  # as from no rows at all
+        names = np.array([name for name, _ in self.cell_marts], dtype=object)
+        ids = [found for found, count in zip(self.cell_ids, counts, strict=True) if count]
+        return pd.DataFrame(
+            {
+                "mart": pd.Series(np.repeat(names, counts).tolist()),
+                "cell_id": pd.concat(ids, ignore_index=True),
+                "var": np.concatenate(self.cell_vars),
+            },
+            columns=columns,
+        )
 
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
@@ -252,25 +318,25 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     populations' declared relations, each checked against the exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
-    equations: list[dict[int, float]] = []
-    inequalities: list[dict[int, float]] = []
-    seen: set[tuple] = set()
+    # each distinct relation once, over equations and inequalities together
+    found_relations = DistinctRelations(2)
     for name, mart in marts.items():
         for equation in _additive_equations(mart_cells[name], mart, total, "additive"):
-            _add(equations, seen, equation)
+            _add(found_relations, EQUATIONS, equation)
         for equation in _additive_equations(mart_cells[name], mart, total, "covering"):
-            _add(inequalities, seen, equation)
+            _add(found_relations, INEQUALITIES, equation)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
                 found = _same_cohort_equations(relation, marts, mart_cells)
-                target = equations
+                target = EQUATIONS
             else:
                 found = _declared_equations(relation, marts, mart_cells, total)
-                target = inequalities if relation.get("sense", "=") == "<=" else equations
+                target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
             for equation in found:
-                _check(equation, values, population, relation, target is inequalities)
-                _add(target, seen, equation)
+                _check(equation, values, population, relation, target == INEQUALITIES)
+                _add(found_relations, target, equation)
+    equations, inequalities = found_relations.relations()
     return equations, inequalities
 
 
@@ -295,8 +361,10 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
             "differ between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
             + "; ".join(found.conflicts[:5])
         )
+    found.var_of_key = {}  # not needed any more: free it before the relations
     equations, inequalities = _relations(spec, mart_cells, found.values)
-    cells = pd.DataFrame(found.cell_rows, columns=["mart", "cell_id", "var"])
+    del mart_cells
+    cells = found.cells()
     return Structure(
         cells,
         found.values,
@@ -318,15 +386,15 @@ def _check(equation, values, population, relation, inequality) -> None:
         )
 
 
-def _add(equations: list, seen: set, equation: dict[int, float]) -> None:
+EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
+
+
+def _add(found: DistinctRelations, target: int, equation: dict[int, float]) -> None:
     if 0 in equation.values():  # rare: a var that is both total and part
         equation = {var: coef for var, coef in equation.items() if coef != 0}
     if not equation:
         return
-    key = tuple(sorted(equation.items()))
-    if key not in seen:
-        seen.add(key)
-        equations.append(equation)
+    found.add(target, equation)  # unless the same relation is already known
 
 
 def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
