@@ -4,6 +4,17 @@ with source as (
 
 ),
 
+-- the code of today's municipality, computed once per row: map_to_code_list
+-- repeats its expression, and this one is a lookup in kommunkod_andringar
+translated as (
+
+    select
+        *,
+        {{ current_municipality_code(zero_pad('astkommun', 4), 'cast(ar as smallint)') }} as astkommun_today
+    from source
+
+),
+
 renamed as (
 
     select
@@ -33,12 +44,12 @@ renamed as (
         ) }} as matching_code,
         {{ zero_pad('matchning', 2) }} as matching_code_delivered,
         {{ map_to_code_list(
-            current_municipality_code(zero_pad('astkommun', 4), 'cast(ar as smallint)'),
+            'astkommun_today',
             'kommuner',
             'kommun_code',
         ) }} as workplace_municipality_code,
         {{ zero_pad('astkommun', 4) }} as workplace_municipality_code_delivered
-    from source
+    from translated
 
 )
 

@@ -4,12 +4,23 @@ with source as (
 
 ),
 
+-- the code of today's municipality, computed once per row: map_to_code_list
+-- repeats its expression, and this one is a lookup in kommunkod_andringar
+translated as (
+
+    select
+        *,
+        {{ current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)') }} as kommun_today
+    from source
+
+),
+
 renamed as (
 
     select
         cast(ar as smallint) as population_year,
         {{ map_to_code_list(
-            current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)'),
+            'kommun_today',
             'kommuner',
             'kommun_code',
         ) }} as municipality_code,
@@ -18,7 +29,7 @@ renamed as (
         cast(alder as smallint) as age,
         upper({{ nullif_blank('utrikesfodd') }}) = 'J' as is_born_abroad,
         cast(antal as integer) as n_persons
-    from source
+    from translated
 
 )
 

@@ -4,18 +4,29 @@ with source as (
 
 ),
 
+-- the code of today's municipality, computed once per row: map_to_code_list
+-- repeats its expression, and this one is a lookup in kommunkod_andringar
+translated as (
+
+    select
+        *,
+        {{ current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)') }} as kommun_today
+    from source
+
+),
+
 renamed as (
 
     select
         cast(lopnr as bigint) as person_id,
         cast(ar as smallint) as residence_year,
         {{ map_to_code_list(
-            current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)'),
+            'kommun_today',
             'kommuner',
             'kommun_code',
         ) }} as municipality_code,
         {{ zero_pad('kommun', 4) }} as municipality_code_delivered
-    from source
+    from translated
 
 )
 

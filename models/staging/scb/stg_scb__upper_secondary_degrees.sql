@@ -4,18 +4,29 @@ with source as (
 
 ),
 
+-- the code of today's municipality, computed once per row: map_to_code_list
+-- repeats its expression, and this one is a lookup in kommunkod_andringar
+translated as (
+
+    select
+        *,
+        {{ current_municipality_code(zero_pad('skolkommun', 4), 'cast(examensar as smallint)') }} as skolkommun_today
+    from source
+
+),
+
 renamed as (
 
     select
         cast(lopnr as bigint) as person_id,
         cast(examensar as smallint) as graduation_year,
         {{ map_to_code_list(
-            current_municipality_code(zero_pad('skolkommun', 4), 'cast(examensar as smallint)'),
+            'skolkommun_today',
             'kommuner',
             'kommun_code',
         ) }} as school_municipality_code,
         {{ zero_pad('skolkommun', 4) }} as school_municipality_code_delivered
-    from source
+    from translated
 
 )
 
