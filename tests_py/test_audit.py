@@ -380,3 +380,33 @@ def test_suppressed_mean_beside_total_mean_is_derivable(tmp_path):
     leak = result.leaks.iloc[0]
     assert leak["status"] == "mean" and leak["sex"] == "Kvinnor"
     assert leak["low"] == pytest.approx(20 * 300 - 12 * 310)
+
+
+def test_component_block_is_the_column_index_of_its_rows():
+    """components.block gives exactly a[rows][:, columns] for each component (same
+    arrays and dtypes, so LP input and cache fingerprints are unchanged), and refuses
+    rows that reach outside the component instead of dropping a coefficient."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(3)
+    n_columns = 60
+    label = rng.integers(0, 4, n_columns)  # the component of each column
+    rows, cols, coefs = [], [], []
+    for row in range(40):
+        members = np.flatnonzero(label == row % 4)
+        picked = rng.choice(members, size=min(3, len(members)), replace=False)
+        rows += [row] * len(picked)
+        cols += picked.tolist()
+        coefs += rng.choice([-1.0, 1.0, 2.0], size=len(picked)).tolist()
+    a = sparse.csr_matrix((coefs, (rows, cols)), shape=(40, n_columns))
+    for component in range(4):
+        columns = np.flatnonzero(label == component)
+        members = np.arange(40)[np.arange(40) % 4 == component]
+        expected = a[members][:, columns]
+        got = components.block(a, members, columns)
+        for field in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, field), getattr(expected, field)), field
+            assert getattr(got, field).dtype == getattr(expected, field).dtype, field
+        assert got.shape == expected.shape
+    with pytest.raises(ValueError, match="outside the component"):
+        components.block(a, np.arange(8), np.flatnonzero(label == 0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from studentflow.audit.components import System
+from studentflow.audit.components import System, block
 
 EPS = 1e-7
 RANK_LIMIT = 150  # columns; larger components go to LP directly
@@ -65,7 +65,7 @@ def determined_by_equations(system: System, columns: np.ndarray, rows: np.ndarra
     eq_rows = rows[system.eq[rows]]
     if len(columns) > RANK_LIMIT or len(eq_rows) == 0:
         return np.zeros(len(columns), dtype=bool)
-    dense = system.a[eq_rows][:, columns].toarray()
+    dense = block(system.a, eq_rows, columns).toarray()
     # thin SVD: the first `rank` right singular vectors span the row space; e_i lies in
     # it exactly when its projection keeps length 1 (no m x m matrix is ever formed)
     _, singular, vh = linalg.svd(dense, full_matrices=False, check_finite=False)

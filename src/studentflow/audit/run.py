@@ -139,7 +139,7 @@ def _lp_task(system, component, columns, rows, lo, hi, integer, k, iv) -> _LpTas
     return _LpTask(
         component,
         columns,
-        system.a[rows][:, columns],
+        components.block(system.a, rows, columns),
         system.b[rows],
         system.eq[rows],
         lo[columns],
