@@ -23,8 +23,9 @@ from sdc_linked_fixtures import (
 )
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress, is_recoverable
-from studentflow.sdc.protect import components, protect
+from studentflow.sdc.protect import protect
 from studentflow.sdc.structure import StructureError, build_structure, cell_id
+from studentflow.sdc.tasks import components
 
 K = 5
 

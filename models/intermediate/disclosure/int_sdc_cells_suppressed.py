@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from studentflow.sdc.run import COLUMNS, suppress
+from studentflow.sdc.run import COLUMNS, engine_columns, suppress
 
 
 def model(dbt, session):
@@ -59,7 +59,15 @@ def model(dbt, session):
         return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS})
     spec = yaml.safe_load(Path(dbt.config.get("sdc_linked_tables")).read_text(encoding="utf-8"))
     declared = {mart["aggregate"] for mart in spec["marts"].values()}
-    aggregates = {name: relations[name].df() for name in sorted(declared) if name in relations}
+    # only the columns the engine reads: nationally the aggregates' other columns
+    # (labels, shares, medians) would be gigabytes held beside the structure
+    aggregates = {
+        name: relations[name]
+        .select(*_quoted(engine_columns(spec, name, relations[name].columns)))
+        .df()
+        for name in sorted(declared)
+        if name in relations
+    }
     # a plain call: dbt collects the config keys a Python model reads from
     # its source and missed this one inside `or` / a keyword argument
     workers = dbt.config.get("sdc_workers")
@@ -71,13 +79,22 @@ def model(dbt, session):
     return cells
 
 
+def _quoted(columns: list[str]) -> list[str]:
+    return ['"' + column.replace('"', '""') + '"' for column in columns]
+
+
 def _stored_cells(dbt, session) -> pd.DataFrame | None:
-    """The decisions of the last build; None when it stored no fingerprints
-    (a table from an older release: everything is solved once)."""
+    """The suppressed cells of the last build; None when it stored no fingerprints
+    (a table from an older release: everything is solved once). Every component
+    with a fingerprint has a primary cell, which is always suppressed, so these
+    rows name every stored component too."""
     built = session.sql(f"select * from {dbt.this} limit 0").columns
     if "component_hash" not in built:
         return None
-    return session.sql(f"select component_hash, mart, cell_id, is_suppressed from {dbt.this}").df()
+    return session.sql(
+        f"select component_hash, mart, cell_id, is_suppressed from {dbt.this} "
+        "where is_suppressed and component_hash is not null"
+    ).df()
 
 
 def _release_cached_blocks(session, floor: str = "1GB") -> None:

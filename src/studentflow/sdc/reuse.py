@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 # the modules whose code decides a component's suppression
-_ENGINE_MODULES = ("gauss.py", "intervals.py", "protect.py", "protection.py", "reuse.py")
+_ENGINE_MODULES = (
+    "gauss.py",
+    "intervals.py",
+    "protect.py",
+    "protection.py",
+    "reuse.py",
+    "tasks.py",
+)
 
 
 def engine_version() -> str:
@@ -41,27 +50,54 @@ def _version(package: str) -> str:
         return "-"
 
 
-def fingerprint(parts: Iterable[object]) -> str:
-    """A stable hash of a component's task: every part by its repr."""
+def fingerprint(parts: Iterable[bytes | str]) -> str:
+    """A stable hash of a component's task: every part (bytes, or text) with its length,
+    so that no two different sequences of parts run together into the same bytes."""
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\x00")
+        data = part if isinstance(part, bytes) else part.encode()
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
     return digest.hexdigest()[:32]
 
 
-def stored_decisions(previous: pd.DataFrame | None) -> dict[str, frozenset[tuple[str, str]]]:
-    """fingerprint -> the (mart, cell_id) it suppressed, from the last build's cells
-    (columns component_hash, mart, cell_id, is_suppressed)."""
+@dataclass(frozen=True)
+class StoredDecisions:
+    """The decisions of the last build: every stored component's fingerprint, and
+    the cells each suppressed (columns component_hash, mart, cell_id). Nationally
+    these are millions of cells, so they stay in one frame (joined once) instead
+    of a set of (mart, cell_id) tuples per component."""
+
+    components: frozenset[str]
+    suppressed: pd.DataFrame
+
+    def __contains__(self, component: object) -> bool:
+        return component in self.components
+
+    def __len__(self) -> int:
+        return len(self.components)
+
+
+KEYS = ["component_hash", "mart", "cell_id"]
+
+
+def stored_decisions(previous: pd.DataFrame | None) -> StoredDecisions:
+    """The last build's cells (columns component_hash, mart, cell_id,
+    is_suppressed) as :class:`StoredDecisions`."""
     if previous is None or previous.empty:
-        return {}
+        return StoredDecisions(frozenset(), pd.DataFrame({key: [] for key in KEYS}, dtype=object))
     known = previous[previous["component_hash"].notna()]
-    hashes = known["component_hash"].astype(str).tolist()
-    decisions: dict[str, set[tuple[str, str]]] = {h: set() for h in hashes}
-    flags = known["is_suppressed"].astype(bool).tolist()
-    marts = known["mart"].astype(str).tolist()
-    cells = known["cell_id"].astype(str).tolist()
-    for component, flag, mart, cell in zip(hashes, flags, marts, cells, strict=True):
-        if flag:
-            decisions[component].add((mart, cell))
-    return {component: frozenset(found) for component, found in decisions.items()}
+    suppressed = known.loc[known["is_suppressed"].astype(bool), KEYS]
+    return StoredDecisions(
+        frozenset(known["component_hash"].astype(str).unique().tolist()),
+        suppressed.reset_index(drop=True),
+    )
+
+
+def reused_suppressed(cells: pd.DataFrame, stored: StoredDecisions) -> np.ndarray:
+    """The variables to suppress as stored: ``cells`` (var, component_hash, mart,
+    cell_id) are the cells of the components whose fingerprint is stored."""
+    if cells.empty or stored.suppressed.empty:
+        return np.zeros(0, dtype=np.int64)
+    found = cells.merge(stored.suppressed, on=KEYS, how="inner")
+    return found["var"].to_numpy(dtype=np.int64)

@@ -39,6 +39,17 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
     return aligned
 
 
+def engine_columns(spec: dict, aggregate: str, columns: list[str]) -> list[str]:
+    """The columns of an aggregate that the engine reads: the cell dims of every mart
+    declared on it (in the aggregate's names) and the count, in the aggregate's order.
+    The other columns (labels, shares, medians) are not read into memory."""
+    needed = {"n_persons"}
+    for mart in spec["marts"].values():
+        if mart.get("aggregate") == aggregate:
+            needed.update(mart_dims(align_to_aggregate(mart, columns)))
+    return [column for column in columns if column in needed]
+
+
 def suppress(
     spec: dict,
     aggregates: dict[str, pd.DataFrame],
