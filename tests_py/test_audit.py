@@ -295,6 +295,15 @@ def test_relations_infer_an_undeclared_total_dim(tmp_path):
     ]  # fmt: skip
 
 
+def test_relations_do_not_report_a_dim_holding_only_the_total_label(tmp_path):
+    # alumni_cat3 pools its degree codes: degree_code is 'Totalt' on every row, a
+    # constant that relates nothing, so there is no missing declaration to report
+    rows = [("A", "Totalt", 9, None), ("B", "Totalt", 4, "primär")]
+    cells, declared = _cells_of(tmp_path, rows, additive=())
+    found = relations.build(cells, declared)
+    assert found.inferred == [] and len(found) == 0
+
+
 def test_components_bounds_and_lp_on_two_relations():
     # x0 + x1 = 6, x1 + x2 = 5 (x >= 1): x1 in [1, 4] by LP, not by propagation alone
     from scipy import sparse

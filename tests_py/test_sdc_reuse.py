@@ -8,7 +8,9 @@ years; each year is one component (year is never totalled).
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
+import pytest
 from sdc_linked_fixtures import linked_frames, linked_spec
 from test_sdc_engine import K
 from test_sdc_protection import _small_municipalities
@@ -34,7 +36,19 @@ def _cells(persons: pd.DataFrame, stored=None):
     return cells, result.stats
 
 
-def test_annual_update_reuses_unchanged_years_and_equals_a_full_solve():
+def _as_the_model_reads_them(built: pd.DataFrame):
+    """The stored cells as int_sdc_cells_suppressed reads them from its table: only
+    the suppressed rows with a fingerprint, as an Arrow table."""
+    with duckdb.connect() as con:
+        con.register("built", built)
+        return con.sql(
+            "select component_hash, mart, cell_id, is_suppressed from built "
+            "where is_suppressed and component_hash is not null"
+        ).to_arrow_table()
+
+
+@pytest.mark.parametrize("read", [lambda built: built, _as_the_model_reads_them])
+def test_annual_update_reuses_unchanged_years_and_equals_a_full_solve(read):
     last_year = _years({"2019": 5, "2020": 9})
     built, _ = _cells(last_year)
     # this year's delivery: 2019 unchanged, 2020 revised (a person's
@@ -44,7 +58,7 @@ def test_annual_update_reuses_unchanged_years_and_equals_a_full_solve():
     revised.loc[moved, ["county", "municipality"]] = ["02", "0201"]
 
     full, full_stats = _cells(revised)
-    updated, stats = _cells(revised, stored=stored_decisions(built))
+    updated, stats = _cells(revised, stored=stored_decisions(read(built)))
 
     pd.testing.assert_frame_equal(updated, full)
     assert stats["components_reused"] == 1  # 2019

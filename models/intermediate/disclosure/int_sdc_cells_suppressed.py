@@ -83,18 +83,19 @@ def _quoted(columns: list[str]) -> list[str]:
     return ['"' + column.replace('"', '""') + '"' for column in columns]
 
 
-def _stored_cells(dbt, session) -> pd.DataFrame | None:
-    """The suppressed cells of the last build; None when it stored no fingerprints
-    (a table from an older release: everything is solved once). Every component
-    with a fingerprint has a primary cell, which is always suppressed, so these
-    rows name every stored component too."""
+def _stored_cells(dbt, session):
+    """The suppressed cells of the last build as an Arrow table (nationally millions
+    of rows: as pandas' Python strings they took 5.4 GiB at the peak of the load);
+    None when it stored no fingerprints (a table from an older release: everything
+    is solved once). Every component with a fingerprint has a primary cell, which
+    is always suppressed, so these rows name every stored component too."""
     built = session.sql(f"select * from {dbt.this} limit 0").columns
     if "component_hash" not in built:
         return None
     return session.sql(
         f"select component_hash, mart, cell_id, is_suppressed from {dbt.this} "
         "where is_suppressed and component_hash is not null"
-    ).df()
+    ).to_arrow_table()
 
 
 def _release_cached_blocks(session, floor: str = "1GB") -> None:

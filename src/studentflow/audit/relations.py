@@ -7,8 +7,8 @@ later). Four sources:
 * within a mart, each additive dim: in every partition of the other cell dims
   that has a total row and at least one part, total - sum(parts) = 0; a
   covering dim gives total - sum(parts) <= 0. A cell dim that holds the total
-  label but is declared neither way is treated as additive and reported as
-  inferred, so a missing declaration cannot hide a within-mart leak;
+  label beside parts but is declared neither way is treated as additive and
+  reported as inferred, so a missing declaration cannot hide a within-mart leak;
 * common cells: two cells of one population with the same attribute values
   (missing attribute = total label, identities applied) are equal;
 * declared sum relations (total = sum of parts, matched on the shared free
@@ -89,6 +89,7 @@ def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, se
     rel = relation_of_group[group[keep]]
     coefs = np.where(is_total[keep], 1.0, -1.0)
     out.add(rel, sub.index.to_numpy()[keep], coefs, int(valid.sum()), sense, label)
+    return int(valid.sum())
 
 
 def within_marts(cells: Cells, manifest: Manifest, out: Relations) -> None:
@@ -105,13 +106,15 @@ def within_marts(cells: Cells, manifest: Manifest, out: Relations) -> None:
                 sense = "eq"
             elif (sub[dim] == total).any():
                 sense = "eq"
-                name = f"{mart}.{dim}"
-                if name not in out.inferred:
-                    out.inferred.append(name)
             else:
                 continue
             tag = "covering" if sense == "le" else ("additive" if dim in declared else "inferred")
-            _partition_relations(out, sub, dims, dim, total, sense, f"{mart}: {dim} {tag}")
+            found = _partition_relations(out, sub, dims, dim, total, sense, f"{mart}: {dim} {tag}")
+            # a dim holding only the total label (alumni_cat3's pooled degree_code) is
+            # a constant: it relates nothing, so there is no declaration to miss
+            name = f"{mart}.{dim}"
+            if tag == "inferred" and found and name not in out.inferred:
+                out.inferred.append(name)
 
 
 def _attribute_frame(cells: Cells, manifest: Manifest, population: str) -> pd.DataFrame:

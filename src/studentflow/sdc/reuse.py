@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # the modules whose code decides a component's suppression
 _ENGINE_MODULES = (
@@ -66,11 +68,12 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
 class StoredDecisions:
     """The decisions of the last build: every stored component's fingerprint, and
     the cells each suppressed (columns component_hash, mart, cell_id). Nationally
-    these are millions of cells, so they stay in one frame (joined once) instead
-    of a set of (mart, cell_id) tuples per component."""
+    these are millions of cells, so they stay one Arrow table (joined once)
+    instead of Python strings: 1.0 GiB instead of 3.0 GiB held and 5.4 GiB at
+    the peak of the load (4.96 M cells)."""
 
     components: frozenset[str]
-    suppressed: pd.DataFrame
+    suppressed: pa.Table
 
     def __contains__(self, component: object) -> bool:
         return component in self.components
@@ -82,23 +85,27 @@ class StoredDecisions:
 KEYS = ["component_hash", "mart", "cell_id"]
 
 
-def stored_decisions(previous: pd.DataFrame | None) -> StoredDecisions:
+def stored_decisions(previous: pa.Table | pd.DataFrame | None) -> StoredDecisions:
     """The last build's cells (columns component_hash, mart, cell_id,
     is_suppressed) as :class:`StoredDecisions`."""
-    if previous is None or previous.empty:
-        return StoredDecisions(frozenset(), pd.DataFrame({key: [] for key in KEYS}, dtype=object))
-    known = previous[previous["component_hash"].notna()]
-    suppressed = known.loc[known["is_suppressed"].astype(bool), KEYS]
+    if isinstance(previous, pd.DataFrame):
+        previous = pa.Table.from_pandas(previous, preserve_index=False)
+    if previous is None or previous.num_rows == 0:
+        return StoredDecisions(
+            frozenset(), pa.table({key: pa.array([], pa.string()) for key in KEYS})
+        )
+    known = previous.filter(pc.is_valid(previous["component_hash"]))
+    suppressed = known.filter(pc.fill_null(known["is_suppressed"], False)).select(KEYS)
     return StoredDecisions(
-        frozenset(known["component_hash"].astype(str).unique().tolist()),
-        suppressed.reset_index(drop=True),
+        frozenset(pc.unique(known["component_hash"]).cast(pa.string()).to_pylist()),
+        suppressed,
     )
 
 
 def reused_suppressed(cells: pd.DataFrame, stored: StoredDecisions) -> np.ndarray:
     """The variables to suppress as stored: ``cells`` (var, component_hash, mart,
     cell_id) are the cells of the components whose fingerprint is stored."""
-    if cells.empty or stored.suppressed.empty:
+    if cells.empty or stored.suppressed.num_rows == 0:
         return np.zeros(0, dtype=np.int64)
     # DuckDB's hash join: pandas' merge on three text keys took 5 GiB more than
     # this nationally (7.2 M cells against 5.0 M stored ones)
