@@ -19,10 +19,13 @@ picked by a nearest-first search, one per failure and round; it could not tell
 whether a cell gave room - a county total pinned by the national total gives
 none - and chains of such picks blanked whole marts.)
 
-The change is sought near the failing cell first: cells within 2, then 4
-relations of it may move, every other cell keeps ``d = 0`` (so a local
-solution is a solution of the whole component); only when no local change
-exists is the neighbourhood widened, at last to the whole component.
+The change is sought near the failing cells first: cells within 4 relations
+of them may move, every other cell keeps ``d = 0`` (so a local solution is a
+solution of the whole component); only when no local change exists is the
+neighbourhood widened to the whole component. (A first try within 2 relations
+was infeasible for 2 485 of the demo's 6 437 batches, and where it was feasible
+it moved more value than the try within 4: dropping it cut the demo's solve
+from 304 s to 199 s in one process and published 527 more cells.)
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from scipy import sparse
 EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
 MOVED = 1e-6
 # (radius, covering relations as equations); radius None: the whole component
-TRIES = ((2, True), (4, True), (None, True), (None, False))
+TRIES = ((4, True), (None, True), (None, False))
 
 
 class Protection:
@@ -60,6 +63,7 @@ class Protection:
         cols = [var for relation in relations for var in relation]
         coefs = [coef for relation in relations for coef in relation.values()]
         self.matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(len(relations), n))
+        self.by_column = self.matrix.tocsc()  # each LP takes the columns of its neighbourhood
         incidence = (self.matrix != 0).astype(float)
         self.by_relation = incidence.tocsr()
         self.by_var = incidence.T.tocsr()
@@ -117,9 +121,13 @@ class Protection:
     def _solve(self, cells, k, inside, suppressed, exact: bool) -> np.ndarray | None:
         """The cheapest change of the cells ``inside`` (None: there is none)."""
         m = len(inside)
-        block = self.matrix[:, inside]
-        used = np.flatnonzero(block.getnnz(axis=1))
-        block = block[used].tocsc()
+        # the columns of the neighbourhood and the relations they are in, renumbered
+        # in order (the LP over [block, -block] is built as arrays, not by scipy)
+        block = self.by_column[:, inside]
+        used = np.unique(block.indices)
+        row_of = np.zeros(self.matrix.shape[0], dtype=np.int32)
+        row_of[used] = np.arange(len(used), dtype=np.int32)
+        rows = row_of[block.indices]
         cost = np.where(suppressed[inside], EPSILON, 1.0 + self.values[inside])
         up_upper = np.full(m, highspy.kHighsInf)
         down_upper = self.room_down[inside].copy()
@@ -136,11 +144,12 @@ class Protection:
         equal = self.is_equation[used] | exact
         lp.row_lower_ = np.where(equal, 0.0, -highspy.kHighsInf)
         lp.row_upper_ = np.where(equal, 0.0, self.slack[used])
-        both = sparse.hstack([block, -block], format="csc")
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = both.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = both.indices.astype(np.int32)
-        lp.a_matrix_.value_ = both.data.astype(float)
+        lp.a_matrix_.start_ = np.concatenate([block.indptr, block.nnz + block.indptr[1:]]).astype(
+            np.int32
+        )
+        lp.a_matrix_.index_ = np.concatenate([rows, rows])
+        lp.a_matrix_.value_ = np.concatenate([block.data, -block.data]).astype(float)
         solver = highspy.Highs()
         solver.setOptionValue("output_flag", False)
         # presolve costs more than it saves on these sparse, mostly feasible
