@@ -142,3 +142,24 @@ def test_no_covering_relation_with_a_single_suppressed_cell():
         for relation in structure.inequalities:
             hidden = sum(result.is_suppressed[var] for var in relation)
             assert hidden != 1, (seed, relation)
+
+
+def test_protection_moves_suppressed_cells_three_relations_away_before_publishing_more():
+    """A chain of totals, T1 = a + b, T2 = T1 + c, T3 = T2 + e: a = 1 is primary;
+    T1, c, T2 and e are suppressed, b and T3 published. a reaches k = 5 by moving
+    only suppressed cells (T1 and T2 up by 4, e down by 4: e is three relations
+    from a), so nothing more is suppressed. Within two relations of a the only
+    change is b down by 4, which would suppress b as well."""
+    a, b, t1, c, t2, e, t3 = range(7)
+    values = [1, 20, 21, 1, 22, 10, 32]
+    equations = [
+        {t1: 1.0, a: -1.0, b: -1.0},
+        {t2: 1.0, t1: -1.0, c: -1.0},
+        {t3: 1.0, t2: -1.0, e: -1.0},
+    ]
+    lower = [1.0] * len(values)
+    suppressed = np.zeros(len(values), dtype=bool)
+    suppressed[[a, t1, c, t2, e]] = True
+    protection = Protection(equations, [], values, lower)
+    assert protection.cells_to_suppress([a], K, suppressed) == []
+    assert protection.point[[a, t1, t2, e]].tolist() == [5.0, 25.0, 26.0, 6.0]

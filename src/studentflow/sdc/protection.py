@@ -24,8 +24,10 @@ of them may move, every other cell keeps ``d = 0`` (so a local solution is a
 solution of the whole component); only when no local change exists is the
 neighbourhood widened to the whole component. (A first try within 2 relations
 was infeasible for 2 485 of the demo's 6 437 batches, and where it was feasible
-it moved more value than the try within 4: dropping it cut the demo's solve
-from 304 s to 199 s in one process and published 527 more cells.)
+it could be no cheaper than the try within 4, whose changes include its own: it
+suppressed a published cell where suppressed cells three relations away could
+move, test_sdc_protection. Dropping it cut the demo's solve from 304 s to
+199 s in one process and published 527 more cells.)
 """
 
 from __future__ import annotations
