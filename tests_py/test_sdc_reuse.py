@@ -16,7 +16,7 @@ from test_sdc_engine import K
 from test_sdc_protection import _small_municipalities
 
 from studentflow.sdc.protect import protect
-from studentflow.sdc.reuse import stored_decisions
+from studentflow.sdc.reuse import read_stored_cells, stored_decisions
 from studentflow.sdc.structure import build_structure
 
 
@@ -37,14 +37,10 @@ def _cells(persons: pd.DataFrame, stored=None):
 
 
 def _as_the_model_reads_them(built: pd.DataFrame):
-    """The stored cells as int_sdc_cells_suppressed reads them from its table: only
-    the suppressed rows with a fingerprint, as an Arrow table."""
+    """The stored cells as int_sdc_cells_suppressed reads them from its table."""
     with duckdb.connect() as con:
         con.register("built", built)
-        return con.sql(
-            "select component_hash, mart, cell_id, is_suppressed from built "
-            "where is_suppressed and component_hash is not null"
-        ).to_arrow_table()
+        return read_stored_cells(con, "built")
 
 
 @pytest.mark.parametrize("read", [lambda built: built, _as_the_model_reads_them])

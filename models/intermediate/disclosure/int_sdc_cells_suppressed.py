@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from studentflow.sdc.reuse import read_stored_cells
 from studentflow.sdc.run import COLUMNS, engine_columns, suppress
 
 
@@ -84,18 +85,13 @@ def _quoted(columns: list[str]) -> list[str]:
 
 
 def _stored_cells(dbt, session):
-    """The suppressed cells of the last build as an Arrow table (nationally millions
-    of rows: as pandas' Python strings they took 5.4 GiB at the peak of the load);
-    None when it stored no fingerprints (a table from an older release: everything
-    is solved once). Every component with a fingerprint has a primary cell, which
-    is always suppressed, so these rows name every stored component too."""
+    """The last build's suppressed cells (reuse.read_stored_cells); None when it
+    stored no fingerprints (a table from an older release: everything is solved
+    once)."""
     built = session.sql(f"select * from {dbt.this} limit 0").columns
     if "component_hash" not in built:
         return None
-    return session.sql(
-        f"select component_hash, mart, cell_id, is_suppressed from {dbt.this} "
-        "where is_suppressed and component_hash is not null"
-    ).to_arrow_table()
+    return read_stored_cells(session, str(dbt.this))
 
 
 def _release_cached_blocks(session, floor: str = "1GB") -> None:

@@ -88,8 +88,9 @@ def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, se
     keep = valid[group]
     rel = relation_of_group[group[keep]]
     coefs = np.where(is_total[keep], 1.0, -1.0)
-    out.add(rel, sub.index.to_numpy()[keep], coefs, int(valid.sum()), sense, label)
-    return int(valid.sum())
+    count = int(valid.sum())
+    out.add(rel, sub.index.to_numpy()[keep], coefs, count, sense, label)
+    return count
 
 
 def within_marts(cells: Cells, manifest: Manifest, out: Relations) -> None:
