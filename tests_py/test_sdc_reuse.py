@@ -81,3 +81,25 @@ def test_a_stored_decision_is_used_as_stored():
     again, stats = _cells(persons, stored=stored_decisions(planted))
     assert stats["components_reused"] == 1 and stats["components_solved"] == 0
     assert again.loc[published.name, "is_suppressed"]
+
+
+def test_a_stored_cell_outside_its_component_stops_with_a_clear_error():
+    """Stored decisions name their cells by place in the component (component_cell);
+    a place the component does not have means the table is corrupt: the update
+    stops instead of suppressing some other cell."""
+    persons = _years({"2019": 5})
+    built, _ = _cells(persons)
+    corrupt = built.copy()
+    corrupt.loc[corrupt["is_suppressed"].idxmax(), "component_cell"] = len(built)
+    with pytest.raises(ValueError, match="int_sdc_cells_suppressed is corrupt"):
+        _cells(persons, stored=stored_decisions(corrupt))
+
+
+def test_stored_decisions_name_cells_by_their_place_in_the_component():
+    """The places are integers from 0 in each component, one per cell: the update
+    joins them without the cells' names (mart, cell id)."""
+    built, _ = _cells(_years({"2019": 5, "2020": 9}))
+    solved = built.dropna(subset=["component_hash"])
+    for _, component in solved.groupby("component_hash"):
+        assert sorted(component["component_cell"]) == list(range(len(component)))
+    assert built.loc[built["component_hash"].isna(), "component_cell"].isna().all()

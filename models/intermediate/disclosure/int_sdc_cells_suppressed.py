@@ -86,10 +86,10 @@ def _quoted(columns: list[str]) -> list[str]:
 
 def _stored_cells(dbt, session):
     """The last build's suppressed cells (reuse.read_stored_cells); None when it
-    stored no fingerprints (a table from an older release: everything is solved
-    once)."""
+    stored no fingerprints or no places of the cells in their components (a table
+    from an older release: everything is solved once)."""
     built = session.sql(f"select * from {dbt.this} limit 0").columns
-    if "component_hash" not in built:
+    if not {"component_hash", "component_cell"} <= set(built):
         return None
     return read_stored_cells(session, str(dbt.this))
 

@@ -25,7 +25,7 @@ import multiprocessing
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -34,12 +34,7 @@ import pandas as pd
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals
 from studentflow.sdc.protection import Protection
-from studentflow.sdc.reuse import (
-    StoredDecisions,
-    engine_version,
-    fingerprint,
-    reused_suppressed,
-)
+from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
 from studentflow.sdc.structure import Structure
 from studentflow.sdc.tasks import Task, Tasks
 
@@ -50,17 +45,20 @@ BATCH = 64  # failing cells lifted by one protection LP
 class Result:
     is_primary: list[bool]
     is_suppressed: list[bool]
-    stats: dict = field(default_factory=dict)
+    stats: dict
     # per variable: the fingerprint of its component (None: nothing to protect)
-    component_hash: list[str | None] = field(default_factory=list)
+    component_hash: list[str | None]
+    # per row of the structure's cells: its place in its component (Tasks.cell_rank)
+    component_cell: np.ndarray
 
     def cells(self, structure: Structure) -> pd.DataFrame:
         frame = structure.cells.copy()
         var = frame["var"].to_numpy(dtype=np.int64)
         frame["is_primary"] = np.asarray(self.is_primary, dtype=bool)[var]
         frame["is_suppressed"] = np.asarray(self.is_suppressed, dtype=bool)[var]
-        hashes = np.asarray(self.component_hash or [None] * structure.n_vars, dtype=object)
-        frame["component_hash"] = hashes[var]
+        frame["component_hash"] = np.asarray(self.component_hash, dtype=object)[var]
+        unsolved = frame["component_hash"].isna().to_numpy()
+        frame["component_cell"] = pd.arrays.IntegerArray(self.component_cell, unsolved)
         return frame.drop(columns="var")
 
 
@@ -86,7 +84,7 @@ def protect(
     settings = (engine_version(), k, secondary_zeros, insiders, intervals)
     stats = defaultdict(float)
     tasks = Tasks(structure, k, insiders)
-    todo, reused = [], []
+    todo = []
     for component in tasks:
         task = tasks.task(component)
         stats["components"] += 1
@@ -96,14 +94,11 @@ def protect(
         )
         component_hash[task.members] = task_hash
         if stored is not None and task_hash in stored:
-            reused.append(component)
+            stats["components_reused"] += 1
+            is_suppressed[tasks.vars_at(component, stored.cells(task_hash))] = True
         else:
             todo.append(task)
-    if reused:
-        stats["components_reused"] = len(reused)
-        cells = tasks.cells_of(reused)
-        cells["component_hash"] = component_hash[cells["var"].to_numpy()]
-        is_suppressed[reused_suppressed(cells, stored)] = True
+    cell_rank = tasks.cell_rank
     del tasks  # the solve needs only the tasks left to do
     solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
     for suppressed, task_stats in _run(solve, todo, workers):
@@ -115,7 +110,13 @@ def protect(
     stats["variables"] = structure.n_vars
     stats["primary"] = int(is_primary.sum())
     stats["suppressed"] = int(is_suppressed.sum())
-    return Result(is_primary.tolist(), is_suppressed.tolist(), dict(stats), component_hash.tolist())
+    return Result(
+        is_primary.tolist(),
+        is_suppressed.tolist(),
+        dict(stats),
+        component_hash.tolist(),
+        cell_rank,
+    )
 
 
 def _run(solve, tasks: list[Task], workers: int) -> list:

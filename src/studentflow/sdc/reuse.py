@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -66,67 +65,56 @@ def fingerprint(parts: Iterable[bytes | str]) -> str:
 
 @dataclass(frozen=True)
 class StoredDecisions:
-    """The decisions of the last build: every stored component's fingerprint, and
-    the cells each suppressed (columns component_hash, mart, cell_id). Nationally
-    these are millions of cells, so they stay one Arrow table (joined once)
-    instead of Python strings: 1.0 GiB instead of 3.0 GiB held and 5.4 GiB at
-    the peak of the load (4.96 M cells)."""
+    """The decisions of the last build: per stored component's fingerprint, the
+    places (``component_cell``) of the cells it suppressed in the component's
+    identity. Integers, not the cells' names: nationally these are millions of
+    cells, and joining them by (fingerprint, mart, cell id) as text held about
+    4 GiB more at the update's peak."""
 
-    components: frozenset[str]
-    suppressed: pa.Table
+    suppressed: dict[str, np.ndarray]  # fingerprint -> component_cell (int32)
 
     def __contains__(self, component: object) -> bool:
-        return component in self.components
+        return component in self.suppressed
 
     def __len__(self) -> int:
-        return len(self.components)
+        return len(self.suppressed)
 
-
-KEYS = ["component_hash", "mart", "cell_id"]
+    def cells(self, component: str) -> np.ndarray:
+        return self.suppressed[component]
 
 
 def read_stored_cells(con, relation: str) -> pa.Table:
     """The last build's cells that the update needs, read from its table (the
     model's own relation): the suppressed rows with a fingerprint, as an Arrow
-    table (nationally millions of rows: as pandas' Python strings they took
-    5.4 GiB at the peak of the load). Every component with a fingerprint has a
-    primary cell, which is always suppressed, so these rows name every stored
-    component too."""
+    table of (component_hash, component_cell, is_suppressed). Every component
+    with a fingerprint has a primary cell, which is always suppressed, so these
+    rows name every stored component too."""
     return con.sql(
-        f"select component_hash, mart, cell_id, is_suppressed from {relation} "
-        "where is_suppressed and component_hash is not null"
+        f"select component_hash, component_cell, is_suppressed from {relation} "
+        "where is_suppressed and component_hash is not null and component_cell is not null"
     ).to_arrow_table()
 
 
 def stored_decisions(previous: pa.Table | pd.DataFrame | None) -> StoredDecisions:
-    """The last build's cells (columns component_hash, mart, cell_id,
+    """The last build's cells (columns component_hash, component_cell,
     is_suppressed) as :class:`StoredDecisions`."""
     if isinstance(previous, pd.DataFrame):
-        previous = pa.Table.from_pandas(previous, preserve_index=False)
-    if previous is None or previous.num_rows == 0:
-        return StoredDecisions(
-            frozenset(), pa.table({key: pa.array([], pa.string()) for key in KEYS})
+        previous = pa.Table.from_pandas(
+            previous[["component_hash", "component_cell", "is_suppressed"]], preserve_index=False
         )
-    known = previous.filter(pc.is_valid(previous["component_hash"]))
-    suppressed = known.filter(pc.fill_null(known["is_suppressed"], False)).select(KEYS)
-    return StoredDecisions(
-        frozenset(pc.unique(known["component_hash"]).cast(pa.string()).to_pylist()),
-        suppressed,
+    if previous is None or previous.num_rows == 0:
+        return StoredDecisions({})
+    known = previous.filter(
+        pc.and_(pc.is_valid(previous["component_hash"]), pc.is_valid(previous["component_cell"]))
     )
-
-
-def reused_suppressed(cells: pd.DataFrame, stored: StoredDecisions) -> np.ndarray:
-    """The variables to suppress as stored: ``cells`` (var, component_hash, mart,
-    cell_id) are the cells of the components whose fingerprint is stored."""
-    if cells.empty or stored.suppressed.num_rows == 0:
-        return np.zeros(0, dtype=np.int64)
-    # DuckDB's hash join: pandas' merge on three text keys took 5 GiB more than
-    # this nationally (7.2 M cells against 5.0 M stored ones)
-    with duckdb.connect() as con:
-        con.register("reused_cells", cells)
-        con.register("stored_suppressed", stored.suppressed)
-        found = con.sql(
-            "select var from reused_cells "
-            "join stored_suppressed using (component_hash, mart, cell_id)"
-        ).df()
-    return found["var"].to_numpy(dtype=np.int64)
+    if known.num_rows == 0:
+        return StoredDecisions({})
+    encoded = pc.dictionary_encode(known["component_hash"].combine_chunks())
+    component = encoded.indices.to_numpy(zero_copy_only=False)
+    cell = known["component_cell"].to_numpy().astype(np.int32)
+    suppressed = known["is_suppressed"].fill_null(False).to_numpy(zero_copy_only=False)
+    component, cell = component[suppressed], cell[suppressed]
+    order = np.lexsort((cell, component))
+    bounds = np.searchsorted(component[order], np.arange(len(encoded.dictionary) + 1))
+    by_component = np.split(cell[order], bounds[1:-1])
+    return StoredDecisions(dict(zip(encoded.dictionary.to_pylist(), by_component, strict=True)))

@@ -230,6 +230,24 @@ class Tasks:
             CELL_SEPARATOR.join(cells.ids[first:last]).encode(),
         ]
 
+    @property
+    def cell_rank(self) -> np.ndarray:
+        """Per row of the structure's cells: its place in its component's identity
+        (0 .. cells of the component - 1). A stored decision names its cells by
+        it: the same fingerprint means the same cells in the same order."""
+        return self._cells.rank
+
+    def vars_at(self, component: int, ranks: np.ndarray) -> np.ndarray:
+        """The variables of the component's cells at these places in its identity."""
+        first, last = self._cells.starts[component], self._cells.starts[component + 1]
+        if ranks.size and (ranks.min() < 0 or ranks.max() >= last - first):
+            raise ValueError(
+                f"a stored decision names cell {int(ranks.max())} of a component with "
+                f"{last - first} cells: the table int_sdc_cells_suppressed is corrupt "
+                "(run dbt with --full-refresh)"
+            )
+        return self._cells.var[first + ranks]
+
     def cells_of(self, components: Sequence[int]) -> pd.DataFrame:
         """var, mart, cell_id of every published cell of the components."""
         cells = self._cells
@@ -249,6 +267,7 @@ class _Cells:
     local: np.ndarray
     marts: np.ndarray  # the names (objects)
     ids: np.ndarray  # the cell ids (objects)
+    rank: np.ndarray  # per row of the structure's cells, unsorted: its place in its component
 
 
 def _cells_by_component(cells: pd.DataFrame, layout: _Layout) -> _Cells:
@@ -262,13 +281,17 @@ def _cells_by_component(cells: pd.DataFrame, layout: _Layout) -> _Cells:
     ids = cells["cell_id"].to_numpy(dtype=object)[order]
     _sort_ties_by_id(position[var][order], marts[order], ids, order)
     sorted_var = var[order]
-    counts = np.bincount(layout.component[sorted_var], minlength=layout.n_components)
+    component = layout.component[sorted_var]
+    starts = np.r_[0, np.cumsum(np.bincount(component, minlength=layout.n_components))]
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order)) - starts[component]
     return _Cells(
-        starts=np.r_[0, np.cumsum(counts)].astype(np.int64),
+        starts=starts.astype(np.int64),
         var=sorted_var,
         local=layout.local[sorted_var],
         marts=np.asarray(names, dtype=object)[marts[order]],
         ids=ids,
+        rank=rank,
     )
 
 
