@@ -50,6 +50,8 @@ class Result:
     component_hash: list[str | None]
     # per row of the structure's cells: its place in its component (Tasks.cell_rank)
     component_cell: np.ndarray
+    # per variable: its component's decision was the stored one, not solved this run
+    reused: np.ndarray
 
     def cells(self, structure: Structure) -> pd.DataFrame:
         frame = structure.cells.copy()
@@ -59,6 +61,7 @@ class Result:
         frame["component_hash"] = np.asarray(self.component_hash, dtype=object)[var]
         unsolved = frame["component_hash"].isna().to_numpy()
         frame["component_cell"] = pd.arrays.IntegerArray(self.component_cell, unsolved)
+        frame["component_reused"] = pd.arrays.BooleanArray(self.reused[var], unsolved)
         return frame.drop(columns="var")
 
 
@@ -81,6 +84,7 @@ def protect(
     is_primary = (values > 0) & (values < k)
     is_suppressed = is_primary.copy()
     component_hash = np.full(structure.n_vars, None, dtype=object)
+    reused = np.zeros(structure.n_vars, dtype=bool)
     settings = (engine_version(), k, secondary_zeros, insiders, intervals)
     stats = defaultdict(float)
     tasks = Tasks(structure, k, insiders)
@@ -95,6 +99,7 @@ def protect(
         component_hash[task.members] = task_hash
         if stored is not None and task_hash in stored:
             stats["components_reused"] += 1
+            reused[task.members] = True
             is_suppressed[tasks.vars_at(component, stored.cells(task_hash))] = True
         else:
             todo.append(task)
@@ -116,6 +121,7 @@ def protect(
         dict(stats),
         component_hash.tolist(),
         cell_rank,
+        reused,
     )
 
 

@@ -9,7 +9,15 @@ from studentflow.sdc.protect import protect
 from studentflow.sdc.reuse import stored_decisions
 from studentflow.sdc.structure import StructureError, build_structure, mart_dims
 
-COLUMNS = ["mart", "cell_id", "is_primary", "is_suppressed", "component_hash", "component_cell"]
+COLUMNS = [
+    "mart",
+    "cell_id",
+    "is_primary",
+    "is_suppressed",
+    "component_hash",
+    "component_cell",
+    "component_reused",
+]
 
 
 def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
