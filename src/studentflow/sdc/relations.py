@@ -181,62 +181,147 @@ def _concatenate(first: Relations, second: Relations) -> Relations:
     return Relations(indptr, indices, coefs)
 
 
-def relation_hash(entries: tuple) -> int:
-    """A 64-bit hash of a relation's sorted (var, coef) entries (equal entries, equal
-    hash; distinct entries may collide, and are then compared in full)."""
-    return hash(entries)
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser on uint64 (wrapping arithmetic)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def relation_hashes(relations: Relations) -> np.ndarray:
+    """Per relation two 64-bit hashes of its (variable, coefficient) entries in
+    any order (shape (n, 2), uint64): equal relations, equal hashes. Distinct
+    relations may collide; :class:`DistinctRelations` then compares them in full."""
+    sizes = relations.sizes()
+    row = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    indices = relations.indices.astype(np.int64)
+    order = np.lexsort((indices, row))  # the entries of each relation by variable
+    place = np.arange(len(order), dtype=np.int64) - np.repeat(relations.indptr[:-1], sizes)
+    var = indices[order].view(np.uint64)
+    coef = relations.coefs[order].view(np.uint64)
+    place = place.view(np.uint64)
+    hashes = np.zeros((len(sizes), 2), dtype=np.uint64)
+    nonempty = np.flatnonzero(sizes > 0)
+    with np.errstate(over="ignore"):
+        for column, seed in enumerate((0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)):
+            entry = _mix(_mix(var ^ np.uint64(seed)) + coef * np.uint64(31) + place)
+            if nonempty.size:
+                sums = np.add.reduceat(entry, relations.indptr[:-1][nonempty])
+                hashes[nonempty, column] = sums
+            hashes[:, column] ^= _mix(sizes.astype(np.uint64) + np.uint64(seed))
+    return hashes
 
 
 class DistinctRelations:
     """Relations added to several targets (equations, inequalities), each distinct
     relation - the same (variable, coefficient) pairs in any order - kept once over
-    all targets, the first time it is added. Instead of a set of every relation's
-    sorted entries, only a hash per relation is held; relations with equal hashes
-    are compared in full, so a distinct relation is never dropped."""
+    all targets, the first time it is added.
+
+    Relations come in batches (:meth:`add_many`, one mart's additive dim at a
+    time) and are compared when :meth:`relations` is called, all at once with
+    numpy: by two 64-bit hashes per relation, then in full for those with equal
+    hashes, so a distinct relation is never dropped. Nationally that replaced a
+    Python tuple and dict entry per relation, most of the structure's time."""
 
     def __init__(self, n_targets: int):
         self._n_targets = n_targets
-        self._indptr = [array("q", [0]) for _ in range(n_targets)]
-        self._indices = [array("q") for _ in range(n_targets)]
-        self._coefs = [array("d") for _ in range(n_targets)]
-        # hash -> code (row * n_targets + target), or a tuple of codes on a collision
-        self._by_hash: dict[int, int | tuple[int, ...]] = {}
+        self._batches: list[tuple[int, Relations, np.ndarray]] = []
 
-    def add(self, target: int, relation: dict[int, float]) -> bool:
-        """Adds the relation to ``target`` unless an equal one is already in some
-        target; True when added."""
-        entries = tuple(sorted(relation.items()))
-        key = relation_hash(entries)
-        code = (len(self._indptr[target]) - 1) * self._n_targets + target
-        found = self._by_hash.get(key)
-        if found is None:
-            self._by_hash[key] = code
-        else:
-            codes = found if isinstance(found, tuple) else (found,)
-            for other in codes:
-                if self._entries(other % self._n_targets, other // self._n_targets) == entries:
-                    return False
-            self._by_hash[key] = (*codes, code)
-        self._indices[target].extend(relation.keys())
-        self._coefs[target].extend(relation.values())
-        self._indptr[target].append(len(self._indices[target]))
-        return True
+    def add(self, target: int, relation: dict[int, float]) -> None:
+        self.add_many(target, Relations.from_dicts([relation]))
 
-    def _entries(self, target: int, row: int) -> tuple:
-        start, end = self._indptr[target][row], self._indptr[target][row + 1]
-        pairs = zip(self._indices[target][start:end], self._coefs[target][start:end], strict=True)
-        return tuple(sorted(pairs))
+    def add_many(self, target: int, relations: Relations) -> None:
+        """Adds each relation to ``target`` unless an equal one comes earlier (in
+        any target)."""
+        if len(relations):
+            self._batches.append((target, relations, relation_hashes(relations)))
 
     def relations(self) -> list[Relations]:
         """The targets' relations; the collector is empty afterwards."""
-        self._by_hash = {}
-        found = []
-        for indptr, indices, coefs in zip(self._indptr, self._indices, self._coefs, strict=True):
-            found.append(
-                Relations._from_arrays(indptr, _int_array(_view(indices, np.int64)), coefs)
-            )
-        self._indptr = self._indices = self._coefs = []
-        return found
+        batches, self._batches = self._batches, []
+        if not batches:
+            return [Relations.from_dicts([]) for _ in range(self._n_targets)]
+        every = _concatenate_all([relations for _, relations, _ in batches])
+        targets = np.concatenate(
+            [np.full(len(relations), target) for target, relations, _ in batches]
+        )
+        keep = _first_of_each(every, np.concatenate([hashes for *_, hashes in batches]))
+        return [_subset(every, keep & (targets == t)) for t in range(self._n_targets)]
+
+
+def _concatenate_all(parts: list[Relations]) -> Relations:
+    sizes = np.concatenate([part.sizes() for part in parts])
+    return Relations(
+        np.r_[0, np.cumsum(sizes)],
+        np.concatenate([part.indices.astype(np.int64) for part in parts]),
+        np.concatenate([part.coefs for part in parts]),
+    )
+
+
+def _subset(relations: Relations, rows: np.ndarray) -> Relations:
+    """The relations where ``rows`` is true, in order, entries as they are."""
+    sizes = relations.sizes()
+    entries = np.repeat(rows, sizes)
+    return Relations(
+        np.r_[0, np.cumsum(sizes[rows])],
+        relations.indices[entries],
+        relations.coefs[entries],
+    )
+
+
+def _first_of_each(relations: Relations, hashes: np.ndarray) -> np.ndarray:
+    """Per relation: true for the first of its equals (same entries in any order)."""
+    n = len(relations)
+    by_hash = np.lexsort((np.arange(n), hashes[:, 1], hashes[:, 0]))
+    ordered = hashes[by_hash]
+    new_run = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    leader = np.empty(n, dtype=np.int64)
+    leader[by_hash] = by_hash[np.flatnonzero(new_run)][np.cumsum(new_run) - 1]
+    keep = leader == np.arange(n)
+    followers = np.flatnonzero(~keep)
+    unequal = followers[~_equal(relations, followers, leader[followers])]
+    if unequal.size:  # a hash collision: those runs compared one by one
+        for run in np.unique(leader[unequal]).tolist():
+            members = np.flatnonzero(leader == run)
+            seen: set[tuple] = set()
+            for member in members.tolist():
+                entries = tuple(sorted(relations[member].items()))
+                keep[member] = entries not in seen
+                seen.add(entries)
+    return keep
+
+
+def _equal(relations: Relations, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Per pair: the two relations have the same entries (in any order)."""
+    sizes = relations.sizes()
+    same = sizes[first] == sizes[second]
+    pairs = np.flatnonzero(same & (sizes[first] > 0))
+    if pairs.size:
+        length = sizes[first[pairs]]
+        a = _sorted_entries(relations, first[pairs], length)
+        b = _sorted_entries(relations, second[pairs], length)
+        agree = (a[0] == b[0]) & (a[1] == b[1])
+        starts = np.r_[0, np.cumsum(length)[:-1]]
+        same[pairs] = np.logical_and.reduceat(agree, starts)
+    return same
+
+
+def _sorted_entries(relations: Relations, rows: np.ndarray, length: np.ndarray):
+    """(variables, coefficients) of the relations ``rows``, each sorted by variable,
+    one after the other."""
+    at = np.repeat(relations.indptr[rows], length) + _ramp(length)
+    group = np.repeat(np.arange(len(rows)), length)
+    var = relations.indices[at].astype(np.int64)
+    order = np.lexsort((var, group))
+    return var[order], relations.coefs[at][order]
+
+
+def _ramp(sizes: np.ndarray) -> np.ndarray:
+    """0 .. size - 1 for each size, one after the other."""
+    ends = np.cumsum(sizes)
+    return np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) - np.repeat(ends - sizes, sizes)
 
 
 def as_relations(relations: Sequence[dict[int, float]] | Relations) -> Relations:

@@ -321,10 +321,11 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     # each distinct relation once, over equations and inequalities together
     found_relations = DistinctRelations(2)
     for name, mart in marts.items():
-        for equation in _additive_equations(mart_cells[name], mart, total, "additive"):
-            _add(found_relations, EQUATIONS, equation)
-        for equation in _additive_equations(mart_cells[name], mart, total, "covering"):
-            _add(found_relations, INEQUALITIES, equation)
+        for kind, target in (("additive", EQUATIONS), ("covering", INEQUALITIES)):
+            for dim in mart.get(kind) or []:
+                found_relations.add_many(
+                    target, _additive_relations(mart_cells[name], mart, total, kind, dim)
+                )
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
@@ -333,9 +334,13 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             else:
                 found = _declared_equations(relation, marts, mart_cells, total)
                 target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
+            checked = []
             for equation in found:
                 _check(equation, values, population, relation, target == INEQUALITIES)
-                _add(found_relations, target, equation)
+                equation = {var: coef for var, coef in equation.items() if coef != 0}
+                if equation:  # rare: a var that is both total and part cancels out
+                    checked.append(equation)
+            found_relations.add_many(target, Relations.from_dicts(checked))
     equations, inequalities = found_relations.relations()
     return equations, inequalities
 
@@ -389,37 +394,47 @@ def _check(equation, values, population, relation, inequality) -> None:
 EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
 
 
-def _add(found: DistinctRelations, target: int, equation: dict[int, float]) -> None:
-    if 0 in equation.values():  # rare: a var that is both total and part
-        equation = {var: coef for var, coef in equation.items() if coef != 0}
-    if not equation:
-        return
-    found.add(target, equation)  # unless the same relation is already known
-
-
-def _additive_equations(frame: pd.DataFrame, mart: dict, total: str, kind: str):
-    """total - sum(parts) per relation of each dim listed under `kind`."""
+def _additive_relations(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str):
+    """total - sum(parts) for each group of rows equal in every cell dim but ``dim``
+    (listed under ``kind``), as :class:`Relations`: entries in row order (totals
+    first), a variable in several rows added up at its first place, entries that
+    cancel out dropped."""
     dims = mart_dims(mart)
-    variables = frame["__var"].to_numpy()
-    for dim in mart.get(kind) or []:
-        if dim not in dims:
-            raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
-        others = [d for d in dims if d != dim]
-        is_total = frame[dim].to_numpy(dtype=object) == total
-        order, starts, n_totals = _groups(frame, others, is_total)
-        sizes = np.diff(np.r_[starts, len(order)])
-        # no total row, or a total with no parts: no equation
-        keep = (n_totals > 0) & (n_totals < sizes)
-        members = variables[order].tolist()
-        coefs = np.where(is_total[order], 1.0, -1.0).tolist()
-        bounds = np.r_[starts, len(order)]
-        for start, end in zip(bounds[:-1][keep].tolist(), bounds[1:][keep].tolist(), strict=True):
-            equation = dict(zip(members[start:end], coefs[start:end], strict=True))
-            if len(equation) < end - start:  # a variable in several rows: add up
-                equation = {}
-                for var, coef in zip(members[start:end], coefs[start:end], strict=True):
-                    equation[var] = equation.get(var, 0) + coef
-            yield equation
+    if dim not in dims:
+        raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
+    is_total = frame[dim].to_numpy(dtype=object) == total
+    order, starts, n_totals = _groups(frame, [d for d in dims if d != dim], is_total)
+    sizes = np.diff(np.r_[starts, len(order)])
+    # no total row, or a total with no parts: no equation
+    keep = (n_totals > 0) & (n_totals < sizes)
+    group = np.repeat(np.arange(len(sizes)), sizes)[np.repeat(keep, sizes)]
+    rows = order[np.repeat(keep, sizes)]
+    variables = frame["__var"].to_numpy(dtype=np.int64)[rows]
+    coefs = np.where(is_total[rows], 1.0, -1.0)
+    return _merged(group, variables, coefs)
+
+
+def _merged(group: np.ndarray, variables: np.ndarray, coefs: np.ndarray) -> Relations:
+    """Relations from entries (group, variable, coefficient) in order, the groups
+    one after the other: per group one entry per variable, at its first place,
+    with the coefficients summed; zeros and empty groups dropped."""
+    if not len(group):
+        return Relations.from_dicts([])
+    by_key = np.lexsort((np.arange(len(group)), variables, group))
+    group_sorted, variables_sorted = group[by_key], variables[by_key]
+    starts = np.flatnonzero(
+        np.r_[
+            True,
+            (group_sorted[1:] != group_sorted[:-1])
+            | (variables_sorted[1:] != variables_sorted[:-1]),
+        ]
+    )
+    summed = np.add.reduceat(coefs[by_key], starts)
+    first = by_key[starts][summed != 0]  # each (group, variable)'s first place
+    in_order = np.argsort(first)
+    place, summed = first[in_order], summed[summed != 0][in_order]
+    sizes = np.unique(group[place], return_counts=True)[1]
+    return Relations(np.r_[0, np.cumsum(sizes)].astype(np.int64), variables[place], summed)
 
 
 def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
