@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -65,21 +66,31 @@ def run_dbt(
     extra_env: dict | None = None,
     project_dir: Path = PROJECT,
 ) -> DbtResult:
-    """Run dbt with a private DuckDB file and target dir under `workdir`."""
+    """Run dbt with a private DuckDB file and target dir under `workdir`.
+
+    dbt runs in `workdir` with the warehouse and the extracts at the same relative
+    paths in every test, so the profile and the rendered sources (and with them
+    dbt's parse state) are the same, and a test's first call starts from the
+    parse an earlier call left (`_PartialParse`)."""
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / "target"
     env = dict(os.environ)
+    raw_dir = raw_dir or project_dir / env.get("STUDENTFLOW_RAW_DIR", "data/raw")
     env.update(
-        STUDENTFLOW_DUCKDB=str(workdir / "warehouse.duckdb"),
+        STUDENTFLOW_DUCKDB="warehouse.duckdb",
         STUDENTFLOW_RAW_FORMAT=raw_format,
+        STUDENTFLOW_RAW_DIR=_linked_raw_dir(workdir, raw_dir),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
-    if raw_dir is not None:
-        env["STUDENTFLOW_RAW_DIR"] = str(raw_dir)
+    if os.environ.get(PARSE_CACHE_ENV):  # the delivery check's passing reports, shared too
+        env.setdefault(
+            "STUDENTFLOW_CHECK_CACHE",
+            str(Path(os.environ[PARSE_CACHE_ENV]) / "delivery_check_cache.json"),
+        )
     env.update(extra_env or {})
     cmd = [
         str(BIN / "dbt"),
-        *with_test_vars(args),
+        *with_project_paths(with_test_vars(args), project_dir),
         "--target-path",
         str(target),
         "--log-path",
@@ -89,8 +100,78 @@ def run_dbt(
         "--profiles-dir",
         str(project_dir),
     ]
-    completed = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True)
+    parse = _PartialParse(project_dir, target)
+    parse.seed()
+    completed = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True)
+    parse.keep()
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, target)
+
+
+def _linked_raw_dir(workdir: Path, raw_dir: Path) -> str:
+    """The extracts under one relative name in every test (a link in `workdir`):
+    the sources' yml renders the raw dir, and a different path per test made dbt
+    parse the sources and everything reading them again (40 s instead of 5)."""
+    link = workdir / RAW_LINK
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(Path(raw_dir).resolve(), target_is_directory=True)
+    return RAW_LINK
+
+
+RAW_LINK = "raw_extracts"
+
+
+def with_project_paths(args: list[str], project_dir: Path) -> list[str]:
+    """``args`` with the project's file vars as absolute paths (dbt runs in the
+    test's own directory), unless the caller set them."""
+    if not args or args[0] not in VARS_COMMANDS or "--vars" not in args:
+        return list(args)
+    args = list(args)
+    at = args.index("--vars") + 1
+    paths = {"sdc_linked_tables": str(project_dir / "sdc" / "linked_tables.yml")}
+    args[at] = json.dumps({**paths, **yaml.safe_load(args[at])})
+    return args
+
+
+class _PartialParse:
+    """dbt's parse of the project, shared by the tests of one worker.
+
+    A full parse takes about 17 s, a partial parse from an earlier manifest about
+    5 s, but every test has its own target dir and so no earlier manifest. The
+    first call leaves its partial_parse.msgpack in the worker's cache (the
+    session's temporary directory); a target without one starts from a copy.
+    dbt itself decides whether it may use it: with other vars, profile or
+    project files it parses in full, as before."""
+
+    NAME = "partial_parse.msgpack"
+
+    def __init__(self, project_dir: Path, target: Path):
+        cache = os.environ.get(PARSE_CACHE_ENV)
+        self.cache = Path(cache) / self.NAME if cache and project_dir == PROJECT else None
+        self.target = target / self.NAME
+
+    def seed(self) -> None:
+        if self.cache and self.cache.exists() and not self.target.exists():
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.cache, self.target)
+
+    def keep(self) -> None:
+        if self.cache and not self.cache.exists() and self.target.exists():
+            partial = self.cache.with_suffix(".tmp")
+            shutil.copyfile(self.target, partial)
+            partial.replace(self.cache)
+
+
+PARSE_CACHE_ENV = "STUDENTFLOW_TEST_PARSE_CACHE"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_parse_cache(tmp_path_factory):
+    """A directory for the worker's shared dbt parse (``_PartialParse``) and the
+    delivery check's cache (dbt runs in each test's own directory)."""
+    os.environ[PARSE_CACHE_ENV] = str(tmp_path_factory.mktemp("dbt_parse"))
+    yield
+    os.environ.pop(PARSE_CACHE_ENV, None)
 
 
 def generate(

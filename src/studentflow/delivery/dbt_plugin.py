@@ -14,6 +14,7 @@ project's message when it has errors.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -27,7 +28,9 @@ FUNCTION = "studentflow_check_delivery"
 
 def run_check(contract_json: str, settings_json: str) -> str:
     settings = json.loads(settings_json)
-    raw_dir = settings.pop("raw_dir")
+    # the real directory, so that a message names the file wherever dbt runs and
+    # whatever link or relative path the profile gives
+    raw_dir = Path(settings.pop("raw_dir")).resolve()
     report = check_delivery(
         raw_dir,
         contract.from_dict(json.loads(contract_json)),
