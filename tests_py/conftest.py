@@ -103,7 +103,8 @@ def run_dbt(
     parse = _PartialParse(project_dir, target)
     parse.seed()
     completed = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True)
-    parse.keep()
+    if "--vars" not in args:  # the parse most calls can start from
+        parse.keep()
     return DbtResult(completed.returncode, completed.stdout + completed.stderr, target)
 
 
@@ -138,8 +139,9 @@ class _PartialParse:
 
     A full parse takes about 17 s, a partial parse from an earlier manifest about
     5 s, but every test has its own target dir and so no earlier manifest. The
-    first call leaves its partial_parse.msgpack in the worker's cache (the
-    session's temporary directory); a target without one starts from a copy.
+    first call with the usual vars (TEST_VARS) leaves its partial_parse.msgpack in
+    the worker's cache (the session's temporary directory); a target without one
+    starts from a copy.
     dbt itself decides whether it may use it: with other vars, profile or
     project files it parses in full, as before."""
 
