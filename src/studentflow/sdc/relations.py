@@ -140,12 +140,12 @@ class Relations(Sequence):
             if not isinstance(other, list | tuple):
                 return NotImplemented
             other = Relations.from_dicts(other)
-        return _concatenate(self, other)
+        return concatenate([self, other])
 
     def __radd__(self, other):
         if not isinstance(other, list | tuple):
             return NotImplemented
-        return _concatenate(Relations.from_dicts(other), self)
+        return concatenate([Relations.from_dicts(other), self])
 
     def __eq__(self, other) -> bool:
         if isinstance(other, Relations):
@@ -174,13 +174,6 @@ def _view(storage: array, dtype) -> np.ndarray:
     return view
 
 
-def _concatenate(first: Relations, second: Relations) -> Relations:
-    indptr = np.concatenate([first.indptr, second.indptr[1:] + first.nnz])
-    indices = np.concatenate([first.indices.astype(np.int64), second.indices.astype(np.int64)])
-    coefs = np.concatenate([first.coefs, second.coefs])
-    return Relations(indptr, indices, coefs)
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser on uint64 (wrapping arithmetic)."""
     x = x ^ (x >> np.uint64(30))
@@ -195,10 +188,10 @@ def relation_hashes(relations: Relations) -> np.ndarray:
     any order (shape (n, 2), uint64): equal relations, equal hashes. Distinct
     relations may collide; :class:`DistinctRelations` then compares them in full."""
     sizes = relations.sizes()
-    row = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     indices = relations.indices.astype(np.int64)
-    order = np.lexsort((indices, row))  # the entries of each relation by variable
-    place = np.arange(len(order), dtype=np.int64) - np.repeat(relations.indptr[:-1], sizes)
+    # the entries of each relation by variable (they stay in their relation)
+    order = np.lexsort((indices, relations.row_of_entry()))
+    place = ramp(sizes)
     var = indices[order].view(np.uint64)
     coef = relations.coefs[order].view(np.uint64)
     place = place.view(np.uint64)
@@ -243,7 +236,7 @@ class DistinctRelations:
         batches, self._batches = self._batches, []
         if not batches:
             return [Relations.from_dicts([]) for _ in range(self._n_targets)]
-        every = _concatenate_all([relations for _, relations, _ in batches])
+        every = concatenate([relations for _, relations, _ in batches])
         targets = np.concatenate(
             [np.full(len(relations), target) for target, relations, _ in batches]
         )
@@ -251,7 +244,8 @@ class DistinctRelations:
         return [_subset(every, keep & (targets == t)) for t in range(self._n_targets)]
 
 
-def _concatenate_all(parts: list[Relations]) -> Relations:
+def concatenate(parts: list[Relations]) -> Relations:
+    """The relations of every part, one part after the other: a new Relations."""
     sizes = np.concatenate([part.sizes() for part in parts])
     return Relations(
         np.r_[0, np.cumsum(sizes)],
@@ -311,17 +305,17 @@ def _equal(relations: Relations, first: np.ndarray, second: np.ndarray) -> np.nd
 def _sorted_entries(relations: Relations, rows: np.ndarray, length: np.ndarray):
     """(variables, coefficients) of the relations ``rows``, each sorted by variable,
     one after the other."""
-    at = np.repeat(relations.indptr[rows], length) + _ramp(length)
+    at = np.repeat(relations.indptr[rows], length) + ramp(length)
     group = np.repeat(np.arange(len(rows)), length)
     var = relations.indices[at].astype(np.int64)
     order = np.lexsort((var, group))
     return var[order], relations.coefs[at][order]
 
 
-def _ramp(sizes: np.ndarray) -> np.ndarray:
-    """0 .. size - 1 for each size, one after the other."""
-    ends = np.cumsum(sizes)
-    return np.arange(ends[-1] if len(ends) else 0, dtype=np.int64) - np.repeat(ends - sizes, sizes)
+def ramp(sizes: np.ndarray) -> np.ndarray:
+    """0, 1, .., size - 1 for each size, concatenated."""
+    total = int(sizes.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 def as_relations(relations: Sequence[dict[int, float]] | Relations) -> Relations:

@@ -23,7 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from studentflow.sdc.intervals import lower_bounds
-from studentflow.sdc.relations import Relations, as_relations
+from studentflow.sdc.relations import Relations, as_relations, ramp
 from studentflow.sdc.structure import Structure
 
 CELL_SEPARATOR = "\x1f"  # between cell names in a component's identity (never in a name)
@@ -107,7 +107,7 @@ def _layout(n_vars: int, relation_sets: Sequence[Relations]) -> _Layout:
         rows = _nonempty(relations)
         sizes = relations.sizes()[rows]
         firsts.append(np.repeat(relations.indices[relations.indptr[rows]], sizes))
-        entries.append(relations.indices[np.repeat(relations.indptr[rows], sizes) + _ramp(sizes)])
+        entries.append(relations.indices[np.repeat(relations.indptr[rows], sizes) + ramp(sizes)])
     none = np.zeros(0, dtype=np.int64)
     first, entry = np.concatenate([*firsts, none]), np.concatenate([*entries, none])
     graph = coo_matrix((np.ones(len(entry)), (first, entry)), shape=(n_vars, n_vars))
@@ -123,14 +123,8 @@ def _layout(n_vars: int, relation_sets: Sequence[Relations]) -> _Layout:
     component = np.empty(n_vars, dtype=np.int64)
     component[order] = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
     local = np.empty(n_vars, dtype=np.int64)
-    local[order] = _ramp(sizes)
+    local[order] = ramp(sizes)
     return _Layout(order, starts, component, local)
-
-
-def _ramp(sizes: np.ndarray) -> np.ndarray:
-    """0, 1, .., size - 1 for each size, concatenated."""
-    total = int(sizes.sum())
-    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 def components(n_vars: int, equations) -> list[list[int]]:
@@ -168,7 +162,7 @@ def _grouped(relations: Relations, layout: _Layout) -> _Grouped:
     order = np.argsort(owner, kind="stable")
     rows, owner = rows[order], owner[order]
     sizes = relations.sizes()[rows]
-    source = np.repeat(relations.indptr[rows], sizes) + _ramp(sizes)
+    source = np.repeat(relations.indptr[rows], sizes) + ramp(sizes)
     return _Grouped(
         starts=np.searchsorted(owner, np.arange(layout.n_components + 1)),
         indptr=np.r_[0, np.cumsum(sizes)].astype(np.int64),
@@ -252,7 +246,7 @@ class Tasks:
         """var, mart, cell_id of every published cell of the components."""
         cells = self._cells
         starts, ends = cells.starts[components], cells.starts[np.asarray(components) + 1]
-        rows = np.repeat(starts, ends - starts) + _ramp(ends - starts)
+        rows = np.repeat(starts, ends - starts) + ramp(ends - starts)
         return pd.DataFrame(
             {"var": cells.var[rows], "mart": cells.marts[rows], "cell_id": cells.ids[rows]}
         )
