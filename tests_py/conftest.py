@@ -45,16 +45,18 @@ VARS_COMMANDS = {"build", "run", "compile", "test", "seed", "parse", "ls", "show
 TEST_VARS = {"sdc_secondary": "per_mart"}
 
 
-def with_test_vars(args: list[str]) -> list[str]:
-    """``args`` with TEST_VARS added to its --vars (the caller's values win)."""
+def with_test_vars(args: list[str], project_dir: Path = PROJECT) -> list[str]:
+    """``args`` with TEST_VARS and the project's file vars (absolute: dbt runs in the
+    test's own directory) added to its --vars; the caller's values win."""
     if not args or args[0] not in VARS_COMMANDS:
         return list(args)
+    usual = {"sdc_linked_tables": str(project_dir / "sdc" / "linked_tables.yml"), **TEST_VARS}
     args = list(args)
     if "--vars" in args:
         at = args.index("--vars") + 1
-        args[at] = json.dumps({**TEST_VARS, **yaml.safe_load(args[at])})
+        args[at] = json.dumps({**usual, **yaml.safe_load(args[at])})
         return args
-    return [*args, "--vars", json.dumps(TEST_VARS)]
+    return [*args, "--vars", json.dumps(usual)]
 
 
 def run_dbt(
@@ -90,7 +92,7 @@ def run_dbt(
     env.update(extra_env or {})
     cmd = [
         str(BIN / "dbt"),
-        *with_project_paths(with_test_vars(args), project_dir),
+        *with_test_vars(args, project_dir),
         "--target-path",
         str(target),
         "--log-path",
@@ -120,18 +122,6 @@ def _linked_raw_dir(workdir: Path, raw_dir: Path) -> str:
 
 
 RAW_LINK = "raw_extracts"
-
-
-def with_project_paths(args: list[str], project_dir: Path) -> list[str]:
-    """``args`` with the project's file vars as absolute paths (dbt runs in the
-    test's own directory), unless the caller set them."""
-    if not args or args[0] not in VARS_COMMANDS or "--vars" not in args:
-        return list(args)
-    args = list(args)
-    at = args.index("--vars") + 1
-    paths = {"sdc_linked_tables": str(project_dir / "sdc" / "linked_tables.yml")}
-    args[at] = json.dumps({**paths, **yaml.safe_load(args[at])})
-    return args
 
 
 class _PartialParse:
