@@ -23,13 +23,14 @@ variable and is simply missing from its relations.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from studentflow.sdc.relations import DistinctRelations, Relations, as_relations
@@ -98,25 +99,53 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True)]
 
 
-def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> list[str]:
-    """cell_id for every row of a frame of texts (the same result, vectorised)."""
+def _text_categorical(column: pd.Series) -> pd.Categorical:
+    """_text of every value, each distinct value converted once: a categorical of
+    the texts (missing values as ''). Nationally a cell dim has millions of rows
+    but few distinct values, so the cells share one Python string per value."""
+    codes, uniques = pd.factorize(column)
+    texts = np.array([_text(value) for value in uniques.tolist()] + [""], dtype=object)
+    # two values may give one text (1 and 1.0 in an object column)
+    text_codes, distinct = pd.factorize(texts)
+    return pd.Categorical.from_codes(
+        text_codes[codes], categories=pd.Index(distinct, dtype=object), validate=False
+    )
+
+
+def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> pa.Array:
+    """cell_id of every row of a frame of text categoricals (vectorised, in Arrow)."""
     parts = []
     for dim in sorted(cell_dims):
-        codes, uniques = pd.factorize(texts[dim].to_numpy(dtype=object))
-        labels = np.array([f"{dim}={value}" for value in uniques] + [""], dtype=object)
-        parts.append(labels[codes].tolist())
-    return [SEPARATOR.join(row) for row in zip(*parts, strict=True)]
+        values = texts[dim].array
+        labels = pa.array([f"{dim}={value}" for value in values.categories], type=pa.string())
+        parts.append(labels.take(pa.array(values.codes)))
+    if not parts:
+        return pa.array([""] * len(texts), type=pa.string())
+    return pc.binary_join_element_wise(*parts, SEPARATOR)
 
 
-def _text_column(column: pd.Series) -> list[str]:
-    """_text of every value; a plain numeric column once per distinct value (its
-    missing values, NaN, as ''), anything else value by value."""
-    values = column.to_numpy(dtype=object)
-    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf":
-        codes, uniques = pd.factorize(values)
-        labels = np.array([_text(value) for value in uniques] + [""], dtype=object)
-        return labels[codes].tolist()
-    return [_text(value) for value in values]
+def _cell_id_order(texts: pd.DataFrame, cell_dims: list[str], ids: pa.Array) -> np.ndarray:
+    """The rows in the order of their cell ids, as sorting the id texts gives it.
+
+    An id is 'dim=value' per dim (sorted by name) joined by the separator, so
+    comparing two ids compares the first dim's value followed by the
+    separator, then the next dim's, and the last dim's value alone: a lexsort
+    of those ranks, on integers, instead of a sort of millions of long texts.
+    A value holding the separator breaks that; then the ids are sorted.
+    """
+    dims = sorted(cell_dims)
+    keys = []
+    for position, dim in enumerate(dims):
+        categories = texts[dim].array.categories.tolist()
+        if any(SEPARATOR in text for text in categories):
+            return np.asarray(pc.sort_indices(ids))
+        suffix = SEPARATOR if position < len(dims) - 1 else ""
+        rank = np.empty(len(categories), dtype=np.int64)
+        rank[sorted(range(len(categories)), key=lambda i: categories[i] + suffix)] = np.arange(
+            len(categories)
+        )
+        keys.append(rank[texts[dim].array.codes])
+    return np.lexsort(keys[::-1]) if keys else np.arange(len(texts))
 
 
 def mart_dims(mart_spec: dict) -> list[str]:
@@ -135,45 +164,58 @@ def _attributes(mart_spec: dict) -> dict[str, str]:
     return {dim: renames.get(dim, dim) for dim in mart_dims(mart_spec)}
 
 
-def _canonical(values: dict[str, str], attrs: list[str], identities: list, total: str) -> tuple:
-    """The population-level key of a cell: every attribute, missing ones as total."""
-    full = {attr: values.get(attr, total) for attr in attrs}
-    for identity in identities:
-        left, right = identity["left"], identity["right"]
-        left_match = all(full.get(a) == _text(v) for a, v in left.items())
-        right_open = all(full.get(a) in (total, _text(v)) for a, v in right.items())
-        if left_match and right_open:
-            for attr in left:
-                full[attr] = total
-            for attr, value in right.items():
-                full[attr] = _text(value)
-    return tuple(full[attr] for attr in attrs)
+class _CodedColumn:
+    """One attribute of a mart's cells as codes into its texts (a copy: the
+    identities rewrite it); a text not yet among them is added when assigned."""
+
+    def __init__(self, codes: np.ndarray, texts: list[str]):
+        self.codes = np.array(codes, dtype=np.int32)
+        self.texts = list(texts)
+
+    def equals(self, text: str) -> np.ndarray:
+        if text not in self.texts:
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.codes == self.texts.index(text)
+
+    def code(self, text: str) -> int:
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text)
 
 
 def _canonical_columns(values: dict, n_rows: int, attrs: list[str], identities: list, total: str):
-    """(_canonical of every row as one object array of texts per attribute, each
-    row's number of total members), all rows at once: ``values`` holds one object
-    array of texts per attribute; the identities are applied in order, as masks
-    over the rows."""
-    full = {attr: values.get(attr, np.full(n_rows, total, dtype=object)) for attr in attrs}
-    full = {attr: column.copy() for attr, column in full.items()}
+    """(the population-level key of every row, each row's number of total members).
+
+    ``values`` holds one text categorical per attribute the mart has; every other
+    attribute of the population counts as the total. The identities are applied
+    in order, as masks over the rows: where a row matches an identity's left side
+    and its right side is the total or the right value, the left attributes become
+    the total and the right ones take their values. The key is one
+    :class:`_CodedColumn` per attribute.
+    """
+    full = {
+        attr: _CodedColumn(values[attr].codes, values[attr].categories.tolist())
+        if attr in values
+        else _CodedColumn(np.zeros(n_rows, dtype=np.int32), [total])
+        for attr in attrs
+    }
     for identity in identities:
         left, right = identity["left"], identity["right"]
         if any(attr not in full for attr in [*left, *right]):
-            continue  # full.get(attr) is None: never matches, as in _canonical
+            continue  # an attribute the population does not have: never matches
         mask = np.ones(n_rows, dtype=bool)
         for attr, value in left.items():
-            mask &= full[attr] == _text(value)
+            mask &= full[attr].equals(_text(value))
         for attr, value in right.items():
-            mask &= (full[attr] == total) | (full[attr] == _text(value))
+            mask &= full[attr].equals(total) | full[attr].equals(_text(value))
         for attr in left:
-            full[attr][mask] = total
+            full[attr].codes[mask] = full[attr].code(total)
         for attr, value in right.items():
-            full[attr][mask] = _text(value)
+            full[attr].codes[mask] = full[attr].code(_text(value))
     n_totals = np.zeros(n_rows, dtype=np.int64)
     for attr in attrs:
-        n_totals += full[attr] == total
-    return full, n_totals.tolist()
+        n_totals += full[attr].equals(total)
+    return full, n_totals
 
 
 def _population_attributes(marts: dict) -> dict[str, list[str]]:
@@ -203,97 +245,134 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
     if frame[count].isna().any():
         bad = frame[frame[count].isna()].iloc[0].to_dict()
         raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
-    # column by column on plain object arrays: iterating pandas' arrow
-    # strings row by row was most of the structure's time
-    texts = pd.DataFrame({dim: _text_column(frame[dim]) for dim in dims}, index=frame.index)
+    texts = pd.DataFrame({dim: _text_categorical(frame[dim]) for dim in dims})
     texts["__count"] = frame[count].astype("int64").to_numpy()
-    texts["__id"] = _cell_ids(texts, dims)
-    if texts["__id"].duplicated().any():
-        bad = texts.loc[texts["__id"].duplicated(), "__id"].iloc[0]
-        raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
-    return texts.sort_values("__id", kind="stable").reset_index(drop=True)
+    ids = _cell_ids(texts, dims)
+    order = _cell_id_order(texts, dims, ids)
+    ids = ids.take(pa.array(order))
+    if len(ids) > 1:
+        # sorted, so a cell id that occurs twice occurs in adjacent rows
+        repeated = np.flatnonzero(pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False))
+        if len(repeated):
+            bad = ids[int(repeated[0])].as_py()
+            raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
+    texts = texts.take(order).reset_index(drop=True)
+    texts["__id"] = pd.Series(ids.to_pandas(), index=texts.index)
+    return texts
 
 
 class _Variables:
-    """The variables found so far: one per population-level cell key, shared by the
-    cells of every mart that publishes it."""
+    """The variables: one per population-level cell key, shared by the cells of
+    every mart that publishes it. The marts are added one by one; ``assign``
+    then numbers the keys in the order their first cell was added."""
 
     def __init__(self, total: str):
         self.total = total
-        # the variable of each population-level key, encoded by _keys: a tuple of
-        # texts per key cost most of the build's memory
-        self.var_of_key: dict[bytes, int] = {}
         self.population_codes: dict[str, int] = {}
         self.text_codes: dict[str, dict[str, int]] = {}  # per attribute: text -> code
-        self.values: list[int] = []
-        self.present_only: list[bool] = []
-        self.sort_keys = array("q")  # mart index * 2**32 + position in its sorted cell ids
-        self.is_total: list[int] = []
+        # per mart: its keys (population code, then one text code per attribute),
+        # counts, number of total members, whether its rows exist only when > 0
+        self._keys_of: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+        self._n_totals: list[np.ndarray] = []
+        self._present: list[bool] = []
+        self._attrs: list[list[str]] = []
         # the cells, per mart its name, its cell ids (as texts holds them) and the
         # variables: a list of row tuples of Python objects costs far more
         self.cell_marts: list[tuple[str, int]] = []
         self.cell_ids: list[pd.Series] = []
         self.cell_vars: list[np.ndarray] = []
-        self.conflicts: list[str] = []
+        self.values: list[int] = []
+        self.present_only: list[bool] = []
+        self.sort_keys: np.ndarray = np.zeros(0, dtype=np.int64)
+        self.is_total: list[int] = []
+        self.conflicts: list[str] = []  # the first five, in words
+        self.n_conflicts = 0
 
     def add_mart(self, mart_index: int, name: str, mart: dict, texts, attrs, identities):
-        """The variable of every cell of one mart, in the order of ``texts``."""
+        """Take one mart's cells, in the order of ``texts`` (the marts in index order)."""
+        if len(texts) >= 2**32 or mart_index >= 2**31:
+            raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
         dims = mart_dims(mart)
         rename = _attributes(mart)
         population = mart.get("population", f"__{name}")
-        present = mart.get("rows", "present_only") == "present_only"
-        values = {rename[d]: texts[d].to_numpy(dtype=object) for d in dims}
+        values = {rename[d]: texts[d].array for d in dims}
         full, n_totals = _canonical_columns(values, len(texts), attrs, identities, self.total)
-        keys = self._keys(population, full, attrs, len(texts))
-        counts = texts["__count"].tolist()
-        var_ids = []
-        # one variable per population-level key, the first cell seen sets it; a
-        # plain loop with local names, as it runs once per published cell
-        var_of_key, found, present_only = self.var_of_key, self.values, self.present_only
-        if len(texts) >= 2**32 or mart_index >= 2**31:
-            raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
-        mart_key = mart_index << 32
-        for position, (key, n) in enumerate(zip(keys, counts, strict=True)):
-            var = var_of_key.get(key)
-            if var is None:
-                var = len(found)
-                var_of_key[key] = var
-                found.append(n)
-                present_only.append(present)
-                self.sort_keys.append(mart_key + position)  # position in sorted cell ids
-                self.is_total.append(n_totals[position])
-            elif found[var] != n:
-                canonical = [full[attr][position] for attr in attrs]
-                self.conflicts.append(
-                    f"{dict(zip(attrs, canonical, strict=True))}: {n} in mart '{name}', "
-                    f"{found[var]} in an earlier mart"
-                )
-            else:
-                present_only[var] = present_only[var] or present
-            var_ids.append(var)
+        self._keys_of.append(self._keys(population, full, attrs, len(texts)))
+        self._counts.append(texts["__count"].to_numpy(dtype=np.int64))
+        self._n_totals.append(n_totals)
+        self._present.append(mart.get("rows", "present_only") == "present_only")
+        self._attrs.append(attrs)
         self.cell_marts.append((name, len(texts)))
         self.cell_ids.append(texts["__id"])
-        self.cell_vars.append(np.asarray(var_ids, dtype=np.int64))
-        return var_ids
 
-    def _keys(self, population: str, full: dict, attrs: list[str], n_rows: int) -> list[bytes]:
-        """Each row's population-level key (population, canonical texts) as bytes:
-        the population's code and each attribute's text code, 4 bytes each. The
-        codes are numbered as first seen, one per distinct text per attribute, and
-        a population always has the same attributes, so two keys are equal bytes
-        exactly when population and texts are equal."""
+    def assign(self) -> list[np.ndarray]:
+        """The variable of every cell, per mart: equal keys share one variable,
+        numbered by their first cell; it takes that cell's count, total members and
+        sort key (mart index * 2**32 + position in the mart's sorted cell ids)."""
+        sizes = [len(keys) for keys in self._keys_of]
+        width = max((keys.shape[1] for keys in self._keys_of), default=1)
+        # keys of populations with fewer attributes padded with -1 (never a code)
+        keys = np.concatenate(
+            [
+                np.pad(k, ((0, 0), (0, width - k.shape[1])), constant_values=-1)
+                for k in self._keys_of
+            ]
+            or [np.zeros((0, width), dtype=np.int32)]
+        )
+        self._keys_of = []
+        counts = np.concatenate(self._counts or [np.zeros(0, dtype=np.int64)])
+        order = np.lexsort(keys.T[::-1])  # stable: within equal keys, the first cell first
+        changed = np.r_[True, (keys[order[1:]] != keys[order[:-1]]).any(axis=1)]
+        first = order[changed]  # per distinct key its first cell, keys in sorted order
+        var_of_group = np.empty(len(first), dtype=np.int64)
+        var_of_group[np.argsort(first)] = np.arange(len(first))
+        var = np.empty(len(order), dtype=np.int64)
+        var[order] = var_of_group[np.cumsum(changed) - 1]
+        del order, changed
+        first = np.sort(first)  # per variable its first cell
+        values = counts[first]
+        mart_of = np.repeat(np.arange(len(sizes)), sizes)
+        position = np.arange(len(var)) - np.repeat(np.r_[0, np.cumsum(sizes)[:-1]], sizes)
+        conflicts = np.flatnonzero(counts != values[var])
+        self.n_conflicts = len(conflicts)
+        for row in conflicts[:5]:  # the error names the first five
+            mart = int(mart_of[row])
+            attrs = self._attrs[mart]
+            texts = [
+                list(self.text_codes[attr])[code]
+                for attr, code in zip(attrs, keys[row, 1 : 1 + len(attrs)].tolist(), strict=True)
+            ]
+            self.conflicts.append(
+                f"{dict(zip(attrs, texts, strict=True))}: {counts[row]} in mart "
+                f"'{self.cell_marts[mart][0]}', {values[var[row]]} in an earlier mart"
+            )
+        del keys
+        present = np.repeat(np.asarray(self._present, dtype=bool), sizes)
+        self.values = values.tolist()
+        self.present_only = (np.bincount(var[present], minlength=len(first)) > 0).tolist()
+        self.sort_keys = (mart_of[first] << 32) + position[first]
+        n_totals = np.concatenate(self._n_totals or [np.zeros(0, dtype=np.int64)])
+        self.is_total = n_totals[first].tolist()
+        self.cell_vars = np.split(var, np.cumsum(sizes)[:-1]) if sizes else []
+        return self.cell_vars
+
+    def _keys(self, population: str, full: dict, attrs: list[str], n_rows: int) -> np.ndarray:
+        """Each row's population-level key (population, canonical texts) as a row of
+        int32 codes: the population's, then each attribute's text code. The codes are
+        numbered as first seen, one per distinct text per attribute, and a population
+        always has the same attributes, so two keys are equal exactly when population
+        and texts are equal."""
         codes = self.population_codes
         columns = [np.full(n_rows, codes.setdefault(population, len(codes)), dtype=np.int64)]
         for attr in attrs:
             codes = self.text_codes.setdefault(attr, {})
-            found, texts = pd.factorize(full[attr], use_na_sentinel=False)
-            numbered = [codes.setdefault(text, len(codes)) for text in texts]
-            mapped = np.array(numbered, dtype=np.int64)
-            columns.append(mapped[found])
+            column = full[attr]
+            numbered = [codes.setdefault(text, len(codes)) for text in column.texts]
+            columns.append(np.array(numbered, dtype=np.int64)[column.codes])
         if max(len(self.population_codes), *map(len, self.text_codes.values()), 0) >= 2**31:
             raise StructureError("too many distinct attribute values for the keys")
-        stacked = np.ascontiguousarray(np.stack(columns, axis=1).astype(np.int32))
-        return stacked.view(np.dtype((np.void, 4 * stacked.shape[1]))).ravel().tolist()
+        return np.stack(columns, axis=1).astype(np.int32)
 
     def cells(self) -> pd.DataFrame:
         """mart, cell_id, var of every cell, marts in the order added."""
@@ -356,17 +435,16 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
         texts = _mart_texts(name, mart, frames)
         population = mart.get("population", f"__{name}")
         identities = (populations.get(population) or {}).get("identities") or []
-        var_ids = found.add_mart(mart_index, name, mart, texts, pop_attrs[population], identities)
-        mart_frame = texts[mart_dims(mart)].copy()
-        mart_frame["__var"] = var_ids
-        mart_cells[name] = mart_frame
-    if found.conflicts:
+        found.add_mart(mart_index, name, mart, texts, pop_attrs[population], identities)
+        mart_cells[name] = texts[mart_dims(mart)].copy()
+    for frame, var_ids in zip(mart_cells.values(), found.assign(), strict=True):
+        frame["__var"] = var_ids
+    if found.n_conflicts:
         raise StructureError(
-            f"{len(found.conflicts)} common cells (same population and attribute values) "
+            f"{found.n_conflicts} common cells (same population and attribute values) "
             "differ between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
             + "; ".join(found.conflicts[:5])
         )
-    found.var_of_key = {}  # not needed any more: free it before the relations
     equations, inequalities = _relations(spec, mart_cells, found.values)
     del mart_cells
     cells = found.cells()
@@ -443,9 +521,9 @@ def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
     first, each part in frame order; where each group starts in ``order``, and
     its number of total rows."""
     n_rows = len(frame)
-    # factorize with sort=True ranks each column's texts as Python compares them,
-    # so sorting by the codes is sorting by the key tuples (lexsort is stable)
-    codes = [pd.factorize(frame[c].to_numpy(dtype=object), sort=True)[0] for c in columns]
+    # each column's texts ranked as Python compares them, so sorting by the codes
+    # is sorting by the key tuples (lexsort is stable)
+    codes = [_sorted_codes(frame[c]) for c in columns]
     order = np.lexsort([np.arange(n_rows), ~is_total] + codes[::-1])
     if codes:
         stacked = np.stack([code[order] for code in codes])
@@ -455,6 +533,18 @@ def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
     starts = np.flatnonzero(np.r_[True, changed]) if n_rows else np.zeros(0, dtype=np.int64)
     n_totals = np.add.reduceat(is_total[order].astype(np.int64), starts) if n_rows else starts
     return order, starts, n_totals
+
+
+def _sorted_codes(column: pd.Series) -> np.ndarray:
+    """Integers that order the column's texts as Python compares them."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        rank = np.empty(len(values.categories), dtype=np.int64)
+        rank[np.argsort(values.categories.to_numpy(dtype=object), kind="stable")] = np.arange(
+            len(rank)
+        )
+        return rank[values.codes]
+    return pd.factorize(column.to_numpy(dtype=object), sort=True)[0]
 
 
 def _select(frame: pd.DataFrame, mart: dict, where: dict, total: str):
