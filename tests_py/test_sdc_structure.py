@@ -78,3 +78,70 @@ def test_variables_are_numbered_by_their_first_cell():
     assert structure.values == [5, 6, 5]
     assert structure.present_only == [True, True, True]
     assert np.asarray(structure.sort_keys).tolist() == [0, 1, (1 << 32) + 1]
+
+
+def _declared(nej=(6, None, 20)):
+    """Two marts of one population: 'all' by municipality a, 'sub' by a and flag b
+    (rows present only), and the declared relation all = sub's 'ja' + 'nej' cells;
+    ``nej`` None: no row."""
+    spec = {
+        "marts": {
+            "all": {"cells": ["a"], "population": "p", "rows": "all"},
+            "sub": {"cells": ["a", "b"], "population": "p", "rows": "present_only"},
+        },
+        "populations": {
+            "p": {
+                "relations": [
+                    {
+                        "total": {"mart": "all"},
+                        "parts": [
+                            {"mart": "sub", "where": {"b": "ja"}},
+                            {"mart": "sub", "where": {"b": "nej"}},
+                        ],
+                    }
+                ]
+            }
+        },
+    }
+    rows = [(a, "ja", n) for a, n in (("3", 10), ("1", 4), ("2", 20))]
+    rows += [(a, "nej", n) for a, n in zip("123", nej, strict=True) if n is not None]
+    frames = {
+        "all": pd.DataFrame({"a": ["1", "2", "3"], "n_persons": [10, 20, 30]}),
+        "sub": pd.DataFrame(rows, columns=["a", "b", "n_persons"]),
+    }
+    return spec, frames
+
+
+def _relations_by_cell(structure, relations):
+    names = structure.cells["mart"] + ":" + structure.cells["cell_id"]
+    ids = dict(zip(structure.cells["var"], names, strict=False))
+    return [{ids[var]: coef for var, coef in relation.items()} for relation in relations]
+
+
+def test_declared_relation_one_per_shared_value_absent_part_a_public_zero():
+    structure = build_structure(*_declared())
+    declared = [
+        r
+        for r in _relations_by_cell(structure, structure.equations)
+        if "all:a=1" in r or "all:a=2" in r or "all:a=3" in r
+    ]
+    assert declared == [
+        {"all:a=1": 1.0, "sub:a=1|b=ja": -1.0, "sub:a=1|b=nej": -1.0},
+        {"all:a=2": 1.0, "sub:a=2|b=ja": -1.0},
+        {"all:a=3": 1.0, "sub:a=3|b=ja": -1.0, "sub:a=3|b=nej": -1.0},
+    ]
+
+
+def test_declared_relation_that_the_counts_break_is_an_error():
+    with pytest.raises(
+        StructureError, match=r"does not hold for the exact counts \(residual \+1\)"
+    ):
+        build_structure(*_declared(nej=(5, None, 19)))
+
+
+def test_declared_relation_matching_several_cells_is_an_error():
+    spec, frames = _declared()
+    spec["populations"]["p"]["relations"][0]["parts"] = [{"mart": "sub", "where": {"a": "1"}}]
+    spec["populations"]["p"]["relations"][0]["total"] = {"mart": "all", "where": {"a": "1"}}
+    with pytest.raises(StructureError, match=r"several cells match \{\}"):
+        build_structure(spec, frames)

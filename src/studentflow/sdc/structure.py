@@ -399,6 +399,7 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     marts = spec["marts"]
     # each distinct relation once, over equations and inequalities together
     found_relations = DistinctRelations(2)
+    values = np.asarray(values, dtype=float)
     for name, mart in marts.items():
         for kind, target in (("additive", EQUATIONS), ("covering", INEQUALITIES)):
             for dim in mart.get(kind) or []:
@@ -410,16 +411,21 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             if relation.get("kind") == "same_cohort":
                 found = _same_cohort_equations(relation, marts, mart_cells)
                 target = EQUATIONS
-            else:
-                found = _declared_equations(relation, marts, mart_cells, total)
-                target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
-            checked = []
-            for equation in found:
-                _check(equation, values, population, relation, target == INEQUALITIES)
-                equation = {var: coef for var, coef in equation.items() if coef != 0}
-                if equation:  # rare: a var that is both total and part cancels out
-                    checked.append(equation)
-            found_relations.add_many(target, Relations.from_dicts(checked))
+                checked = []
+                for equation in found:
+                    _check(equation, values, population, relation, False)
+                    equation = {var: coef for var, coef in equation.items() if coef != 0}
+                    if equation:
+                        checked.append(equation)
+                found_relations.add_many(target, Relations.from_dicts(checked))
+                continue
+            target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
+            group, variables, coefs = _declared_entries(relation, marts, mart_cells)
+            _check_entries(
+                group, variables, coefs, values, target == INEQUALITIES, population, relation
+            )
+            # _merged drops what cancels out (rare: a var that is both total and part)
+            found_relations.add_many(target, _merged(group, variables, coefs))
     equations, inequalities = found_relations.relations()
     return equations, inequalities
 
@@ -459,9 +465,10 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
     )
 
 
-def _check(equation, values, population, relation, inequality) -> None:
+def _check(equation, values, population, relation, inequality, residual=None) -> None:
     """A declared relation must hold for the exact counts, or the yml is wrong."""
-    residual = sum(coef * values[var] for var, coef in equation.items())
+    if residual is None:
+        residual = sum(coef * values[var] for var, coef in equation.items())
     if residual > 0.5 or (not inequality and residual < -0.5):
         raise StructureError(
             f"population '{population}': relation {relation} does not hold for the exact "
@@ -547,57 +554,82 @@ def _sorted_codes(column: pd.Series) -> np.ndarray:
     return pd.factorize(column.to_numpy(dtype=object), sort=True)[0]
 
 
-def _select(frame: pd.DataFrame, mart: dict, where: dict, total: str):
-    """Rows matching `where` (population attribute names), keyed by the other attributes."""
+def _select(frame: pd.DataFrame, mart: dict, where: dict) -> pd.DataFrame:
+    """Rows matching `where` (population attribute names): the other attributes,
+    under their population names, and the variable."""
     rename = _attributes(mart)
     by_attr = {attr: dim for dim, attr in rename.items()}
-    mask = pd.Series(True, index=frame.index)
+    mask = np.ones(len(frame), dtype=bool)
     for attr, value in where.items():
         dim = by_attr.get(attr, attr)
         if dim not in frame.columns:
             raise StructureError(f"relation selects '{attr}', not a cell of the mart")
-        mask &= frame[dim] == _text(value)
+        mask &= (frame[dim] == _text(value)).to_numpy()
     rest = [d for d in mart_dims(mart) if rename[d] not in where]
-    selected = frame[mask]
-    return {
-        tuple(sorted((rename[d], row[d]) for d in rest)): row["__var"]
-        for row in _records(selected, list(selected.columns))
-    }
+    selected = frame.loc[mask, rest + ["__var"]].rename(columns=rename)
+    return selected.reset_index(drop=True)
 
 
-def _declared_equations(relation: dict, marts: dict, mart_cells: dict, total: str):
-    """One equation per combination of the attributes the sides share."""
+def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
+    """One equation per combination of the attributes the sides share, as entries
+    (group, variable, coefficient): the total's cell +1, each part's cell -1 (an
+    absent row is a public zero), groups in the sorted order of the shared values."""
     sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
     selections = []
     for sign, side in sides:
         mart_name = side["mart"]
         if mart_name not in marts:
             raise StructureError(f"relation names unknown mart '{mart_name}'")
-        selected = _select(mart_cells[mart_name], marts[mart_name], side.get("where") or {}, total)
+        selected = _select(mart_cells[mart_name], marts[mart_name], side.get("where") or {})
         selections.append((sign, selected))
-    shared = None
+    shared: set[str] | None = None
     for _, selected in selections:
-        for key in selected:
-            attrs = {attr for attr, _ in key}
+        if len(selected):
+            attrs = set(selected.columns) - {"__var"}
             shared = attrs if shared is None else shared & attrs
-            break
-    shared = shared or set()
-    keyed = []
-    for sign, selected in selections:
-        by_shared: dict[tuple, int] = {}
-        for key, var in selected.items():
-            short = tuple(item for item in key if item[0] in shared)
-            if short in by_shared:
-                raise StructureError(f"relation {relation}: several cells match {dict(short)}")
-            by_shared[short] = var
-        keyed.append((sign, by_shared))
-    for key in sorted(keyed[0][1]):
-        equation = {keyed[0][1][key]: 1.0}
-        for sign, selected in keyed[1:]:
-            var = selected.get(key)
-            if var is not None:  # an absent row is a public zero
-                equation[var] = equation.get(var, 0) + sign
-        yield equation
+    keys = sorted(shared or set())
+    for _, selected in selections:
+        repeated = selected.duplicated(keys) if keys else pd.Series(np.arange(len(selected)) > 0)
+        if repeated.any():
+            first = selected.loc[repeated.to_numpy(), keys].iloc[0] if keys else {}
+            found = {key: first[key] for key in keys}
+            raise StructureError(f"relation {relation}: several cells match {found}")
+    totals = selections[0][1]
+    if keys:
+        totals = totals.iloc[np.lexsort([_sorted_codes(totals[k]) for k in keys][::-1])]
+    totals = totals.reset_index(drop=True)
+    groups = [np.arange(len(totals))]
+    variables = [totals["__var"].to_numpy(dtype=np.int64)]
+    coefs = [np.ones(len(totals))]
+    numbered = _as_text(totals[keys], keys).assign(__group=np.arange(len(totals)))
+    for sign, selected in selections[1:]:
+        if keys:
+            matched = numbered.merge(_as_text(selected, keys), on=keys, how="inner")
+        else:
+            matched = numbered.merge(selected, how="cross")
+        groups.append(matched["__group"].to_numpy(dtype=np.int64))
+        variables.append(matched["__var"].to_numpy(dtype=np.int64))
+        coefs.append(np.full(len(matched), sign))
+    side = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    group = np.concatenate(groups)
+    order = np.lexsort((side, group))  # per equation the total, then the parts in order
+    return group[order], np.concatenate(variables)[order], np.concatenate(coefs)[order]
+
+
+def _as_text(selected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The key columns as plain texts, so a merge compares values, not categories."""
+    return selected.assign(**{key: selected[key].astype(object) for key in keys})
+
+
+def _check_entries(group, variables, coefs, values, inequality, population, relation) -> None:
+    """Every declared relation must hold for the exact counts, or the yml is wrong."""
+    if not len(group):
+        return
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    residual = np.add.reduceat(coefs * values[variables], starts)
+    wrong = (residual > 0.5) | ((not inequality) & (residual < -0.5))
+    if wrong.any():
+        _check({}, values, population, relation, inequality, float(residual[wrong][0]))
 
 
 def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
