@@ -409,23 +409,14 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
-                found = _same_cohort_equations(relation, marts, mart_cells)
+                entries = _entries(_same_cohort_equations(relation, marts, mart_cells))
                 target = EQUATIONS
-                checked = []
-                for equation in found:
-                    _check(equation, values, population, relation, False)
-                    equation = {var: coef for var, coef in equation.items() if coef != 0}
-                    if equation:
-                        checked.append(equation)
-                found_relations.add_many(target, Relations.from_dicts(checked))
-                continue
-            target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
-            group, variables, coefs = _declared_entries(relation, marts, mart_cells)
-            _check_entries(
-                group, variables, coefs, values, target == INEQUALITIES, population, relation
-            )
+            else:
+                entries = _declared_entries(relation, marts, mart_cells)
+                target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
+            _check(*entries, values, target == INEQUALITIES, population, relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
-            found_relations.add_many(target, _merged(group, variables, coefs))
+            found_relations.add_many(target, _merged(*entries))
     equations, inequalities = found_relations.relations()
     return equations, inequalities
 
@@ -463,17 +454,6 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
         equations,
         inequalities,
     )
-
-
-def _check(equation, values, population, relation, inequality, residual=None) -> None:
-    """A declared relation must hold for the exact counts, or the yml is wrong."""
-    if residual is None:
-        residual = sum(coef * values[var] for var, coef in equation.items())
-    if residual > 0.5 or (not inequality and residual < -0.5):
-        raise StructureError(
-            f"population '{population}': relation {relation} does not hold for the exact "
-            f"counts (residual {residual:+.0f}); fix sdc/linked_tables.yml"
-        )
 
 
 EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
@@ -621,15 +601,28 @@ def _as_text(selected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return selected.assign(**{key: selected[key].astype(object) for key in keys})
 
 
-def _check_entries(group, variables, coefs, values, inequality, population, relation) -> None:
-    """Every declared relation must hold for the exact counts, or the yml is wrong."""
+def _entries(relations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Relations given as dicts, as entries (group, variable, coefficient)."""
+    relations = list(relations)
+    sizes = [len(relation) for relation in relations]
+    group = np.repeat(np.arange(len(relations)), sizes)
+    variables = np.fromiter((var for r in relations for var in r), np.int64, sum(sizes))
+    coefs = np.fromiter((coef for r in relations for coef in r.values()), float, sum(sizes))
+    return group, variables, coefs
+
+
+def _check(group, variables, coefs, values, inequality, population, relation) -> None:
+    """A declared relation must hold for the exact counts, or the yml is wrong."""
     if not len(group):
         return
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     residual = np.add.reduceat(coefs * values[variables], starts)
     wrong = (residual > 0.5) | ((not inequality) & (residual < -0.5))
     if wrong.any():
-        _check({}, values, population, relation, inequality, float(residual[wrong][0]))
+        raise StructureError(
+            f"population '{population}': relation {relation} does not hold for the exact "
+            f"counts (residual {residual[wrong][0]:+.0f}); fix sdc/linked_tables.yml"
+        )
 
 
 def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
