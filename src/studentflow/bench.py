@@ -141,6 +141,19 @@ def model_seconds(run_results: Path, name: str) -> float:
     return round(float(found[0].get("execution_time") or 0.0), 1) if found else 0.0
 
 
+def engine_components(database: Path) -> dict[str, int]:
+    """How many components of the linked suppression this build solved and how many
+    kept their stored decision (int_sdc_cells_suppressed.component_reused)."""
+    con = duckdb.connect(str(database), read_only=True)
+    solved, reused = con.execute(
+        "select count(distinct component_hash) filter (where not component_reused), "
+        "count(distinct component_hash) filter (where component_reused) "
+        f"from intermediate.{SDC_ENGINE}"
+    ).fetchone()
+    con.close()
+    return {"components_solved": solved, "components_reused": reused}
+
+
 def audit_seconds(database: Path, out: Path, env) -> tuple[float, bool]:
     """`studentflow audit` on the published marts: (seconds, passed). It keeps the LP
     results per component in ``out`` and reuses those of unchanged components."""
@@ -227,6 +240,8 @@ def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: 
         figures[f"layer_{name}_s"] = round(seconds, 1)
     slowest = slowest_models(target_dir / "run_results.json")
     figures["sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
+    for name, count in engine_components(database).items():
+        figures[f"sdc_{name}"] = count
     (target_dir.parent / "audit" / "lp_cache.pickle").unlink(missing_ok=True)  # from scratch
     audit_s, passed = audit_seconds(database, target_dir.parent / "audit", env)
     figures["audit_s"] = round(audit_s, 1)
@@ -250,6 +265,8 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     figures["incremental_s"] = round(incremental_s, 1)
     # unchanged periods keep their stored suppression (sdc/reuse.py)
     figures["incremental_sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
+    for name, count in engine_components(database).items():
+        figures[f"incremental_sdc_{name}"] = count
     audit_s, passed = audit_seconds(database, target_dir.parent / "audit", env)
     figures["incremental_audit_s"] = round(audit_s, 1)
     figures["incremental_audit_passed"] = passed
