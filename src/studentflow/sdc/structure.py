@@ -380,11 +380,13 @@ class _Variables:
         counts = [count for _, count in self.cell_marts]
         if not sum(counts):
             return pd.DataFrame([], columns=columns)  # as from no rows at all
-        names = np.array([name for name, _ in self.cell_marts], dtype=object)
+        names = pa.array([name for name, _ in self.cell_marts], type=pa.string())
+        # each cell's mart name, repeated in Arrow: nationally millions of rows
+        marts = names.take(pa.array(np.repeat(np.arange(len(counts)), counts)))
         ids = [found for found, count in zip(self.cell_ids, counts, strict=True) if count]
         return pd.DataFrame(
             {
-                "mart": pd.Series(np.repeat(names, counts).tolist()),
+                "mart": pd.Series(marts.to_pandas()),
                 "cell_id": pd.concat(ids, ignore_index=True),
                 "var": np.concatenate(self.cell_vars),
             },
