@@ -30,13 +30,12 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.intervals import check_intervals
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
-from studentflow.sdc.structure import Structure
+from studentflow.sdc.structure import Structure, texts_at
 from studentflow.sdc.tasks import Task, Tasks
 
 BATCH = 64  # failing cells lifted by one protection LP
@@ -59,12 +58,9 @@ class Result:
         var = frame["var"].to_numpy(dtype=np.int64)
         frame["is_primary"] = np.asarray(self.is_primary, dtype=bool)[var]
         frame["is_suppressed"] = np.asarray(self.is_suppressed, dtype=bool)[var]
-        # a few thousand fingerprints repeated over millions of cells: taken in Arrow
         codes, hashes = pd.factorize(np.asarray(self.component_hash, dtype=object))
         unsolved = codes[var] < 0
-        taken = pa.array(hashes.tolist(), type=pa.string()).take(
-            pa.array(np.where(unsolved, 0, codes[var]), mask=unsolved)
-        )
+        taken = texts_at(hashes.tolist(), codes[var], missing=unsolved)
         frame["component_hash"] = pd.Series(taken.to_pandas(), index=frame.index)
         frame["component_cell"] = pd.arrays.IntegerArray(self.component_cell, unsolved)
         frame["component_reused"] = pd.arrays.BooleanArray(self.reused[var], unsolved)

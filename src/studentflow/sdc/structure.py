@@ -112,13 +112,21 @@ def _text_categorical(column: pd.Series) -> pd.Categorical:
     )
 
 
+def texts_at(texts: Sequence[str], codes: np.ndarray, missing: np.ndarray | None = None):
+    """texts[codes] as an Arrow string array (null where ``missing``): a few distinct
+    texts repeated over millions of cells without a Python string per cell."""
+    indices = np.asarray(codes, dtype=np.int64)
+    if missing is not None:
+        indices = pa.array(np.where(missing, 0, indices), mask=missing)
+    return pa.array(list(texts), type=pa.string()).take(indices)
+
+
 def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> pa.Array:
     """cell_id of every row of a frame of text categoricals (vectorised, in Arrow)."""
     parts = []
     for dim in sorted(cell_dims):
         values = texts[dim].array
-        labels = pa.array([f"{dim}={value}" for value in values.categories], type=pa.string())
-        parts.append(labels.take(pa.array(values.codes)))
+        parts.append(texts_at([f"{dim}={value}" for value in values.categories], values.codes))
     if not parts:
         return pa.array([""] * len(texts), type=pa.string())
     return pc.binary_join_element_wise(*parts, SEPARATOR)
@@ -380,9 +388,8 @@ class _Variables:
         counts = [count for _, count in self.cell_marts]
         if not sum(counts):
             return pd.DataFrame([], columns=columns)  # as from no rows at all
-        names = pa.array([name for name, _ in self.cell_marts], type=pa.string())
-        # each cell's mart name, repeated in Arrow: nationally millions of rows
-        marts = names.take(pa.array(np.repeat(np.arange(len(counts)), counts)))
+        names = [name for name, _ in self.cell_marts]
+        marts = texts_at(names, np.repeat(np.arange(len(counts)), counts))
         ids = [found for found, count in zip(self.cell_ids, counts, strict=True) if count]
         return pd.DataFrame(
             {
@@ -526,14 +533,10 @@ def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
 
 def _sorted_codes(column: pd.Series) -> np.ndarray:
     """Integers that order the column's texts as Python compares them."""
-    values = column.array
-    if isinstance(values, pd.Categorical):
-        rank = np.empty(len(values.categories), dtype=np.int64)
-        rank[np.argsort(values.categories.to_numpy(dtype=object), kind="stable")] = np.arange(
-            len(rank)
-        )
-        return rank[values.codes]
-    return pd.factorize(column.to_numpy(dtype=object), sort=True)[0]
+    values = column.array  # the text categoricals of _mart_texts
+    rank = np.empty(len(values.categories), dtype=np.int64)
+    rank[np.argsort(values.categories.to_numpy(dtype=object), kind="stable")] = np.arange(len(rank))
+    return rank[values.codes]
 
 
 def _select(frame: pd.DataFrame, mart: dict, where: dict) -> pd.DataFrame:
