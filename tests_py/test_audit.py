@@ -27,7 +27,7 @@ import audit_fixtures as fx  # noqa: E402
 
 from studentflow.audit import bounds, components, lp, manifest, relations, report, structure
 from studentflow.audit.__main__ import main as audit_main
-from studentflow.audit.run import audit
+from studentflow.audit.run import audit, classify
 
 
 def _run(db: Path, manifest_path: Path):
@@ -419,3 +419,50 @@ def test_component_block_is_the_column_index_of_its_rows():
         assert got.shape == expected.shape
     with pytest.raises(ValueError, match="outside the component"):
         components.block(a, np.arange(8), np.flatnonzero(label == 0))
+
+
+def _suppressed_table(rows: int, cols: int, share: float, seed: int):
+    """A rows x cols table with published margins and a random share of suppressed inner
+    cells: the relations (one per row and column) over the suppressed cells only."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 7, (rows, cols)).astype(float)
+    suppressed = rng.random((rows, cols)) < share
+    column = np.full((rows, cols), -1)
+    column[suppressed] = np.arange(suppressed.sum())
+    lines = [suppressed[i] for i in range(rows)] + [suppressed[:, j] for j in range(cols)]
+    columns = [column[i] for i in range(rows)] + [column[:, j] for j in range(cols)]
+    totals = [truth[i] for i in range(rows)] + [truth[:, j] for j in range(cols)]
+    entries, b = [], []
+    for line, cols_of, values in zip(lines, columns, totals, strict=True):
+        if line.any():
+            entries += [(len(b), c) for c in cols_of[line]]
+            b.append(values[line].sum())
+    rel, col = np.array(entries).T
+    n = int(suppressed.sum())
+    a = sparse.csr_matrix((np.ones(len(rel)), (rel, col)), shape=(len(b), n))
+    return a, np.array(b), n
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed):
+    """The witness rounds (random weights, as many rounds as still settle cells) only
+    decide which cells need their own LPs: every cell's status is the one its exact
+    interval (a max and a min LP per cell) gives."""
+    a, b, n = _suppressed_table(14, 14, 0.25, seed)
+    k, eq, integer = 5, np.ones(len(b), dtype=bool), np.ones(n, dtype=bool)
+    lo, hi = np.zeros(n), np.full(n, np.inf)
+    result = lp.solve_component(a, b, eq, lo, hi, integer, k, np.ones(n, dtype=bool))
+    by_witness = lp.settled(result.witness_low, result.witness_high, integer, k)
+    status = np.where(by_witness, "safe", classify(result.low, result.high, integer, k))
+    exact_low, exact_high = np.empty(n), np.empty(n)
+    model = lp._Model(a, b, eq, lo, hi, k)
+    for i in range(n):
+        cost = np.zeros(2 * n)
+        cost[i] = 1.0
+        exact_high[i] = model.solve(cost, maximize=True)[1]
+        exact_low[i] = model.solve(cost, maximize=False)[1]
+    expected = classify(exact_low, exact_high, integer, k)
+    assert (status == expected).all(), np.flatnonzero(status != expected)
+    assert (expected != "safe").any() and (expected == "safe").any()  # both kinds occur

@@ -313,7 +313,13 @@ def _labels_per_cell(rel, cell, labels) -> pd.Series:
         return pd.Series(dtype=str)
     frame = pd.DataFrame({"cell": cell, "label": np.asarray(labels, dtype=object)[rel]})
     frame = frame.drop_duplicates().sort_values(["cell", "label"])
-    return frame.groupby("cell")["label"].agg("; ".join)
+    # one slice per cell of the sorted rows: a pandas groupby with a Python
+    # aggregate took 15 s on the demo's 400 000 cells
+    cells, texts = frame["cell"].to_numpy(), frame["label"].tolist()
+    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    ends = np.r_[starts[1:], len(cells)]
+    joined = ["; ".join(texts[start:end]) for start, end in zip(starts, ends, strict=True)]
+    return pd.Series(joined, index=pd.Index(cells[starts], name="cell"), name="label")
 
 
 def score(
