@@ -29,6 +29,21 @@ class Cells:
 
     frame: pd.DataFrame  # mart, count, dims (dict as tuple), value, protected, lo, hi, + dims
     k: int
+    # per mart: its rows (load_cells puts each mart's rows together, so a slice)
+    spans: dict[str, slice | np.ndarray] | None = None
+
+    def of_mart(self, name: str) -> pd.DataFrame:
+        """The rows of one mart. Selecting them with a mask over all cells copied every
+        text column of every mart (nationally 6.7 M cells, about 120 s for the
+        relations' 80 selections); a slice copies nothing."""
+        if self.spans is None:
+            self.spans = _spans(self.frame["mart"])
+        return self.frame.iloc[self.spans.get(name, slice(0, 0))]
+
+    def marts(self) -> list[str]:
+        if self.spans is None:
+            self.spans = _spans(self.frame["mart"])
+        return list(self.spans)
 
     @property
     def protected(self) -> np.ndarray:
@@ -36,6 +51,19 @@ class Cells:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+
+def _spans(marts: pd.Series) -> dict[str, slice | np.ndarray]:
+    """Each mart's rows: a slice where they are together, else their positions."""
+    codes, names = pd.factorize(marts)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    spans: dict[str, slice | np.ndarray] = {}
+    for i, name in enumerate(names):
+        rows = order[bounds[i] : bounds[i + 1]]
+        together = rows[-1] - rows[0] + 1 == len(rows)
+        spans[str(name)] = slice(int(rows[0]), int(rows[-1]) + 1) if together else rows
+    return spans
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
@@ -137,4 +165,6 @@ def load_cells(
     if not frames:
         raise ValueError(f"no declared mart found in schema {schema}")
     frame = pd.concat(frames, ignore_index=True)
-    return Cells(frame=frame, k=k)
+    ends = np.cumsum([len(f) for f in frames])
+    spans = {n: slice(int(e - len(f)), int(e)) for n, f, e in zip(names, frames, ends, strict=True)}
+    return Cells(frame=frame, k=k, spans=spans)
