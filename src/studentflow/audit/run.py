@@ -308,17 +308,29 @@ def audit(
 
 
 def _labels_per_cell(rel, cell, labels) -> pd.Series:
-    """The distinct relation kinds each cell is in, as '; '-joined text (names a leak)."""
+    """The distinct relation kinds each cell is in, as '; '-joined text (names a leak).
+
+    On integer codes: a frame of (cell, label text) pairs with a Python join per
+    cell took 15 s on the demo and 9 GiB nationally (20 M pairs)."""
     if len(rel) == 0:
         return pd.Series(dtype=str)
-    frame = pd.DataFrame({"cell": cell, "label": np.asarray(labels, dtype=object)[rel]})
-    frame = frame.drop_duplicates().sort_values(["cell", "label"])
-    # one slice per cell of the sorted rows: a pandas groupby with a Python
-    # aggregate took 15 s on the demo's 400 000 cells
-    cells, texts = frame["cell"].to_numpy(), frame["label"].tolist()
+    codes, names = pd.factorize(pd.Series(labels, dtype=object))
+    names = np.asarray(names, dtype=object)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names.astype(str), kind="stable")] = np.arange(len(names))
+    by_rank = names[np.argsort(rank)]
+    pairs = np.unique(np.asarray(cell, dtype=np.int64) * len(names) + rank[codes[rel]])
+    cells, label_ranks = pairs // len(names), pairs % len(names)
     starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
     ends = np.r_[starts[1:], len(cells)]
-    joined = ["; ".join(texts[start:end]) for start, end in zip(starts, ends, strict=True)]
+    texts: dict[bytes, str] = {}  # a few hundred distinct combinations
+    joined = []
+    for start, end in zip(starts, ends, strict=True):
+        combination = label_ranks[start:end]
+        key = combination.tobytes()
+        if key not in texts:
+            texts[key] = "; ".join(by_rank[combination])
+        joined.append(texts[key])
     return pd.Series(joined, index=pd.Index(cells[starts], name="cell"), name="label")
 
 
