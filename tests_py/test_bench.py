@@ -18,3 +18,19 @@ def test_engine_components_counts_each_component_once_by_its_reuse(tmp_path):
     )
     con.close()
     assert engine_components(database) == {"components_solved": 1, "components_reused": 2}
+
+
+def test_run_measured_gives_the_child_s_own_peak_and_its_exit_code(monkeypatch):
+    """The audit's peak memory is measured like the build's (its own process, os.wait4),
+    and a failing audit is reported, not raised."""
+    import os
+    import sys
+
+    from studentflow import bench
+
+    monkeypatch.setattr(bench, "PROJECT", bench.Path.cwd())
+    allocate = "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096]); raise SystemExit(3)"
+    seconds, peak, code = bench.run_measured([sys.executable, "-c", allocate], dict(os.environ))
+    assert code == 3
+    assert 300 * 2**20 <= peak < 1000 * 2**20
+    assert seconds > 0

@@ -56,21 +56,26 @@ def _venv_bin(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def _run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Run a child process; return (seconds, its own peak RSS in bytes).
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Run a child process; return (seconds, its own peak RSS in bytes, exit code).
 
     os.wait4 gives the resource usage of exactly this child (dbt runs DuckDB
-    in-process, so this is the build's memory), not of earlier children.
+    in-process, so this is the build's memory), not of earlier children; the
+    audit's worker processes are its children, and each stays below its own peak.
     """
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=PROJECT, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"{' '.join(cmd)} failed with exit code {os.waitstatus_to_exitcode(status)}"
-        )
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def _run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """(seconds, peak RSS bytes) of a child process that must succeed."""
+    seconds, peak, code = run_measured(cmd, env)
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {code}")
+    return seconds, peak
 
 
 def generate(raw_dir: Path, scale: str, seed: int, end_year: int | None, env) -> float:
@@ -154,13 +159,13 @@ def engine_components(database: Path) -> dict[str, int]:
     return {"components_solved": solved, "components_reused": reused}
 
 
-def audit_seconds(database: Path, out: Path, env) -> tuple[float, bool]:
-    """`studentflow audit` on the published marts: (seconds, passed). It keeps the LP
-    results per component in ``out`` and reuses those of unchanged components."""
+def run_audit(database: Path, out: Path, env) -> tuple[float, bool, int]:
+    """`studentflow audit` on the published marts: (seconds, passed, peak RSS bytes).
+    It keeps the LP results per component in ``out`` and reuses those of unchanged
+    components."""
     cmd = [_venv_bin("studentflow"), "audit", "--duckdb", str(database), "--out", str(out)]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, cwd=PROJECT, check=False)
-    return time.perf_counter() - start, done.returncode == 0
+    seconds, peak, code = run_measured(cmd, env)
+    return seconds, code == 0, peak
 
 
 def slowest_models(run_results: Path, n: int = 3) -> list[tuple[str, float]]:
@@ -243,9 +248,10 @@ def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: 
     for name, count in engine_components(database).items():
         figures[f"sdc_{name}"] = count
     (target_dir.parent / "audit" / "lp_cache.pickle").unlink(missing_ok=True)  # from scratch
-    audit_s, passed = audit_seconds(database, target_dir.parent / "audit", env)
+    audit_s, passed, audit_peak = run_audit(database, target_dir.parent / "audit", env)
     figures["audit_s"] = round(audit_s, 1)
     figures["audit_passed"] = passed
+    figures["audit_peak_rss_gib"] = round(audit_peak / 2**30, 2)
     figures["build_with_audit_s"] = round(full_s + audit_s, 1)
     figures["floor_s"] = round(floor_seconds(raw_dir, args.threads, args.memory_limit), 1)
     figures["build_to_floor"] = round(full_s / max(figures["floor_s"], 0.01), 1)
@@ -267,9 +273,10 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     figures["incremental_sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
     for name, count in engine_components(database).items():
         figures[f"incremental_sdc_{name}"] = count
-    audit_s, passed = audit_seconds(database, target_dir.parent / "audit", env)
+    audit_s, passed, audit_peak = run_audit(database, target_dir.parent / "audit", env)
     figures["incremental_audit_s"] = round(audit_s, 1)
     figures["incremental_audit_passed"] = passed
+    figures["incremental_audit_peak_rss_gib"] = round(audit_peak / 2**30, 2)
     figures["incremental_with_audit_share"] = round(
         (incremental_s + audit_s) / figures["build_with_audit_s"], 2
     )
