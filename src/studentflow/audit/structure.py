@@ -166,5 +166,9 @@ def load_cells(
         raise ValueError(f"no declared mart found in schema {schema}")
     frame = pd.concat(frames, ignore_index=True)
     ends = np.cumsum([len(f) for f in frames])
-    spans = {n: slice(int(e - len(f)), int(e)) for n, f, e in zip(names, frames, ends, strict=True)}
+    spans = {  # marts with cells only, as a mask over the frame would find them
+        n: slice(int(e - len(f)), int(e))
+        for n, f, e in zip(names, frames, ends, strict=True)
+        if len(f)
+    }
     return Cells(frame=frame, k=k, spans=spans)
