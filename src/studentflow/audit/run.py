@@ -301,7 +301,8 @@ def audit(
         system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, options
     )
     out = _cell_table(frame, system, integer, iv, column_component, k)
-    out["relations"] = out["cell_index"].map(_labels_per_cell(rel, cell, found.label)).fillna("")
+    labels = _labels_per_cell(rel, cell, found.label)
+    out["relations"] = _relations_column(out["cell_index"], labels)
     return AuditResult(
         cells=out,
         undeclared=undeclared,
@@ -315,6 +316,18 @@ def audit(
         relation_arrays=(rel, cell, coef, eq, found.label),
         frame=frame,
     )
+
+
+def _relations_column(cell_index: pd.Series, labels: pd.Series) -> pd.Series:
+    """Each cell's relation kinds ('' when it is in none), as shared object texts: a
+    mapped column of Arrow texts held a copy per cell, the audit's national peak."""
+    cells, known = labels.index.to_numpy(), labels.to_numpy(dtype=object)
+    wanted = cell_index.to_numpy()
+    if not len(cells):
+        return pd.Series("", index=cell_index.index, dtype=object)
+    at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+    texts = np.where(cells[at] == wanted, known[at], "").astype(object)
+    return pd.Series(texts, index=cell_index.index, dtype=object)
 
 
 def _labels_per_cell(rel, cell, labels) -> pd.Series:
