@@ -36,14 +36,15 @@ class Cells:
         """The rows of one mart. Selecting them with a mask over all cells copied every
         text column of every mart (nationally 6.7 M cells, about 120 s for the
         relations' 80 selections); a slice copies nothing."""
-        if self.spans is None:
-            self.spans = _spans(self.frame["mart"])
-        return self.frame.iloc[self.spans.get(name, slice(0, 0))]
+        return self.frame.iloc[self._mart_spans().get(name, slice(0, 0))]
 
     def marts(self) -> list[str]:
+        return list(self._mart_spans())
+
+    def _mart_spans(self) -> dict[str, slice | np.ndarray]:
         if self.spans is None:
             self.spans = _spans(self.frame["mart"])
-        return list(self.spans)
+        return self.spans
 
     @property
     def protected(self) -> np.ndarray:
