@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import duckdb
 
+from studentflow import bench
 from studentflow.bench import engine_components
 
 
@@ -23,11 +27,6 @@ def test_engine_components_counts_each_component_once_by_its_reuse(tmp_path):
 def test_run_measured_gives_the_child_s_own_peak_and_its_exit_code(monkeypatch):
     """The audit's peak memory is measured like the build's (its own process, os.wait4),
     and a failing audit is reported, not raised."""
-    import os
-    import sys
-
-    from studentflow import bench
-
     monkeypatch.setattr(bench, "PROJECT", bench.Path.cwd())
     allocate = "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096]); raise SystemExit(3)"
     seconds, peak, code = bench.run_measured([sys.executable, "-c", allocate], dict(os.environ))

@@ -60,8 +60,9 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     """Run a child process; return (seconds, its own peak RSS in bytes, exit code).
 
     os.wait4 gives the resource usage of exactly this child (dbt runs DuckDB
-    in-process, so this is the build's memory), not of earlier children; the
-    audit's worker processes are its children, and each stays below its own peak.
+    in-process, so this is the build's memory), not of earlier children. Linux
+    counts the child's own waited-for children too: for the audit, the figure is
+    the largest of its main process and its workers.
     """
     start = time.perf_counter()
     process = subprocess.Popen(cmd, cwd=PROJECT, env=env)
