@@ -77,23 +77,33 @@ def test_planted_intermediate_reading_a_source_fails(planted):
     assert [v.node for v in violations] == ["model.studentflow.int_degrees_dated"]
 
 
+def _key_tests(manifest: dict, model_id: str) -> list[dict]:
+    return [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and node.get("attached_node") == model_id
+        and node["test_metadata"]["name"] in {"primary_key", "unique_combination", "unique"}
+    ]
+
+
 def test_planted_model_without_primary_key_test_fails(planted):
     target = "model.studentflow.stg_scb__persons"
-    for unique_id, node in list(planted["nodes"].items()):
-        if node["resource_type"] == "test" and node.get("attached_node") == target:
-            if node["test_metadata"]["name"] == "unique":
-                del planted["nodes"][unique_id]
+    assert _key_tests(planted, target)
+    for node in _key_tests(planted, target):
+        del planted["nodes"][node["unique_id"]]
     violations = rules.check_primary_key_tests(planted)
     assert [v.node for v in violations] == [target]
     assert violations[0].rule == "primary_key_test"
 
 
 def test_unique_without_not_null_is_no_primary_key(planted):
+    """The key test turned into a plain `unique` on the key column (nulls allowed)."""
     target = "model.studentflow.stg_scb__persons"
-    for unique_id, node in list(planted["nodes"].items()):
-        if node["resource_type"] == "test" and node.get("attached_node") == target:
-            if node["test_metadata"]["name"] == "not_null":
-                del planted["nodes"][unique_id]
+    (key,) = _key_tests(planted, target)
+    assert key["test_metadata"]["name"] == "primary_key"
+    key["test_metadata"] = {"name": "unique", "kwargs": {"column_name": "person_id"}}
+    key["column_name"] = "person_id"
     assert [v.node for v in rules.check_primary_key_tests(planted)] == [target]
 
 
