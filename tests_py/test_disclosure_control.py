@@ -235,7 +235,7 @@ def runs(tmp_path_factory) -> dict[str, DbtRun]:
     user_ptable  the same with a user-supplied random ptable for 4096 cell keys
                  (var sdc_ptable_path, sdc_ckey_range 4096) and the delivered
                  record keys (sdc_record_keys: delivered, personer.RecordKey);
-    bad_*        a malformed user ptable: dbt must stop with a clear message.
+    The malformed user ptables (``bad_ptable_run``) run later, one after another.
     """
     workdir = tmp_path_factory.mktemp("sdc")
     (workdir / "raw").mkdir()
@@ -276,19 +276,32 @@ def runs(tmp_path_factory) -> dict[str, DbtRun]:
         ),
     }
     started["user_ptable"].user_ptable = _make_user_ptable(user_ptable_path, WIDE_KEY_RANGE)
-    for name, (frame, _) in BAD_PTABLES.items():
-        path = workdir / f"bad_{name}.csv"
-        frame.to_csv(path, index=False)
-        started[f"bad_{name}"] = DbtRun(
-            workdir,
-            f"bad_{name}",
-            "run",
-            ["int_sdc_perturbation_table"],
-            {"sdc_method": "cell_key", "sdc_ptable_path": str(path)},
-        )
     for run in started.values():
         run.start()
     return started
+
+
+@pytest.fixture(scope="session")
+def bad_ptable_run(runs):
+    """A function: dbt run of int_sdc_perturbation_table on a malformed user ptable.
+
+    Every table is written to the same path, so every run has the same vars and
+    target: the first parses the project, the next ones start from its parse
+    (a different path per table made each run a full parse, beside the builds)."""
+    workdir = runs["suppression"].dir.parent
+    path = workdir / "bad_ptable.csv"
+
+    def run(frame: pd.DataFrame) -> DbtRun:
+        frame.to_csv(path, index=False)
+        return DbtRun(
+            workdir,
+            "bad_ptable",
+            "run",
+            ["int_sdc_perturbation_table"],
+            {"sdc_method": "cell_key", "sdc_ptable_path": str(path)},
+        ).wait()
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -712,11 +725,12 @@ def test_sdc_ckm_pcv_matches_ons_rule(suppression_build):
 
 
 @pytest.mark.parametrize("name", list(BAD_PTABLES))
-def test_user_ptable_is_validated(runs, name):
+def test_user_ptable_is_validated(bad_ptable_run, name):
     """A malformed user ptable stops dbt with a message that says what is wrong."""
-    run = runs[f"bad_{name}"].wait()
+    frame, message = BAD_PTABLES[name]
+    run = bad_ptable_run(frame)
     assert run.returncode != 0
-    assert BAD_PTABLES[name][1] in run.output, run.output[-3000:]
+    assert message in run.output, run.output[-3000:]
 
 
 def test_sdc_report_counts_suppressed_cells(suppression_build):
