@@ -107,6 +107,20 @@ def test_unique_without_not_null_is_no_primary_key(planted):
     assert [v.node for v in rules.check_primary_key_tests(planted)] == [target]
 
 
+def test_planted_not_null_beside_a_primary_key_test_fails(planted):
+    """A column's own not_null test on a model whose primary_key test could check it."""
+    target = "model.studentflow.stg_scb__persons"
+    (key,) = _key_tests(planted, target)
+    extra = copy.deepcopy(key)
+    extra["unique_id"] = "test.studentflow.not_null_stg_scb__persons_birth_year.planted"
+    extra["test_metadata"] = {"name": "not_null", "kwargs": {"column_name": "birth_year"}}
+    extra["column_name"] = "birth_year"
+    planted["nodes"][extra["unique_id"]] = extra
+    violations = rules.check_not_null_in_key_test(planted)
+    assert [(v.node, v.rule) for v in violations] == [(target, "not_null_in_key_test")]
+    assert "column birth_year" in violations[0].message
+
+
 def test_planted_mart_column_without_data_type_fails(planted):
     mart = _model(planted, "students_by_municipality")
     mart["columns"]["n"]["data_type"] = None

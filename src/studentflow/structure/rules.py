@@ -297,6 +297,28 @@ def check_primary_key_tests(manifest: dict) -> list[Violation]:
     return violations
 
 
+def check_not_null_in_key_test(manifest: dict) -> list[Violation]:
+    """A model with a primary_key test checks its never-NULL columns in that test
+    (`not_null_columns`): one read of the model, not one `not_null` test per
+    column. A not_null test with a `where` filter says something else and stays."""
+    violations = []
+    for model_id, tests in _tests_by_model(manifest).items():
+        if not any(t["test_metadata"]["name"] == "primary_key" for t in tests):
+            continue
+        for test in tests:
+            column = test.get("column_name")
+            if test["test_metadata"]["name"] == "not_null" and not test["config"].get("where"):
+                violations.append(
+                    Violation(
+                        "not_null_in_key_test",
+                        model_id,
+                        f"column {column}: list it in the primary_key test's "
+                        "not_null_columns instead of its own not_null test",
+                    )
+                )
+    return violations
+
+
 def check_published_contracts(manifest: dict) -> list[Violation]:
     """Published marts enforce their contract and type every column."""
     violations = []
@@ -381,6 +403,7 @@ RULES: dict[str, Callable[[dict], list[Violation]]] = {
     "one_yaml_per_folder": check_one_yaml_per_folder,
     "descriptions": check_descriptions,
     "primary_key_test": check_primary_key_tests,
+    "not_null_in_key_test": check_not_null_in_key_test,
     "published_contract": check_published_contracts,
     "no_identifiers_published": check_no_identifiers_published,
     "one_macro_per_file": check_one_macro_per_file,
