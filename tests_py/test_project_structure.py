@@ -107,18 +107,25 @@ def test_unique_without_not_null_is_no_primary_key(planted):
     assert [v.node for v in rules.check_primary_key_tests(planted)] == [target]
 
 
-def test_planted_not_null_beside_a_primary_key_test_fails(planted):
-    """A column's own not_null test on a model whose primary_key test could check it."""
-    target = "model.studentflow.stg_scb__persons"
-    (key,) = _key_tests(planted, target)
+@pytest.mark.parametrize(
+    ("model", "column", "key_test"),
+    [
+        ("stg_scb__persons", "birth_year", "primary_key"),
+        ("stg_ladok__registrations", "credits_completed", "unique_combination"),
+    ],
+)
+def test_planted_not_null_beside_a_key_test_fails(planted, model, column, key_test):
+    """A column's own not_null test on a model whose key test could check it."""
+    target = f"model.studentflow.{model}"
+    (key,) = [t for t in _key_tests(planted, target) if t["test_metadata"]["name"] == key_test]
     extra = copy.deepcopy(key)
-    extra["unique_id"] = "test.studentflow.not_null_stg_scb__persons_birth_year.planted"
-    extra["test_metadata"] = {"name": "not_null", "kwargs": {"column_name": "birth_year"}}
-    extra["column_name"] = "birth_year"
+    extra["unique_id"] = f"test.studentflow.not_null_{model}_{column}.planted"
+    extra["test_metadata"] = {"name": "not_null", "kwargs": {"column_name": column}}
+    extra["column_name"] = column
     planted["nodes"][extra["unique_id"]] = extra
     violations = rules.check_not_null_in_key_test(planted)
     assert [(v.node, v.rule) for v in violations] == [(target, "not_null_in_key_test")]
-    assert "column birth_year" in violations[0].message
+    assert f"column {column}: list it in the {key_test} test" in violations[0].message
 
 
 def test_planted_mart_column_without_data_type_fails(planted):

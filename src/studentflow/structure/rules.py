@@ -298,22 +298,25 @@ def check_primary_key_tests(manifest: dict) -> list[Violation]:
 
 
 def check_not_null_in_key_test(manifest: dict) -> list[Violation]:
-    """A model with a primary_key test checks its never-NULL columns in that test
-    (`not_null_columns`): one read of the model, not one `not_null` test per
-    column. A not_null test with a `where` filter says something else and stays."""
+    """A model with a key test (primary_key, unique_combination) checks its
+    never-NULL columns in that test (`not_null_columns`): one read of the model,
+    not one `not_null` test per column. Tests with a `where` filter say
+    something else and are left alone."""
     violations = []
     for model_id, tests in _tests_by_model(manifest).items():
-        if not any(t["test_metadata"]["name"] == "primary_key" for t in tests):
+        plain = [t for t in tests if not t["config"].get("where")]
+        key = [t for t in plain if t["test_metadata"]["name"] in COMBINATION_KEY_TESTS]
+        if not key:
             continue
-        for test in tests:
-            column = test.get("column_name")
-            if test["test_metadata"]["name"] == "not_null" and not test["config"].get("where"):
+        for test in plain:
+            if test["test_metadata"]["name"] == "not_null":
                 violations.append(
                     Violation(
                         "not_null_in_key_test",
                         model_id,
-                        f"column {column}: list it in the primary_key test's "
-                        "not_null_columns instead of its own not_null test",
+                        f"column {test.get('column_name')}: list it in the "
+                        f"{key[0]['test_metadata']['name']} test's not_null_columns "
+                        "instead of its own not_null test",
                     )
                 )
     return violations
