@@ -26,8 +26,8 @@ help:  ## list the targets
 # cache); behind an index mirror set UV_DEFAULT_INDEX, or pip takes over if uv fails
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt uv
-	$(VENV)/bin/uv pip install --quiet --python $(PY) -c constraints.txt -e ".[dev]" \
+	$(PY) -m pip install --quiet -c constraints.txt uv \
+	  && $(VENV)/bin/uv pip install --quiet --python $(PY) -c constraints.txt -e ".[dev]" \
 	  || $(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
