@@ -129,6 +129,25 @@ def test_linked_protection_passes(shape):
     assert len(result.cells) > 0 and (result.cells["status"] == "safe").all()
 
 
+def _values(column: pd.Series) -> list:
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def test_cell_table_rows_hold_their_published_values(shape):
+    """Each protected cell's row in the audit's table reads as its own published row,
+    NULL dims of the other mart included (the texts are taken as categories)."""
+    tmp, marts, manifest_path = shape
+    db = tmp / "linked_rows.duckdb"
+    fx.write_published(db, marts, _protect_linked(tmp, marts, manifest_path))
+    result = _run(db, manifest_path)
+    cells, frame = result.cells, result.frame
+    assert result.cells["mart"].nunique() == 2 and len(cells) < len(frame)
+    published = frame.iloc[cells["cell_index"].to_numpy()].reset_index(drop=True)
+    assert list(cells.columns[: len(frame.columns)]) == list(frame.columns)
+    for name in frame.columns:
+        assert _values(cells[name]) == _values(published[name]), name
+
+
 def _single_mart(tmp: Path, rows: list[tuple], reasons: bool, rows_kind: str) -> tuple[Path, Path]:
     """One mart 'planted' (region x category), count n, optionally with reasons."""
     frame = pd.DataFrame(rows, columns=["region", "category", "n", "reason"])

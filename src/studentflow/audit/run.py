@@ -261,10 +261,34 @@ def _cell_table(
             ]
         ).astype(np.int64),
     }
-    out = frame.take(index[order]).reset_index(drop=True)
+    out = _take_rows(frame, index[order])
     for name, values in columns.items():
         out[name] = values[order]
     return out
+
+
+# texts the report groups and sorts by; the other texts (the marts' dims, display)
+# are taken as categories
+_PLAIN_TEXTS = {"mart", "count", "quantity"}
+
+
+def _take_rows(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """``frame``'s rows in this order, the dim texts as categories.
+
+    The dims are the union of every mart's columns, mostly NULL for any one mart;
+    taking them as texts copied an 8-byte offset per row and column (nationally
+    about 1.2 GiB of the audit's peak after an update). As categories each row
+    holds a small code, and the values read the same."""
+    texts = [
+        name
+        for name in frame.columns
+        if name not in _PLAIN_TEXTS and pd.api.types.is_string_dtype(frame[name].dtype)
+    ]
+    out = frame.drop(columns=texts).take(rows).reset_index(drop=True)
+    for name in texts:
+        codes, values = pd.factorize(frame[name])
+        out[name] = pd.Categorical.from_codes(codes[rows], categories=values)
+    return out[list(frame.columns)]
 
 
 def audit(
