@@ -69,18 +69,20 @@ gx: setup  ## Great Expectations checkpoints on the raw extracts and the publish
 # demo's audit and GX; and the demo's dbt build, then pytest. Alone each check keeps
 # only 1.5-1.9 of the two cores busy, so one after the other left a core idle for
 # about two minutes. The audit waits for the demo build; pytest reads its warehouse.
-# Output comes per check when it ends (--output-sync).
+# Output comes per check when it ends (--output-sync); one sub-make per check keeps
+# each stream in order.
 test: setup data  ## everything CI checks: lint, dbt build with tests, the audits (demo, adversarial world), Python tests, GX
 	$(MAKE) --no-print-directory -j2 --output-sync=recurse _test-streams
 
 .PHONY: _test-streams _test-adversarial _test-demo-checks _test-pytest
 _test-streams: _test-demo-checks _test-pytest
 _test-adversarial: lint
-	$(MAKE) --no-print-directory -j1 audit-adversarial
+	$(MAKE) --no-print-directory audit-adversarial
 _test-demo-checks: _test-adversarial dbt-build
-	$(MAKE) --no-print-directory -j1 audit gx
+	$(MAKE) --no-print-directory audit
+	$(MAKE) --no-print-directory gx
 _test-pytest: dbt-build
-	$(MAKE) --no-print-directory -j1 pytest
+	$(MAKE) --no-print-directory pytest
 
 audit: setup  ## the attacker: provable intervals of every protected cell by LP (docs/disclosure-control.md 9)
 	$(VENV)/bin/studentflow audit --duckdb data/warehouse/studentflow.duckdb --linked-tables sdc/linked_tables.yml --out target/audit

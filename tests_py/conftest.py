@@ -253,9 +253,17 @@ def demo_parquet(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_csv(tmp_path_factory) -> Path:
-    """The same demo extracts as SCB-style text (';', Windows-1252, decimal comma)."""
-    return generate(tmp_path_factory.mktemp("demo_csv"), fmt="csv")
+def small_parquet(tmp_path_factory) -> Path:
+    """The adversarial world's extracts as Parquet: every extract, column and code of a
+    delivery on 5 000 students, a tenth of the demo's rows (generated once per session)."""
+    return generate(tmp_path_factory.mktemp("small_parquet"), seed=7, scale="adversarial")
+
+
+@pytest.fixture(scope="session")
+def small_csv(tmp_path_factory) -> Path:
+    """The same small delivery as SCB-style text (';', Windows-1252, decimal comma);
+    the checks read every line, so a small delivery keeps them quick."""
+    return generate(tmp_path_factory.mktemp("small_csv"), fmt="csv", seed=7, scale="adversarial")
 
 
 # Modules in the order `make pytest` should start them, the longest first (summed

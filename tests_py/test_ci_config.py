@@ -8,6 +8,7 @@ cannot pass for a green one.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -141,6 +142,36 @@ def test_makefile_has_the_ci_targets():
     for target in ("ci-pr", "state", "lint-changed", "actionlint", "pre-commit"):
         assert re.search(rf"^{re.escape(target)}:", makefile, flags=re.M), target
     assert "scripts/slim_ci.sh" in makefile
+
+
+def test_make_test_runs_every_check_and_the_demo_build_first():
+    """`make test` runs its checks in two streams (make -j2); a dry run lists each
+    check once, and the demo's dbt build before what reads its warehouse."""
+    dry = subprocess.run(
+        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, env=_make_env()
+    )
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+
+    def line_of(command: str) -> int:
+        found = [i for i, line in enumerate(lines) if command in line]
+        assert len(found) == 1, f"{command!r} in make test: {len(found)} times"
+        return found[0]
+
+    # the adversarial world's build has options; the demo's is the bare command
+    assert lines.count(".venv/bin/dbt build") == 1, dry.stdout
+    demo_build = lines.index(".venv/bin/dbt build")
+    for check in ("sqlfluff lint", "pre-commit run --all-files", "dbt build --target-path"):
+        line_of(check)
+    line_of("audit --duckdb data/adversarial/warehouse.duckdb")
+    assert demo_build < line_of("audit --duckdb data/warehouse/studentflow.duckdb")
+    assert demo_build < line_of("studentflow gx ")
+    assert demo_build < line_of("pytest -q -n 2")
+
+
+def _make_env() -> dict:
+    """The environment without make's own variables (pytest may run under make)."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
 
 def test_slim_ci_script_selects_state_modified_with_defer():

@@ -217,8 +217,8 @@ def test_missing_file_is_named_before_any_model(dbt_workdir, demo_parquet, tmp_p
     _dbt_stops(dbt_workdir, raw, ["build", "-s", "staging"], "examina.parquet", "file not found")
 
 
-def test_utf8_file_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_utf8_file_with_the_latin1_default_names_the_var(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     program = raw / "program.csv"
     program.write_bytes(program.read_bytes().decode("cp1252").encode("utf-8"))
     assert_refused(
@@ -227,8 +227,8 @@ def test_utf8_file_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
     )  # fmt: skip
 
 
-def test_bom_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_bom_with_the_latin1_default_names_the_var(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     persons = raw / "personer.csv"  # ASCII only: the BOM is the only sign of UTF-8
     persons.write_bytes(b"\xef\xbb\xbf" + persons.read_bytes())
     assert_refused(
@@ -239,8 +239,8 @@ def test_bom_with_the_latin1_default_names_the_var(demo_csv, tmp_path):
     )
 
 
-def test_truncated_last_line_names_file_and_line(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_truncated_last_line_names_file_and_line(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     path = raw / "registreringar.csv"
     data = path.read_bytes()
     body = data.rstrip(b"\r\n")
@@ -254,8 +254,8 @@ def test_truncated_last_line_names_file_and_line(demo_csv, tmp_path):
     )  # fmt: skip
 
 
-def test_invalid_utf8_names_file_and_line(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_invalid_utf8_names_file_and_line(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     _to_utf8(raw)
     path = raw / "program.csv"  # programme names hold å, ä, ö: the file is UTF-8
     lines = path.read_bytes().split(b"\n")
@@ -266,9 +266,9 @@ def test_invalid_utf8_names_file_and_line(demo_csv, tmp_path):
     assert "not valid UTF-8" in report.message()
 
 
-def test_invalid_utf8_stops_dbt_with_file_and_line(dbt_workdir, demo_csv, tmp_path):
+def test_invalid_utf8_stops_dbt_with_file_and_line(dbt_workdir, small_csv, tmp_path):
     """End to end through dbt: a text delivery, and a var passed on to the check."""
-    raw = _copy(demo_csv, tmp_path)
+    raw = _copy(small_csv, tmp_path)
     _to_utf8(raw)
     path = raw / "program.csv"
     lines = path.read_bytes().split(b"\n")
@@ -372,8 +372,8 @@ def test_empty_optional_extract_allowed_by_var(tolerant_build):
     assert con.execute("select count(*) from staging.stg_scb__emigrations").fetchone()[0] == 0
 
 
-def test_utf8_delivery_with_bom_builds_with_the_var(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_utf8_delivery_with_bom_builds_with_the_var(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     _to_utf8(raw, bom_in=("personer", "program"))
     result = run_dbt(
         ["build", "-s", "+stg_scb__persons", "+stg_ladok__programmes", *NO_DATA_TESTS,

@@ -1,5 +1,5 @@
 """Annual update: after one more year of data, an incremental `dbt run` gives
-exactly the same warehouse as a full refresh (demo scale) - also when the new
+exactly the same warehouse as a full refresh (the adversarial world) - also when the new
 delivery revises earlier years (docs block incremental_revisions): degrees
 re-delivered with an earlier date, credits completed that arrive later for old
 terms, a corrected labour-market record or residence of an old year."""

@@ -29,9 +29,9 @@ def _rewrite(path: Path, select_sql: str) -> None:
     con.execute(f"copy ({select_sql}) to '{path}' (format parquet)")
 
 
-def test_parquet_and_text_give_identical_staging(demo_parquet, demo_csv, tmp_path):
+def test_parquet_and_text_give_identical_staging(small_parquet, small_csv, tmp_path):
     runs = {}
-    for fmt, raw in (("parquet", demo_parquet), ("csv", demo_csv)):
+    for fmt, raw in (("parquet", small_parquet), ("csv", small_csv)):
         workdir = tmp_path / fmt
         result = run_dbt(
             ["build", "--select", f"{STAGING} +{STAGING}", "--exclude", "test_type:data"],
@@ -90,8 +90,8 @@ def test_missing_column_names_file_and_column(demo_parquet, tmp_path):
     )  # fmt: skip
 
 
-def test_wrong_type_names_column_value_and_row(demo_csv, tmp_path):
-    raw = _copy(demo_csv, tmp_path)
+def test_wrong_type_names_column_value_and_row(small_csv, tmp_path):
+    raw = _copy(small_csv, tmp_path)
     path = raw / "personer.csv"
     lines = (
         path.read_bytes().split(b"\r\n")
