@@ -252,7 +252,9 @@ def _pick_model(manifest: dict, universe: set[str]) -> str:
 
 
 def _pick_seed(manifest: dict, universe: set[str]) -> str:
-    wanted = os.environ.get("SLIM_CI_TEST_SEED", "lan")
+    # a code list with few dependants (9 models): the rule is the same for any seed,
+    # and the county list (17 models, 118 nodes) cost this test twice the time
+    wanted = os.environ.get("SLIM_CI_TEST_SEED", "ssyk2012_huvudgrupper")
     seeds = {
         node["name"]: node_id
         for node_id, node in manifest["nodes"].items()
