@@ -68,7 +68,8 @@ gx: setup  ## Great Expectations checkpoints on the raw extracts and the publish
 # Two streams at once (make -j2), one per core: lint, the adversarial world, then the
 # demo's audit and GX; and the demo's dbt build, then pytest. Alone each check keeps
 # only 1.5-1.9 of the two cores busy, so one after the other left a core idle for
-# about two minutes. The audit waits for the demo build; pytest reads its warehouse.
+# about two minutes (9.5 -> 9.0 min, benchmarks/results.md 2026-12-03). The audit
+# waits for the demo build; pytest reads its warehouse.
 # Output comes per check when it ends (--output-sync); one sub-make per check keeps
 # each stream in order.
 test: setup data  ## everything CI checks: lint, dbt build with tests, the audits (demo, adversarial world), Python tests, GX

@@ -87,8 +87,8 @@ def revise_delivery(raw) -> dict[str, int]:
 
 
 # the adversarial world (5 000 students, nearly every cell tiny): every model and the
-# linked suppression run as at demo scale, on a tenth of the persons and with
-# most cells suppressed, so the reused and re-solved components differ most
+# linked suppression run as on the demo, on a tenth of the persons, so the three
+# builds cost a quarter less CPU (benchmarks/results.md, 2026-12-03)
 SCALE = "adversarial"
 
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
