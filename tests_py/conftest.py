@@ -254,7 +254,7 @@ def demo_parquet(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def small_parquet(tmp_path_factory) -> Path:
-    """The adversarial world's extracts as Parquet: every extract, column and code of a
+    """The adversarial world's extracts as Parquet: every extract and column of a
     delivery on 5 000 students, a tenth of the demo's rows (generated once per session)."""
     return generate(tmp_path_factory.mktemp("small_parquet"), seed=7, scale="adversarial")
 
