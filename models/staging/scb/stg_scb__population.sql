@@ -5,13 +5,12 @@ with source as (
 ),
 
 -- the code of today's municipality, computed once per row: map_to_code_list
--- repeats its expression, and this one is a lookup in kommunkod_andringar
+-- repeats its expression, and this one is a join with kommunkod_andringar
 translated as (
 
-    select
-        *,
-        {{ current_municipality_code(zero_pad('kommun', 4), 'cast(ar as smallint)') }} as kommun_today
-    from source
+    {{ with_current_municipality_code(
+        'source', zero_pad('kommun', 4), 'cast(ar as smallint)', 'kommun_today'
+    ) }}
 
 ),
 

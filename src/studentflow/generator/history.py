@@ -5,7 +5,7 @@ today's code for recent years and the historical code for earlier ones: the
 code changes of the dbt seed `kommunkod_andringar` (old code -> today's code,
 last year valid) and the splits in `config.KOMMUN_SPLITS` (a municipality that
 did not exist yet: its area carried the parent's code).  The dbt staging layer
-translates the old codes back (macro current_municipality_code)."""
+translates the old codes back (macro with_current_municipality_code)."""
 
 from __future__ import annotations
 
