@@ -11,7 +11,10 @@
     A left join, not a correlated subquery per row: nationally the subquery
     cost a third of stg_scb__employment's time (40.7 M rows: 45.8 s -> 30.2 s,
     the same rows). At most one row matches because old_kommun_code is the
-    seed's primary key (tested before any staging model is built).
+    seed's primary key (`dbt build` runs its test before any staging model).
+    code_expression and year_expression name the relation's columns
+    unqualified: a name the seed shares would be ambiguous, an error rather
+    than a wrong join.
 #}
 {% macro with_current_municipality_code(relation, code_expression, year_expression, column_name) -%}
     select
