@@ -4,28 +4,22 @@
     per person and finest cell); `dims` are never totalled; each list in
     `hierarchies` is rolled up from fine to coarse to var('total_label').
 
-    Totals are counted from the persons themselves (one grouping set at a
-    time, persons made distinct first), so a person in two programmes counts
+    Totals are counted from the persons themselves (persons made distinct in
+    every grouping set, in one scan of the facts), so a person in two programmes counts
     once in the institution row and the cell key of a total is the cell key of
     its own persons - the same cell gives the same key in every mart.
+
+    `persons_unique`: true when `from` holds at most one row per person and
+    value of `dims` (a grain test on the facts proves it, and `dbt build` runs
+    it before this aggregate). A person is then one row in every grouping set,
+    so rows are counted as they are, in one scan, with no distinct step.
 
     Output: dims, hierarchy columns, n_persons, cell_key (sum of record keys
     mod R, sdc_ckm_key_range()) and per measure <m>_n, <m>_mean, <m>_p25, <m>_median, <m>_p75.
     See docs/disclosure-control.md.
 #}
-{% macro sdc_count_cells(from, dims, hierarchies=[], measures=[], person_column='person_id') %}
+{% macro sdc_count_cells(from, dims, hierarchies=[], measures=[], person_column='person_id', persons_unique=false) %}
     {%- set total = var('total_label') -%}
-    {#- grouping sets: the cartesian product of each hierarchy's roll-up levels -#}
-    {%- set state = namespace(sets=[[]]) -%}
-    {%- for hierarchy in hierarchies -%}
-        {%- set extended = [] -%}
-        {%- for kept in state.sets -%}
-            {%- for depth in range(hierarchy | length, -1, -1) -%}
-                {%- do extended.append(kept + hierarchy[:depth]) -%}
-            {%- endfor -%}
-        {%- endfor -%}
-        {%- set state.sets = extended -%}
-    {%- endfor -%}
     {%- set hierarchy_columns = hierarchies | sum(start=[]) -%}
     {%- set key_range = sdc_ckm_key_range() -%}
 
@@ -35,7 +29,34 @@
         {%- do group_terms.append('rollup(' ~ hierarchy | join(', ') ~ ')') -%}
     {%- endfor -%}
 
-    {%- if not measures %}
+    {%- if persons_unique %}
+    {#-
+        Nationally (alumni category 1, 15.8 M fact rows) 6.2 s against 18.1 s
+        for the distinct step below, with the same rows.
+    -#}
+    select
+        {%- for dim in dims %}
+        facts.{{ dim }},
+        {%- endfor %}
+        {%- for column in hierarchy_columns %}
+        case when grouping(facts.{{ column }}) = 1 then '{{ total }}' else facts.{{ column }} end as {{ column }},
+        {%- endfor %}
+        count(*) as n_persons,
+        cast(sum(coalesce(record_keys.record_key, 0)) % {{ key_range }} as integer) as cell_key
+        {%- for measure in measures %},
+        count(facts.{{ measure }}) as {{ measure }}_n,
+        avg(cast(facts.{{ measure }} as double)) as {{ measure }}_mean,
+        {{ sdc_percentile('facts.' ~ measure, 0.25) }} as {{ measure }}_p25,
+        {{ sdc_percentile('facts.' ~ measure, 0.5) }} as {{ measure }}_median,
+        {{ sdc_percentile('facts.' ~ measure, 0.75) }} as {{ measure }}_p75
+        {%- endfor %}
+    from {{ from }} as facts
+    left join {{ ref('int_person_record_keys') }} as record_keys
+        on facts.{{ person_column }} = record_keys.person_id
+    {%- if group_terms %}
+    group by {{ group_terms | join(', ') }}
+    {%- endif %}
+    {%- elif not measures %}
     {#-
         One scan, one ROLLUP per hierarchy (the grouping sets are their cross
         product; sqlfluff's duckdb dialect cannot parse GROUPING SETS). Persons
@@ -63,17 +84,20 @@
     group by {{ group_terms | join(', ') }}
     {%- endif %}
     {%- else %}
-    {#- magnitudes need each person's value once per cell: one distinct query per set -#}
-    {%- for kept in state.sets %}
+    {#-
+        Magnitudes need each person's value once per cell, so persons are made
+        distinct first: one scan grouped by person and by the same roll-ups
+        (one row per person and cell of every grouping set, record key joined
+        once), then the cells are counted from those rows. Nationally (alumni category 1, 15.8 M fact rows) this
+        took 14.5 s and 4.5 GiB against 20.9 s and 5.8 GiB for one distinct
+        query per grouping set, with the same rows.
+    -#}
     select
-        {%- for dim in dims %}
-        persons.{{ dim }},
-        {%- endfor %}
-        {%- for column in hierarchy_columns %}
-        {% if column in kept %}persons.{{ column }}{% else %}'{{ total }}'{% endif %} as {{ column }},
+        {%- for column in dims + hierarchy_columns %}
+        persons.{{ column }},
         {%- endfor %}
         count(*) as n_persons,
-        cast(sum(coalesce(record_keys.record_key, 0)) % {{ key_range }} as integer) as cell_key
+        cast(sum(coalesce(persons.record_key, 0)) % {{ key_range }} as integer) as cell_key
         {%- for measure in measures %},
         count(persons.{{ measure }}) as {{ measure }}_n,
         avg(cast(persons.{{ measure }} as double)) as {{ measure }}_mean,
@@ -83,29 +107,26 @@
         {%- endfor %}
     from (
         select
-            {%- for column in dims + kept %}
-            {{ column }},
+            {%- for dim in dims %}
+            facts.{{ dim }},
+            {%- endfor %}
+            {%- for column in hierarchy_columns %}
+            case when grouping(facts.{{ column }}) = 1 then '{{ total }}' else facts.{{ column }} end as {{ column }},
             {%- endfor %}
             {%- for measure in measures %}
-            max({{ measure }}) as {{ measure }},
+            max(facts.{{ measure }}) as {{ measure }},
             {%- endfor %}
-            {{ person_column }}
-        from {{ from }}
-        group by
-            {%- for column in dims + kept %}
-            {{ column }},
-            {%- endfor %}
-            {{ person_column }}
+            max(record_keys.record_key) as record_key
+        from {{ from }} as facts
+        left join {{ ref('int_person_record_keys') }} as record_keys
+            on facts.{{ person_column }} = record_keys.person_id
+        group by {{ (group_terms + ['facts.' ~ person_column]) | join(', ') }}
     ) as persons
-    left join {{ ref('int_person_record_keys') }} as record_keys
-        on persons.{{ person_column }} = record_keys.person_id
-    {%- if dims + kept %}
+    {%- if dims + hierarchy_columns %}
     group by
-        {%- for column in dims + kept %}
+        {%- for column in dims + hierarchy_columns %}
         persons.{{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     {%- endif %}
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
     {%- endif %}
 {% endmacro %}

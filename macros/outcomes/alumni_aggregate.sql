@@ -22,10 +22,14 @@ with facts as (
 
 )
 
+{#- persons_unique: the facts' grain test (unique_combination on
+    int_alumni_outcomes_unpivoted) allows one row per person and cell dims
+    within a category -#}
 {{ sdc_count_cells(
     from='facts',
     dims=alumni_cell_dims() + ([] if split_by_sex else ['sex']),
     hierarchies=([['sex']] if split_by_sex else []) + [['category_code']],
     measures=['income_sek'],
+    persons_unique=true,
 ) }}
 {% endmacro %}

@@ -20,6 +20,8 @@ with facts as (
 
 )
 
+{#- persons_unique: is_programme_representative keeps one row per person,
+    programme, window and follow-up (a grain test on int_degree_followups_joined) -#}
 {{ sdc_count_cells(
     from='facts',
     dims=[
@@ -27,4 +29,5 @@ with facts as (
         'window_start_year', 'years_after_graduation',
     ],
     hierarchies=[['sex'], ['category_code']],
+    persons_unique=true,
 ) }}

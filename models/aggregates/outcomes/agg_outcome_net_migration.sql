@@ -77,8 +77,12 @@ facts as (
 
 )
 
+{#- persons_unique: is_first_degree_of_person keeps one first degree per
+    person and follow-up (a grain test on int_degree_followups_joined), and
+    each basis is a dim -#}
 {{ sdc_count_cells(
     from='facts',
     dims=['start_institution_code', 'entry_window_start_year', 'basis'],
     hierarchies=[['sex'], ['county_code']],
+    persons_unique=true,
 ) }}

@@ -27,8 +27,11 @@ with facts as (
 
 )
 
+{#- persons_unique: is_degree_code_representative keeps one row per person,
+    degree code, window and follow-up (a grain test on int_degree_followups_joined) -#}
 {{ sdc_count_cells(
     from='facts',
     dims=['degree_code', 'window_start_year', 'years_after_graduation'],
     hierarchies=[['institution_code'], ['sex'], ['category_code']],
+    persons_unique=true,
 ) }}

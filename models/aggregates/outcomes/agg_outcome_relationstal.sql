@@ -43,8 +43,12 @@ facts as (
 
 {# municipality only (its county is an attribute in the mart): a county
    level would make the national row a relation without parts #}
+{#- persons_unique: is_graduation_year_representative keeps one degree per
+    person, graduation year and follow-up (a grain test on
+    int_degree_followups_joined), and each basis is a dim -#}
 {{ sdc_count_cells(
     from='facts',
     dims=['graduation_academic_year', 'basis'],
     hierarchies=[['sex'], ['municipality_code']],
+    persons_unique=true,
 ) }}
