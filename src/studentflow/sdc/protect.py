@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
+from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
@@ -147,24 +148,32 @@ def _solve(task: Task, k: int, secondary_zeros: bool, intervals: bool):
 
 
 def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
-    members, values, low, keys, totals = (
-        task.members,
+    """The suppressed cells of one component (local indices), solved with one
+    variable per group of cells a relation says are equal (``identities.py``)."""
+    merged = merge_identities(
         task.values.tolist(),
         task.low.tolist(),
         task.keys.tolist(),
         task.totals.tolist(),
+        task.eqs.dicts(),
+        task.ineqs.dicts(),
     )
-    eqs, ineqs = task.eqs.dicts(), task.ineqs.dicts()
+    stats["cells_merged"] += len(task) - len(merged.values)
+    return merged.expand(_merged_component(merged, k, secondary_zeros, intervals, stats))
+
+
+def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> list[int]:
+    values, low, keys, totals = merged.values, merged.low, merged.keys, merged.totals
+    eqs, ineqs = merged.eqs, merged.ineqs
+    n = len(values)
     # Gauss treats covering relations (total <= sum of parts) as equations too:
     # more than the attacker knows, so the linear guarantee holds a fortiori,
     # and each mart's sdc_no_single_suppressed_part test (which declares
     # covering dims additive) holds as well. The LP keeps them as inequalities.
-    columns = free_parametrisation(
-        len(members), eqs + ineqs, lambda i: (values[i], totals[i], -keys[i])
-    )
+    columns = free_parametrisation(n, eqs + ineqs, lambda i: (values[i], totals[i], -keys[i]))
     primary = {i for i, value in enumerate(values) if 0 < value < k}
     candidates = sorted(
-        (i for i in range(len(members)) if i not in primary),
+        (i for i in range(n) if i not in primary),
         key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
     )
     stats["gauss_runs"] += 1
@@ -189,7 +198,7 @@ def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
             stats["published_as_determined"] += len(determined)
             return sorted(suppressed - set(determined))
         stats["interval_failures"] += len(failures)
-        is_suppressed = np.zeros(len(members), dtype=bool)
+        is_suppressed = np.zeros(n, dtype=bool)
         is_suppressed[sorted(suppressed)] = True
         suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
         if any(sum(var in suppressed for var in relation) == 1 for relation in ineqs):
