@@ -68,89 +68,6 @@ employment as (
 
 ),
 
--- a person is counted once per cell: the latest degree of the cell whose
--- follow-up has arrived (a kandidat followed by a master in the same cell is
--- followed up after the master). The windows sort only the columns they
--- need and are joined back by the grain: sorting the wide joined rows made
--- the model take 24-26 s nationally instead of 16-18 s.
-flagged as (
-
-    select
-        degree_key,
-        years_after_graduation,
-        alumni_category is not null
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                alumni_category,
-                institution_code,
-                group_code,
-                cell_degree_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_alumni_cell_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                degree_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_degree_code_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and programme_code is not null
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                institution_code,
-                programme_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_programme_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                graduation_academic_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_graduation_year_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level
-            order by degree_date asc, degree_key asc
-        ) = 1 as is_first_degree_of_person
-    from (
-        select
-            followups.degree_key,
-            followups.person_id,
-            followups.years_after_graduation,
-            degrees.alumni_category,
-            degrees.institution_code,
-            degrees.group_code,
-            degrees.cell_degree_code,
-            degrees.window_start_year,
-            degrees.degree_level,
-            degrees.degree_code,
-            degrees.programme_code,
-            degrees.graduation_academic_year,
-            degrees.degree_date
-        from followups
-        inner join degrees
-            on followups.degree_key = degrees.degree_key
-    ) as degree_followups
-
-),
-
 joined as (
 
     select
@@ -222,17 +139,68 @@ joined as (
             followups.person_id = employment.person_id
             and followups.followup_year = employment.followup_year
 
+),
+
+-- a person is counted once per cell: the latest degree of the cell whose
+-- follow-up has arrived (a kandidat followed by a master in the same cell is
+-- followed up after the master)
+flagged as (
+
+    select
+        *,
+        alumni_category is not null
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                alumni_category,
+                institution_code,
+                group_code,
+                cell_degree_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_alumni_cell_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                degree_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_degree_code_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and programme_code is not null
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                institution_code,
+                programme_code,
+                window_start_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_programme_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level,
+                graduation_academic_year
+            order by degree_date desc, degree_key asc
+        ) = 1 as is_graduation_year_representative,
+        degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                person_id,
+                years_after_graduation,
+                degree_level
+            order by degree_date asc, degree_key asc
+        ) = 1 as is_first_degree_of_person
+    from joined
+
 )
 
-select
-    joined.*,
-    flagged.is_alumni_cell_representative,
-    flagged.is_degree_code_representative,
-    flagged.is_programme_representative,
-    flagged.is_graduation_year_representative,
-    flagged.is_first_degree_of_person
-from joined
-inner join flagged
-    on
-        joined.degree_key = flagged.degree_key
-        and joined.years_after_graduation = flagged.years_after_graduation
+select * from flagged
