@@ -3,7 +3,8 @@
 Per protected cell, in order of cost: known bounds (row existence, midpoint
 display), bound propagation over all relations, the rank test (fixed by
 equations alone), a component of one relation (propagation is exact there),
-then LP. A cell is a leak when its interval is one value ('exact'), or a
+then LP; cells that identities hold equal are one column throughout
+(identities.py). A cell is a leak when its interval is one value ('exact'), or a
 count whose interval lies in 1..k-1 ('small'); a protected mean whose sum is
 one value is 'mean'.
 """
@@ -20,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from studentflow.audit import bounds, cache, components, lp, relations, structure
+from studentflow.audit import bounds, cache, components, identities, lp, relations, structure
 from studentflow.audit.manifest import Manifest, load
 
 EPS = 1e-6
@@ -308,13 +309,14 @@ def audit(
     found = relations.build(cells, manifest)
     (rel, cell, coef, eq), broken, system = _reduce(frame, found)
     integer = (frame["quantity"] == "count").to_numpy()[system.cells]
-    lo, hi, infeasible = bounds.propagate(system, integer)
-    n_comp, column_component, row_component = components.split(system)
+    merged = identities.merge(system, integer)
+    lo, hi, infeasible = bounds.propagate(merged.system, merged.integer)
+    n_comp, column_component, row_component = components.split(merged.system)
     iv = _Intervals(
         lo.copy(),
         hi.copy(),
-        classify(lo, hi, integer, k),
-        np.full(len(system.cells), "propagation", dtype=object),
+        classify(lo, hi, merged.integer, k),
+        np.full(len(merged.integer), "propagation", dtype=object),
     )
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     if len(infeasible):
@@ -322,9 +324,21 @@ def audit(
             f"{len(infeasible)} protected cells have no value fitting the relations"
         )
     n_lp, n_reused = _solve_components(
-        system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, options
+        merged.system,
+        row_component,
+        column_component,
+        lo,
+        hi,
+        merged.integer,
+        k,
+        iv,
+        inconsistent,
+        options,
     )
-    out = _cell_table(frame, system, integer, iv, column_component, k)
+    # every cell of a group takes its group's interval, status and component
+    group = merged.group
+    iv = _Intervals(iv.low[group], iv.high[group], iv.status[group], iv.method[group])
+    out = _cell_table(frame, system, integer, iv, column_component[group], k)
     labels = _labels_per_cell(rel, cell, found.label)
     out["relations"] = _relations_column(out["cell_index"], labels)
     return AuditResult(
