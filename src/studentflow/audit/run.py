@@ -11,9 +11,7 @@ one value is 'mean'.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pandas as pd
 
 from studentflow.audit import bounds, cache, components, identities, lp, relations, structure
 from studentflow.audit.manifest import Manifest, load
+from studentflow.processes import map_tasks
 
 EPS = 1e-6
 
@@ -208,7 +207,9 @@ def _solve_components(
     todo = [i for i, key in enumerate(keys) if key not in stored]
     results = {i: stored[key] for i, key in enumerate(keys) if key in stored}
     n_lp = 0
-    solved = _map(_solve_lp, [tasks[i] for i in todo], options.workers)
+    solved = map_tasks(
+        _solve_lp, [tasks[i] for i in todo], [len(tasks[i].columns) for i in todo], options.workers
+    )
     for i, (_, result) in zip(todo, solved, strict=True):
         results[i] = result
         n_lp += result.n_lp if result is not None else 0
@@ -216,17 +217,6 @@ def _solve_components(
         _apply(task, results[i], iv, inconsistent)
     cache.save(options.cache_dir, {keys[i]: results[i] for i in range(len(tasks))})
     return n_lp, len(tasks) - len(todo)
-
-
-def _map(function, tasks: list, workers: int):
-    """function over tasks in task order; largest first across ``workers`` processes."""
-    if workers <= 1 or len(tasks) <= 1:
-        return [function(task) for task in tasks]
-    order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i].columns))
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded host
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        done = dict(zip(order, pool.map(function, [tasks[i] for i in order]), strict=True))
-    return [done[i] for i in range(len(tasks))]
 
 
 def _cell_table(

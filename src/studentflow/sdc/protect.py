@@ -21,16 +21,15 @@ population) share no relation, so each is solved on its own from its task
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from studentflow.processes import map_tasks
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
@@ -109,7 +108,8 @@ def protect(
     cell_rank = tasks.cell_rank
     del tasks  # the solve needs only the tasks left to do
     solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
-    for suppressed, task_stats in _run(solve, todo, workers):
+    # batches of small components, large ones alone and largest first (processes.py)
+    for suppressed, task_stats in map_tasks(solve, todo, [len(t) for t in todo], workers):
         is_suppressed[suppressed] = True
         for key, value in task_stats.items():
             stats[key] += value
@@ -126,18 +126,6 @@ def protect(
         cell_rank,
         reused,
     )
-
-
-def _run(solve, tasks: list[Task], workers: int) -> list:
-    """solve(task) for every task, in task order, in ``workers`` processes."""
-    if workers > 1 and len(tasks) > 1:
-        # largest first so that the processes finish together; results by index
-        order = sorted(range(len(tasks)), key=lambda i: -len(tasks[i]))
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded host
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            solved = dict(zip(order, pool.map(solve, [tasks[i] for i in order]), strict=True))
-        return [solved[i] for i in range(len(tasks))]
-    return [solve(task) for task in tasks]
 
 
 def _solve(task: Task, k: int, secondary_zeros: bool, intervals: bool):
