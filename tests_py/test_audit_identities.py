@@ -108,3 +108,18 @@ def test_cells_of_two_kinds_are_not_merged():
     assert list(merged.group) == [0, 0, 1]
     assert list(merged.integer) == [True, False]
     assert merged.system.a.shape == (1, 2)
+
+
+def test_contradicting_bounds_of_equal_cells_are_reported_per_cell():
+    """The same count shown as primary (1..4) in one mart and as >= k in another cannot
+    be: the audit reports both cells as inconsistent, not the one merged column."""
+    from studentflow.audit.run import AuditOptions, _attack
+
+    a = sparse.csr_matrix(np.array([[1.0, -1.0]]))
+    system = components.System(
+        a=a, b=np.zeros(1), eq=np.array([True]), cells=np.arange(2),
+        lo=np.array([1.0, 5.0]), hi=np.array([4.0, np.inf]), labels=["r0"],
+    )  # fmt: skip
+    inconsistent: list[str] = []
+    _attack(system, np.ones(2, dtype=bool), 5, inconsistent, AuditOptions())
+    assert inconsistent == ["2 protected cells have no value fitting the relations"]

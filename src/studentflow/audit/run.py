@@ -308,9 +308,8 @@ def _attack(system, integer, k, inconsistent: list[str], options: AuditOptions) 
         np.full(len(merged.integer), "propagation", dtype=object),
     )
     if len(infeasible):
-        inconsistent.append(
-            f"{len(infeasible)} protected cells have no value fitting the relations"
-        )
+        cells = int(np.isin(merged.group, infeasible).sum())  # a merged column is a group
+        inconsistent.append(f"{cells} protected cells have no value fitting the relations")
     n_lp, n_reused = _solve_components(
         merged.system,
         row_component,
