@@ -62,10 +62,15 @@ def propagate(system: System, integer: np.ndarray, max_passes: int = 100):
 
 def determined_by_equations(system: System, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Bool per given column: fixed by the equality rows alone (e_i in their row space)."""
-    eq_rows = rows[system.eq[rows]]
-    if len(columns) > RANK_LIMIT or len(eq_rows) == 0:
-        return np.zeros(len(columns), dtype=bool)
-    dense = block(system.a, eq_rows, columns).toarray()
+    return determined_in_block(block(system.a, rows, columns), system.eq[rows])
+
+
+def determined_in_block(part, eq: np.ndarray) -> np.ndarray:
+    """The rank test on one component's block (its rows x its columns, ``eq`` per row):
+    the audit takes the block once for this test and the component's LP."""
+    if part.shape[1] > RANK_LIMIT or not eq.any():
+        return np.zeros(part.shape[1], dtype=bool)
+    dense = part.toarray()[eq]
     # thin SVD: the first `rank` right singular vectors span the row space; e_i lies in
     # it exactly when its projection keeps length 1 (no m x m matrix is ever formed)
     _, singular, vh = linalg.svd(dense, full_matrices=False, check_finite=False)

@@ -116,30 +116,29 @@ class _LpTask:
     pending: np.ndarray
 
 
-def _rank_test(system, columns, rows, integer, iv: _Intervals) -> np.ndarray:
+def _rank_test(part, eq, columns, integer, iv: _Intervals) -> np.ndarray:
     """Cells fixed by the equations alone are leaks without LP; returns the cells
     still pending for the LP."""
-    pending = iv.status[columns] == "safe"
-    if not pending.any():
-        return pending
-    determined = bounds.determined_by_equations(system, columns, rows)
-    determined &= pending
+    determined = bounds.determined_in_block(part, eq)
+    determined &= iv.status[columns] == "safe"
     if determined.any():
         iv.status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
         iv.method[columns[determined]] = "rank"
-        pending &= ~determined
-    return pending
+    return (iv.status[columns] == "safe") & ~determined
 
 
 def _lp_task(system, component, columns, rows, lo, hi, integer, k, iv) -> _LpTask | None:
     """The component's LP, or None when no cell needs one."""
-    pending = _rank_test(system, columns, rows, integer, iv)
+    if not (iv.status[columns] == "safe").any():
+        return None
+    part = components.block(system.a, rows, columns)  # once, for the rank test and the LP
+    pending = _rank_test(part, system.eq[rows], columns, integer, iv)
     if not pending.any() or len(rows) <= 1:
         return None  # one relation: propagation gives the exact interval
     return _LpTask(
         component,
         columns,
-        components.block(system.a, rows, columns),
+        part,
         system.b[rows],
         system.eq[rows],
         lo[columns],
@@ -151,14 +150,14 @@ def _lp_task(system, component, columns, rows, lo, hi, integer, k, iv) -> _LpTas
 
 
 def _solve_lp(task: _LpTask):
-    """(task, lp.Result or None when the published figures are inconsistent)."""
+    """lp.Result, or None when the published figures are inconsistent (the task itself
+    does not travel back from the worker: the caller has it)."""
     try:
-        result = lp.solve_component(
+        return lp.solve_component(
             task.a, task.b, task.eq, task.lo, task.hi, task.integer, task.k, task.pending
         )
     except lp.InconsistentPublication:
-        return task, None
-    return task, result
+        return None
 
 
 def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
@@ -210,7 +209,7 @@ def _solve_components(
     solved = map_tasks(
         _solve_lp, [tasks[i] for i in todo], [len(tasks[i].columns) for i in todo], options.workers
     )
-    for i, (_, result) in zip(todo, solved, strict=True):
+    for i, result in zip(todo, solved, strict=True):
         results[i] = result
         n_lp += result.n_lp if result is not None else 0
     for i, task in enumerate(tasks):
