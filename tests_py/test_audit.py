@@ -336,7 +336,7 @@ def test_components_bounds_and_lp_on_two_relations():
     assert count == 1 and set(column_component) == {0}
     lo, hi, infeasible = bounds.propagate(system, np.ones(3, dtype=bool))
     assert list(lo) == [2, 1, 1] and list(hi) == [5, 4, 4] and len(infeasible) == 0
-    assert not bounds.determined_by_equations(system, np.arange(3), np.arange(2)).any()
+    assert not bounds.determined_in_block(system.a, system.eq).any()
     result = lp.solve_component(
         a, system.b, system.eq, lo, hi, np.ones(3, dtype=bool), 5, np.ones(3, dtype=bool)
     )
@@ -354,7 +354,7 @@ def test_rank_test_finds_a_cell_fixed_by_equations():
         a=a, b=np.array([10.0, 2.0]), eq=np.array([True, True]), cells=np.arange(2),
         lo=np.zeros(2), hi=np.full(2, np.inf), labels=["r0", "r1"],
     )  # fmt: skip
-    assert bounds.determined_by_equations(system, np.arange(2), np.arange(2)).all()
+    assert bounds.determined_in_block(system.a, system.eq).all()
 
 
 def test_worst_cases_put_leaks_first():

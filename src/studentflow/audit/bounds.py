@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from studentflow.audit.components import System, block
+from studentflow.audit.components import System
 
 EPS = 1e-7
 RANK_LIMIT = 150  # columns; larger components go to LP directly
@@ -60,14 +60,10 @@ def propagate(system: System, integer: np.ndarray, max_passes: int = 100):
     return lo, hi, infeasible
 
 
-def determined_by_equations(system: System, columns: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Bool per given column: fixed by the equality rows alone (e_i in their row space)."""
-    return determined_in_block(block(system.a, rows, columns), system.eq[rows])
-
-
 def determined_in_block(part, eq: np.ndarray) -> np.ndarray:
-    """The rank test on one component's block (its rows x its columns, ``eq`` per row):
-    the audit takes the block once for this test and the component's LP."""
+    """Bool per column of one component's block (its rows x its columns, ``eq`` per
+    row): fixed by the equality rows alone (e_i in their row space). The audit takes
+    the block once for this test and the component's LP."""
     if part.shape[1] > RANK_LIMIT or not eq.any():
         return np.zeros(part.shape[1], dtype=bool)
     dense = part.toarray()[eq]
