@@ -14,7 +14,8 @@ population) share no relation, so each is solved on its own from its task
    all certified. A cell the exact (linear) rule would protect is provably
    below k as well, so this covers it. Gaussian elimination first
    (``gauss.gauss_suppress``) suppressed more: the demo published 84 579
-   cells instead of 85 290, the national bench 45 485 fewer;
+   cells instead of 85 290, the national replay 2 357 443 instead of
+   2 402 853 (benchmarks/results.md, 2026-12-03);
 3. Gauss runs only for a covering relation (total <= sum of parts) left with
    one suppressed cell, which no interval shows: candidates in order of
    preference to publish, non-zero before zero when ``secondary_zeros``,
