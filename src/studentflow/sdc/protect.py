@@ -158,27 +158,17 @@ def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
 
 
 def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> list[int]:
-    values, low, keys, totals = merged.values, merged.low, merged.keys, merged.totals
+    values, low = merged.values, merged.low
     eqs, ineqs = merged.eqs, merged.ineqs
     n = len(values)
     primary = {i for i, value in enumerate(values) if 0 < value < k}
-    candidates = sorted(
-        (i for i in range(n) if i not in primary),
-        key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
-    )
-    columns: list = []
+    prepared: list = []  # (columns, candidates), built the first time Gauss runs
 
     def gauss(protected: set[int]) -> set[int]:
-        # Gauss treats covering relations (total <= sum of parts) as equations too:
-        # more than the attacker knows, so the linear guarantee holds a fortiori,
-        # and each mart's sdc_no_single_suppressed_part test (which declares
-        # covering dims additive) holds as well. The LP keeps them as inequalities.
-        if not columns:
-            columns.extend(
-                free_parametrisation(n, eqs + ineqs, lambda i: (values[i], totals[i], -keys[i]))
-            )
+        if not prepared:
+            prepared.append(_gauss_inputs(merged, primary, secondary_zeros))
         stats["gauss_runs"] += 1
-        return gauss_suppress(columns, candidates, protected)
+        return gauss_suppress(*prepared[0], protected)
 
     if not intervals:
         return sorted(primary | gauss(primary))
@@ -215,6 +205,24 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> l
             # one suppressed cell: Gauss (covering as equations) adds partners
             suppressed |= gauss(suppressed)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
+
+
+def _gauss_inputs(merged: Merged, primary: set[int], secondary_zeros: bool):
+    """(each cell as a vector over the free variables, the candidates to publish
+    in order of preference). Gauss treats covering relations (total <= sum of
+    parts) as equations too: more than the attacker knows, so the linear
+    guarantee holds a fortiori, and each mart's sdc_no_single_suppressed_part
+    test (which declares covering dims additive) holds as well. The LP keeps
+    them as inequalities."""
+    values, keys, totals = merged.values, merged.keys, merged.totals
+    columns = free_parametrisation(
+        len(values), merged.eqs + merged.ineqs, lambda i: (values[i], totals[i], -keys[i])
+    )
+    candidates = sorted(
+        (i for i in range(len(values)) if i not in primary),
+        key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
+    )
+    return columns, candidates
 
 
 def _single_in_covering(suppressed: set[int], ineqs) -> bool:
