@@ -345,6 +345,28 @@ def test_components_bounds_and_lp_on_two_relations():
     assert high[1] == 4
 
 
+def test_link_columns_are_the_stacked_matrix():
+    """The audit's LP matrix [[a, 0], [-I, I]], built as CSC arrays directly,
+    is the one scipy's stacking built (entries, order and all): rows of a
+    column ascending, with empty rows and columns and a duplicate entry."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(3)
+    shapes = [(0, 3), (4, 1), (5, 7), (30, 40)]
+    for n_rows, n in shapes:
+        a = sparse.random(n_rows, n, density=0.3, format="csr", random_state=rng)
+        a.data = rng.choice([-1.0, 1.0], size=a.nnz)
+        if n_rows:
+            a = a + sparse.csr_matrix(([1.0, 1.0], ([0, 0], [0, 0])), shape=(n_rows, n))
+        link = sparse.hstack([-sparse.identity(n), sparse.identity(n)])
+        stacked = sparse.vstack([sparse.hstack([a, sparse.csr_matrix((n_rows, n))]), link])
+        stacked = stacked.tocsc()
+        start, index, value = lp.link_columns(a)
+        assert np.array_equal(start, stacked.indptr)
+        assert np.array_equal(index, stacked.indices)
+        assert np.array_equal(value, stacked.data)
+
+
 def test_rank_test_finds_a_cell_fixed_by_equations():
     from scipy import sparse
 

@@ -99,6 +99,52 @@ def test_protection_point_is_feasible_for_the_attacker():
     assert protection.certified(K) >= set(primary[:10])
 
 
+def _municipal_protection(seed: int) -> tuple[Protection, list[int]]:
+    structure = build_structure(linked_spec(), linked_frames(_small_municipalities(seed=seed)))
+    lower = [1.0 if v > 0 else 0.0 for v in structure.values]
+    protection = Protection(structure.equations, [], structure.values, lower)
+    return protection, [v for v, value in enumerate(structure.values) if 0 < value < K]
+
+
+def test_neighbourhood_columns_are_the_matrix_columns():
+    """_columns gathers a neighbourhood's columns with numpy (not scipy's
+    slicing): the same entries, with the relations they touch renumbered in
+    order, and only those relations."""
+    protection, _ = _municipal_protection(seed=5)
+    rng = np.random.default_rng(0)
+    for size in (1, 7, protection.n // 2, protection.n):
+        inside = np.sort(rng.choice(protection.n, size=size, replace=False))
+        start, rows, coefs, used = protection._columns(inside)
+        expected = protection.matrix.tocsc()[:, inside]
+        assert used.tolist() == sorted(set(expected.indices.tolist()))
+        block = np.zeros((len(used), size))
+        for column in range(size):
+            block[rows[start[column] : start[column + 1]], column] = coefs[
+                start[column] : start[column + 1]
+            ]
+        assert np.array_equal(block, expected.toarray()[used])
+
+
+def test_reused_solver_solves_each_lp_afresh():
+    """One HiGHS instance serves every protection LP of a component: an LP
+    solved after others is solved from scratch, as on a new instance (the
+    same simplex iterations, not a warm start from the last basis), and
+    gives the same point."""
+    used, primary = _municipal_protection(seed=9)
+    suppressed = np.zeros(used.n, dtype=bool)
+    suppressed[primary] = True
+    everything = np.arange(used.n)
+    for cell in primary[:5]:
+        used._solve([cell], K, everything, suppressed, exact=True)
+    for cell in primary[5:10]:
+        fresh, _ = _municipal_protection(seed=9)
+        after_others = used._solve([cell], K, everything, suppressed, exact=True)
+        alone = fresh._solve([cell], K, everything, suppressed, exact=True)
+        assert np.array_equal(after_others, alone)
+        iterations = [p.highs.getInfo().simplex_iteration_count for p in (used, fresh)]
+        assert iterations[0] == iterations[1] > 0
+
+
 def _programmes(seed: int) -> dict:
     """Programme students by sex: a person may study two programmes, so the
     programme 'Totalt' row covers the programmes (total <= sum of parts)."""

@@ -54,31 +54,57 @@ def settled(witness_low, witness_high, integer, k) -> np.ndarray:
     return np.where(integer, count_safe, sum_safe)
 
 
+def link_columns(a: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSC arrays (start, index, value) of [[a, 0], [-I, I]]: a's columns x
+    with one link entry each (row n_rows + j, -1), then the columns y with
+    their link entry (+1). Built directly: stacking with scipy (hstack,
+    vstack, tocsc) took a sixth of the national audit's worker time."""
+    n_rows, n = a.shape
+    csc = a.tocsc()
+    csc.sum_duplicates()  # canonical: sorted rows, as the stacked matrix had
+    x_start = csc.indptr.astype(np.int64) + np.arange(n + 1)
+    start = np.concatenate([x_start, x_start[-1] + np.arange(1, n + 1)])
+    index = np.empty(start[-1], dtype=np.int32)
+    value = np.empty(start[-1])
+    link = x_start[1:] - 1  # the last entry of each x column (largest row)
+    from_a = np.ones(x_start[-1], dtype=bool)
+    from_a[link] = False
+    index[: x_start[-1]][from_a] = csc.indices
+    value[: x_start[-1]][from_a] = csc.data
+    index[link] = n_rows + np.arange(n)
+    value[link] = -1.0
+    index[x_start[-1] :] = n_rows + np.arange(n)
+    value[x_start[-1] :] = 1.0
+    return start.astype(np.int32), index, value
+
+
 class _Model:
     def __init__(self, a: sparse.csr_matrix, b, eq, lo, hi, k):
         n_rows, n = a.shape
         self.n = n
         # columns x (n) and y (n); rows: a x (=|<=) b, then y_i - x_i <= 0
-        link = sparse.hstack([-sparse.identity(n), sparse.identity(n)])
-        matrix = sparse.vstack([sparse.hstack([a, sparse.csr_matrix((n_rows, n))]), link]).tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_ = 2 * n
-        lp.num_row_ = n_rows + n
-        lp.col_cost_ = np.zeros(2 * n)
-        upper = np.where(np.isfinite(hi), hi, INF)
-        lp.col_lower_ = np.concatenate([lo, np.zeros(n)])
-        lp.col_upper_ = np.concatenate([upper, np.full(n, float(k))])
-        lp.row_lower_ = np.concatenate([np.where(eq, b, -INF), np.full(n, -INF)])
-        lp.row_upper_ = np.concatenate([b, np.zeros(n)])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(float)
+        start, index, value = link_columns(a)
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("random_seed", 0)
         self.highs.setOptionValue("threads", 1)
-        self.highs.passModel(lp)
+        self.highs.passModel(
+            2 * n,
+            n_rows + n,
+            len(index),
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            np.zeros(2 * n),
+            np.concatenate([lo, np.zeros(n)]).astype(float),
+            np.concatenate([np.where(np.isfinite(hi), hi, INF), np.full(n, float(k))]),
+            np.concatenate([np.where(eq, b, -INF), np.full(n, -INF)]).astype(float),
+            np.concatenate([b, np.zeros(n)]).astype(float),
+            start,
+            index,
+            value,
+            np.zeros(2 * n, dtype=np.int32),  # every column continuous
+        )
         self.cost = np.zeros(2 * n)
         self.solves = 0
 

@@ -328,25 +328,27 @@ def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -
     # small LPs re-solved with changed costs: measured about 10 % faster
     # without presolve
     solver.setOptionValue("presolve", "off")
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = len(row_upper)
-    if not coefs:
-        rows, cols, coefs = [], [], []
-    lp.col_cost_ = np.zeros(n_cols)
-    lp.col_lower_ = np.asarray(lower, dtype=float)
-    lp.col_upper_ = (
-        np.full(n_cols, highspy.kHighsInf) if upper is None else np.asarray(upper, dtype=float)
+    # column-wise, rows in order within a column; passed as arrays in one call
+    # (setting HighsLp fields converts them one by one)
+    order = np.lexsort((np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)))
+    sorted_cols = np.asarray(cols, dtype=np.int32)[order]
+    solver.passModel(
+        n_cols,
+        len(row_upper),
+        len(order),
+        int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMinimize),
+        0.0,
+        np.zeros(n_cols),
+        np.asarray(lower, dtype=float),
+        np.full(n_cols, highspy.kHighsInf) if upper is None else np.asarray(upper, dtype=float),
+        np.asarray(row_lower, dtype=float),
+        np.asarray(row_upper, dtype=float),
+        np.searchsorted(sorted_cols, np.arange(n_cols + 1)).astype(np.int32),
+        np.asarray(rows, dtype=np.int32)[order],
+        np.asarray(coefs, dtype=float)[order],
+        np.zeros(n_cols, dtype=np.int32),  # every column continuous
     )
-    lp.row_lower_ = np.asarray(row_lower, dtype=float)
-    lp.row_upper_ = np.asarray(row_upper, dtype=float)
-    order = np.lexsort((np.asarray(rows), np.asarray(cols))) if coefs else np.array([], int)
-    sorted_cols = np.asarray(cols, dtype=np.int32)[order] if coefs else np.array([], np.int32)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(sorted_cols, np.arange(n_cols + 1)).astype(np.int32)
-    lp.a_matrix_.index_ = (np.asarray(rows, dtype=np.int32)[order]) if coefs else sorted_cols
-    lp.a_matrix_.value_ = (np.asarray(coefs, dtype=float)[order]) if coefs else np.array([], float)
-    solver.passModel(lp)
     return solver
 
 

@@ -236,10 +236,11 @@ def _protect_failures(protection: Protection, failures, k, is_suppressed, stats)
     an earlier addition already protects adds nothing."""
     added: set[int] = set()
     remaining = [failure.var for failure in failures]
+    relations_of = {var: protection.relations_of(var) for var in remaining}
     while remaining:
         batch, blocked, rest = [], set(), []
         for var in remaining:
-            relations = protection.relations_of(var)
+            relations = relations_of[var]
             if len(batch) < BATCH and not relations & blocked:
                 batch.append(var)
                 blocked |= relations

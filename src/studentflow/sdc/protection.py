@@ -66,7 +66,11 @@ class Protection:
         cols = [var for relation in relations for var in relation]
         coefs = [coef for relation in relations for coef in relation.values()]
         self.matrix = sparse.csr_matrix((coefs, (rows, cols)), shape=(len(relations), n))
-        self.by_column = self.matrix.tocsc()  # each LP takes the columns of its neighbourhood
+        # each LP takes the columns of its neighbourhood (_columns)
+        by_column = self.matrix.tocsc()
+        self.col_start = by_column.indptr.astype(np.int32)
+        self.col_rows = by_column.indices.astype(np.int32)
+        self.col_coefs = by_column.data.astype(float)
         incidence = (self.matrix != 0).astype(float)
         self.by_relation = incidence.tocsr()
         self.by_var = incidence.T.tocsr()
@@ -81,6 +85,7 @@ class Protection:
         # runs Gauss again for the covering relations left with one cell.
         self.is_equation = np.arange(len(relations)) < len(equations)
         self.slack = -(self.matrix @ self.values)
+        self.highs: highspy.Highs | None = None  # _solver
 
     def certified(self, k: int) -> set[int]:
         """Cells some protection point lifts to k (feasible for the attacker)."""
@@ -121,44 +126,60 @@ class Protection:
             seen |= (self.by_var @ relations.astype(float)) > 0
         return np.flatnonzero(seen)
 
+    def _columns(self, inside: np.ndarray):
+        """(start, rows, coefs, relations) of the columns ``inside``: CSC arrays
+        with the relations they touch renumbered 0.. in order. Gathered with
+        numpy instead of scipy's column slicing, whose per-call checks cost
+        more than the gather on the many small LPs of a national build."""
+        indptr, indices, data = self.col_start, self.col_rows, self.col_coefs
+        if len(inside) == self.n:
+            start, rows, coefs = indptr, indices, data
+        else:
+            first, lengths = indptr[inside], np.diff(indptr)[inside]
+            start = np.zeros(len(inside) + 1, dtype=np.int32)
+            np.cumsum(lengths, out=start[1:])
+            taken = np.arange(start[-1], dtype=np.int32) + np.repeat(first - start[:-1], lengths)
+            rows, coefs = indices[taken], data[taken]
+        touched = np.zeros(self.matrix.shape[0], dtype=bool)
+        touched[rows] = True
+        used = np.flatnonzero(touched)
+        row_of = np.cumsum(touched, dtype=np.int32) - 1
+        return start, row_of[rows], coefs, used
+
     def _solve(self, cells, k, inside, suppressed, exact: bool) -> np.ndarray | None:
-        """The cheapest change of the cells ``inside`` (None: there is none)."""
+        """The cheapest change of the cells ``inside`` (None: there is none).
+
+        Columns [up, down] per cell inside; the LP goes to HiGHS as arrays in
+        one call (setting HighsLp fields one by one cost as much as the solve
+        on small LPs)."""
         m = len(inside)
-        # the columns of the neighbourhood and the relations they are in, renumbered
-        # in order (the LP over [block, -block] is built as arrays, not by scipy)
-        block = self.by_column[:, inside]
-        used = np.unique(block.indices)
-        row_of = np.zeros(self.matrix.shape[0], dtype=np.int32)
-        row_of[used] = np.arange(len(used), dtype=np.int32)
-        rows = row_of[block.indices]
+        start, rows, coefs, used = self._columns(inside)
         cost = np.where(suppressed[inside], EPSILON, 1.0 + self.values[inside])
-        up_upper = np.full(m, highspy.kHighsInf)
-        down_upper = self.room_down[inside].copy()
         up_lower = np.zeros(m)
+        down_upper = self.room_down[inside].copy()
         targets = np.searchsorted(inside, cells)
         up_lower[targets] = k - self.values[cells]
         down_upper[targets] = 0.0
-        lp = highspy.HighsLp()
-        lp.num_col_ = 2 * m
-        lp.num_row_ = len(used)
-        lp.col_cost_ = np.concatenate([cost, cost])
-        lp.col_lower_ = np.concatenate([up_lower, np.zeros(m)])
-        lp.col_upper_ = np.concatenate([up_upper, down_upper])
         equal = self.is_equation[used] | exact
-        lp.row_lower_ = np.where(equal, 0.0, -highspy.kHighsInf)
-        lp.row_upper_ = np.where(equal, 0.0, self.slack[used])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.concatenate([block.indptr, block.nnz + block.indptr[1:]]).astype(
-            np.int32
+        nnz = len(rows)
+        solver = self._solver()
+        solver.passModel(
+            2 * m,
+            len(used),
+            2 * nnz,
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            np.concatenate([cost, cost]),
+            np.concatenate([up_lower, np.zeros(m)]),
+            np.concatenate([np.full(m, highspy.kHighsInf), down_upper]),
+            np.where(equal, 0.0, -highspy.kHighsInf),
+            np.where(equal, 0.0, self.slack[used]),
+            np.concatenate([start, nnz + start[1:]]),
+            np.concatenate([rows, rows]),
+            np.concatenate([coefs, -coefs]),
+            np.zeros(2 * m, dtype=np.int32),  # every column continuous
         )
-        lp.a_matrix_.index_ = np.concatenate([rows, rows])
-        lp.a_matrix_.value_ = np.concatenate([block.data, -block.data]).astype(float)
-        solver = highspy.Highs()
-        solver.setOptionValue("output_flag", False)
-        # presolve costs more than it saves on these sparse, mostly feasible
-        # LPs (one year of the per-municipality marts: 19 s -> 10 s)
-        solver.setOptionValue("presolve", "off")
-        solver.passModel(lp)
         solver.run()
         status = solver.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -167,3 +188,15 @@ class Protection:
             raise RuntimeError(f"protection LP for {cells}: {solver.modelStatusToString(status)}")
         point = np.asarray(solver.getSolution().col_value)
         return point[:m] - point[m:]
+
+    def _solver(self) -> highspy.Highs:
+        """One HiGHS instance per component, reused: passModel replaces the
+        model and its basis, so each LP is solved from scratch as on a new
+        instance (same result), without the instance's set-up per LP."""
+        if self.highs is None:
+            self.highs = highspy.Highs()
+            self.highs.setOptionValue("output_flag", False)
+            # presolve costs more than it saves on these sparse, mostly feasible
+            # LPs (one year of the per-municipality marts: 19 s -> 10 s)
+            self.highs.setOptionValue("presolve", "off")
+        return self.highs
