@@ -39,6 +39,15 @@ def _small_municipalities(seed: int = 5) -> pd.DataFrame:
     return persons
 
 
+def _municipal_protection(seed: int):
+    """(structure, its protection LPs with lower bound 1 on non-zero cells,
+    the primary cells) of the small-municipality shape."""
+    structure = build_structure(linked_spec(), linked_frames(_small_municipalities(seed=seed)))
+    lower = [1.0 if v > 0 else 0.0 for v in structure.values]
+    protection = Protection(structure.equations, [], structure.values, lower)
+    return structure, protection, [v for v, value in enumerate(structure.values) if 0 < value < K]
+
+
 def _state(structure, result, mart, **cell):
     cells = result.cells(structure).query("mart == @mart")
     for dim, value in cell.items():
@@ -77,11 +86,9 @@ def test_small_municipal_cells_protected_at_moderate_cost():
 def test_protection_point_is_feasible_for_the_attacker():
     """The cells the LP moves, once suppressed, let the failing cell reach k:
     the point truth + change satisfies every relation and lower bound."""
-    structure = build_structure(linked_spec(), linked_frames(_small_municipalities(seed=9)))
+    structure, protection, primary = _municipal_protection(seed=9)
     values = np.asarray(structure.values, dtype=float)
     lower = [1.0 if v > 0 else 0.0 for v in structure.values]
-    protection = Protection(structure.equations, [], structure.values, lower)
-    primary = [v for v, value in enumerate(structure.values) if 0 < value < K]
     suppressed = np.zeros(structure.n_vars, dtype=bool)
     suppressed[primary] = True
     for target in primary[:10]:
@@ -99,18 +106,11 @@ def test_protection_point_is_feasible_for_the_attacker():
     assert protection.certified(K) >= set(primary[:10])
 
 
-def _municipal_protection(seed: int) -> tuple[Protection, list[int]]:
-    structure = build_structure(linked_spec(), linked_frames(_small_municipalities(seed=seed)))
-    lower = [1.0 if v > 0 else 0.0 for v in structure.values]
-    protection = Protection(structure.equations, [], structure.values, lower)
-    return protection, [v for v, value in enumerate(structure.values) if 0 < value < K]
-
-
 def test_neighbourhood_columns_are_the_matrix_columns():
     """_columns gathers a neighbourhood's columns with numpy (not scipy's
     slicing): the same entries, with the relations they touch renumbered in
     order, and only those relations."""
-    protection, _ = _municipal_protection(seed=5)
+    _, protection, _ = _municipal_protection(seed=5)
     rng = np.random.default_rng(0)
     for size in (1, 7, protection.n // 2, protection.n):
         inside = np.sort(rng.choice(protection.n, size=size, replace=False))
@@ -130,14 +130,14 @@ def test_reused_solver_solves_each_lp_afresh():
     solved after others is solved from scratch, as on a new instance (the
     same simplex iterations, not a warm start from the last basis), and
     gives the same point."""
-    used, primary = _municipal_protection(seed=9)
+    _, used, primary = _municipal_protection(seed=9)
     suppressed = np.zeros(used.n, dtype=bool)
     suppressed[primary] = True
     everything = np.arange(used.n)
     for cell in primary[:5]:
         used._solve([cell], K, everything, suppressed, exact=True)
     for cell in primary[5:10]:
-        fresh, _ = _municipal_protection(seed=9)
+        _, fresh, _ = _municipal_protection(seed=9)
         after_others = used._solve([cell], K, everything, suppressed, exact=True)
         alone = fresh._solve([cell], K, everything, suppressed, exact=True)
         assert np.array_equal(after_others, alone)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from studentflow.sdc.highs_lp import pass_columnwise
+
 SLACK = 1e-6
 
 
@@ -328,26 +330,19 @@ def _model(n_cols, rows, cols, coefs, row_lower, row_upper, lower, upper=None) -
     # small LPs re-solved with changed costs: measured about 10 % faster
     # without presolve
     solver.setOptionValue("presolve", "off")
-    # column-wise, rows in order within a column; passed as arrays in one call
-    # (setting HighsLp fields converts them one by one)
+    # column-wise, rows in order within a column
     order = np.lexsort((np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)))
     sorted_cols = np.asarray(cols, dtype=np.int32)[order]
-    solver.passModel(
-        n_cols,
-        len(row_upper),
-        len(order),
-        int(highspy.MatrixFormat.kColwise),
-        int(highspy.ObjSense.kMinimize),
-        0.0,
+    pass_columnwise(
+        solver,
         np.zeros(n_cols),
-        np.asarray(lower, dtype=float),
-        np.full(n_cols, highspy.kHighsInf) if upper is None else np.asarray(upper, dtype=float),
-        np.asarray(row_lower, dtype=float),
-        np.asarray(row_upper, dtype=float),
-        np.searchsorted(sorted_cols, np.arange(n_cols + 1)).astype(np.int32),
-        np.asarray(rows, dtype=np.int32)[order],
-        np.asarray(coefs, dtype=float)[order],
-        np.zeros(n_cols, dtype=np.int32),  # every column continuous
+        (lower, np.full(n_cols, highspy.kHighsInf) if upper is None else upper),
+        (row_lower, row_upper),
+        (
+            np.searchsorted(sorted_cols, np.arange(n_cols + 1)),
+            np.asarray(rows, dtype=np.int32)[order],
+            np.asarray(coefs, dtype=float)[order],
+        ),
     )
     return solver
 

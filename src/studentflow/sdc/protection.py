@@ -39,6 +39,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from studentflow.sdc.highs_lp import pass_columnwise
+
 EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
 MOVED = 1e-6
 # (radius, covering relations as equations); radius None: the whole component
@@ -147,11 +149,8 @@ class Protection:
         return start, row_of[rows], coefs, used
 
     def _solve(self, cells, k, inside, suppressed, exact: bool) -> np.ndarray | None:
-        """The cheapest change of the cells ``inside`` (None: there is none).
-
-        Columns [up, down] per cell inside; the LP goes to HiGHS as arrays in
-        one call (setting HighsLp fields one by one cost as much as the solve
-        on small LPs)."""
+        """The cheapest change of the cells ``inside`` (None: there is none):
+        columns [up, down] per cell inside."""
         m = len(inside)
         start, rows, coefs, used = self._columns(inside)
         cost = np.where(suppressed[inside], EPSILON, 1.0 + self.values[inside])
@@ -163,22 +162,19 @@ class Protection:
         equal = self.is_equation[used] | exact
         nnz = len(rows)
         solver = self._solver()
-        solver.passModel(
-            2 * m,
-            len(used),
-            2 * nnz,
-            int(highspy.MatrixFormat.kColwise),
-            int(highspy.ObjSense.kMinimize),
-            0.0,
+        pass_columnwise(
+            solver,
             np.concatenate([cost, cost]),
-            np.concatenate([up_lower, np.zeros(m)]),
-            np.concatenate([np.full(m, highspy.kHighsInf), down_upper]),
-            np.where(equal, 0.0, -highspy.kHighsInf),
-            np.where(equal, 0.0, self.slack[used]),
-            np.concatenate([start, nnz + start[1:]]),
-            np.concatenate([rows, rows]),
-            np.concatenate([coefs, -coefs]),
-            np.zeros(2 * m, dtype=np.int32),  # every column continuous
+            (
+                np.concatenate([up_lower, np.zeros(m)]),
+                np.concatenate([np.full(m, highspy.kHighsInf), down_upper]),
+            ),
+            (np.where(equal, 0.0, -highspy.kHighsInf), np.where(equal, 0.0, self.slack[used])),
+            (
+                np.concatenate([start, nnz + start[1:]]),
+                np.concatenate([rows, rows]),
+                np.concatenate([coefs, -coefs]),
+            ),
         )
         solver.run()
         status = solver.getModelStatus()
