@@ -16,6 +16,12 @@ SEED        ?= 42
 SCALE       ?= demo
 RAW_DIR     ?= data/raw
 export STUDENTFLOW_RAW_DIR ?= $(RAW_DIR)
+# Containers often set PYTHONDONTWRITEBYTECODE=1 (this machine does). Then no
+# process caches its compiled imports, so dbt, every engine and audit worker and
+# every pytest worker compiles pandas, scipy and dbt from source again, each time.
+# .venv is the project's own, so Python may keep its bytecode there (demo
+# `make build` 78.0 -> 73.0 s, benchmarks/results.md 2026-12-03).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help setup data build test lint dbt-build pytest check gx audit audit-adversarial docs clean
 

@@ -169,6 +169,22 @@ def test_make_test_runs_every_check_and_the_demo_build_first():
     assert demo_build < line_of("pytest -q -n 2")
 
 
+def test_make_lets_python_cache_bytecode_in_the_venv():
+    """Where the shell sets PYTHONDONTWRITEBYTECODE (many containers do), the
+    Makefile's recipes run without it, so each dbt, engine and pytest process
+    reads cached bytecode instead of compiling its imports from source."""
+    env = {**_make_env(), "PYTHONDONTWRITEBYTECODE": "1"}
+    shown = subprocess.run(
+        ["make", "-s", "--eval", "_show-env:\n\t@env", "_show-env"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "PYTHONDONTWRITEBYTECODE" not in shown.stdout
+
+
 def _make_env() -> dict:
     """The environment without make's own variables (pytest may run under make)."""
     return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
