@@ -141,6 +141,60 @@ def test_certified_cells_carry_over_to_a_larger_suppression():
     assert {f.var for f in failures} == _slow_intervals(structure, larger)[0]
 
 
+def _check_with_moved(structure, suppressed, moved):
+    return check_intervals(
+        structure.equations,
+        structure.inequalities,
+        structure.values,
+        suppressed,
+        {v for v, value in enumerate(structure.values) if 0 < value < K},
+        lower_bounds(structure.values, structure.present_only),
+        K,
+        max_single_lps=10**6,
+        moved=moved,
+    )
+
+
+def test_moved_cells_carry_over_to_a_larger_suppression():
+    """A cell some feasible point took off its value is not determined, and
+    stays so when more is suppressed (that point stays feasible): given the
+    cells a check of a smaller suppression saw move, the check of a larger one
+    finds the determined cells one LP per cell finds, among them cells
+    determined in both patterns (which must not be carried over)."""
+    structure = _structure(13)
+    final = {v for v, s in enumerate(protect(structure, K).is_suppressed) if s}
+    first = final | set(range(0, structure.n_vars, 3))
+    larger = first | set(range(0, structure.n_vars, 2))
+    failing, determined = _slow_intervals(structure, larger)
+    assert not failing and determined & _slow_intervals(structure, first)[1]
+    moved: set[int] = set()
+    _check_with_moved(structure, first, moved)
+    assert moved
+    assert set(_check_with_moved(structure, larger, set(moved))[1]) == determined
+
+
+def test_moved_cells_spare_lps(monkeypatch):
+    """After the engine's own pattern, a larger suppression needs fewer LPs
+    when the cells seen to move are carried over, with the same result."""
+    structure = _structure(13)
+    final = {v for v, s in enumerate(protect(structure, K).is_suppressed) if s}
+    larger = final | set(range(0, structure.n_vars, 2))
+    moved: set[int] = set()
+    _check_with_moved(structure, final, moved)
+    lps = []
+    for name in ("_batch_step", "optimum"):
+        solve = getattr(intervals._Search, name)
+        monkeypatch.setattr(
+            intervals._Search,
+            name,
+            lambda *a, solve=solve, **kw: lps.append(1) or solve(*a, **kw),
+        )
+    determined = set(_check_with_moved(structure, larger, None)[1])
+    without = len(lps)
+    assert set(_check_with_moved(structure, larger, set(moved))[1]) == determined
+    assert len(lps) - without < without, (len(lps) - without, without)
+
+
 def test_nothing_published_needs_no_lp(monkeypatch):
     """Every cell suppressed: the truth scaled up is feasible, so every positive
     cell is unbounded and no LP is solved; zeros still get their LP."""

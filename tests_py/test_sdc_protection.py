@@ -106,6 +106,25 @@ def test_protection_point_is_feasible_for_the_attacker():
     assert protection.certified(K) >= set(primary[:10])
 
 
+def test_moved_cells_are_those_some_point_takes_off_their_value():
+    """Protection.moved names every cell some protection point so far moved,
+    up or down, and no other: the interval check skips their LPs."""
+    structure, protection, primary = _municipal_protection(seed=5)
+    values = np.asarray(structure.values, dtype=float)
+    suppressed = np.zeros(structure.n_vars, dtype=bool)
+    suppressed[primary] = True
+    off = np.zeros(structure.n_vars, dtype=bool)
+    down = False
+    for target in primary:
+        if target in protection.certified(K):
+            continue
+        suppressed[protection.cells_to_suppress([target], K, suppressed)] = True
+        off |= np.abs(protection.point - values) > 1e-6
+        down |= bool((protection.point < values - 1e-6).any())
+    assert down  # some point moved a cell down, not only up
+    assert protection.moved() == set(np.flatnonzero(off).tolist())
+
+
 def test_neighbourhood_columns_are_the_matrix_columns():
     """_columns gathers a neighbourhood's columns with numpy (not scipy's
     slicing): the same entries, with the relations they touch renumbered in

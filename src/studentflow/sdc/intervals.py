@@ -253,6 +253,7 @@ def check_intervals(
     k: int,
     max_single_lps: int = 200,
     certified: set[int] | None = None,
+    moved: set[int] | None = None,
 ) -> tuple[list[Failure], list[int]]:
     """(failing primary cells, determined other cells) of one component (local indices).
 
@@ -260,6 +261,9 @@ def check_intervals(
     ``suppressed`` suppressed. Suppressing more keeps every earlier feasible
     point feasible (the newly suppressed cells at their true values), so they
     need no LP again; the cells certified here are added to the set.
+    ``moved``: cells some such point takes off their true value, so they are
+    not determined and need no LP to show it; the cells seen to move here are
+    added to the set.
     """
     unknown = sorted(suppressed)
     if not unknown:
@@ -272,6 +276,8 @@ def check_intervals(
     search = _Search(rel, [lower[var] for var in unknown], truth, small, target)
     if certified:
         search.reached |= np.asarray([var in certified for var in unknown]) & small
+    if moved:
+        search.moved |= np.asarray([var in moved for var in unknown])
     if not any(rel.row_upper):
         search.homogeneous()
     search.batch_up()
@@ -279,6 +285,8 @@ def check_intervals(
     failures = search.primary_failures(unknown, max_single_lps)
     if certified is not None:
         certified.update(unknown[i] for i in np.flatnonzero(search.reached & small))
+    if moved is not None:
+        moved.update(unknown[i] for i in np.flatnonzero(search.moved))
     if failures:
         # the caller suppresses more and asks again; which other cells are
         # determined matters only for the final suppression pattern

@@ -63,6 +63,7 @@ class Protection:
         self.values = np.asarray(values, dtype=float)
         self.room_down = np.maximum(self.values - np.asarray(lower, dtype=float), 0.0)
         self.reach = self.values.copy()  # largest value of any protection point so far
+        self.floor = self.values.copy()  # smallest value of any protection point so far
         self.point = self.values.copy()  # the last protection point
         rows = [index for index, relation in enumerate(relations) for _ in relation]
         cols = [var for relation in relations for var in relation]
@@ -93,6 +94,12 @@ class Protection:
         """Cells some protection point lifts to k (feasible for the attacker)."""
         return set(np.flatnonzero(self.reach >= k - MOVED).tolist())
 
+    def moved(self) -> set[int]:
+        """Cells some protection point takes off their value: each point stays
+        feasible for the attacker, so none of them is determined."""
+        off = (self.reach > self.values + MOVED) | (self.floor < self.values - MOVED)
+        return set(np.flatnonzero(off).tolist())
+
     def relations_of(self, var: int) -> set[int]:
         return set(self.by_var.indices[self.by_var.indptr[var] : self.by_var.indptr[var + 1]])
 
@@ -113,6 +120,7 @@ class Protection:
                 self.point = self.values.copy()
                 self.point[inside] += change
                 self.reach = np.maximum(self.reach, self.point)
+                self.floor = np.minimum(self.floor, self.point)
                 moved = inside[np.abs(change) > MOVED]
                 return sorted(moved[~suppressed[moved]].tolist())
         # the truth scaled up is always feasible, so the whole component has a solution
