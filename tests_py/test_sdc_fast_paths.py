@@ -88,60 +88,8 @@ def _patterns(structure, seed: int):
         yield primary | {v for v in range(structure.n_vars) if extra[v]}
 
 
-@pytest.mark.parametrize("seed", [13, 7, 21])
-def test_interval_check_equals_one_lp_per_cell(seed):
-    structure = _structure(seed)
-    primary = {v for v, value in enumerate(structure.values) if 0 < value < K}
-    low = lower_bounds(structure.values, structure.present_only)
-    for suppressed in _patterns(structure, seed):
-        failing, determined = _slow_intervals(structure, suppressed)
-        failures, fast_determined = check_intervals(
-            structure.equations,
-            structure.inequalities,
-            structure.values,
-            suppressed,
-            primary,
-            low,
-            K,
-            max_single_lps=10**6,
-        )
-        assert {f.var for f in failures} == failing
-        # determined cells are worked out only when nothing fails
-        assert set(fast_determined) == (determined if not failing else set())
-
-
-def test_certified_cells_carry_over_to_a_larger_suppression():
-    structure = _structure(7)
-    primary = {v for v, value in enumerate(structure.values) if 0 < value < K}
-    low = lower_bounds(structure.values, structure.present_only)
-    first = {v for v, s in enumerate(protect(structure, K, intervals=False).is_suppressed) if s}
-    certified: set[int] = set()
-    check_intervals(
-        structure.equations,
-        structure.inequalities,
-        structure.values,
-        first,
-        primary,
-        low,
-        K,
-        certified=certified,
-    )
-    assert certified  # some primary cells reach k already
-    larger = first | set(range(0, structure.n_vars, 3))
-    failures, _ = check_intervals(
-        structure.equations,
-        structure.inequalities,
-        structure.values,
-        larger,
-        primary,
-        low,
-        K,
-        certified=set(certified),
-    )
-    assert {f.var for f in failures} == _slow_intervals(structure, larger)[0]
-
-
-def _check_with_moved(structure, suppressed, moved):
+def _fast_intervals(structure, suppressed, max_single_lps=10**6, **carried):
+    """check_intervals on the structure; ``carried``: certified / moved sets."""
     return check_intervals(
         structure.equations,
         structure.inequalities,
@@ -150,9 +98,31 @@ def _check_with_moved(structure, suppressed, moved):
         {v for v, value in enumerate(structure.values) if 0 < value < K},
         lower_bounds(structure.values, structure.present_only),
         K,
-        max_single_lps=10**6,
-        moved=moved,
+        max_single_lps=max_single_lps,
+        **carried,
     )
+
+
+@pytest.mark.parametrize("seed", [13, 7, 21])
+def test_interval_check_equals_one_lp_per_cell(seed):
+    structure = _structure(seed)
+    for suppressed in _patterns(structure, seed):
+        failing, determined = _slow_intervals(structure, suppressed)
+        failures, fast_determined = _fast_intervals(structure, suppressed)
+        assert {f.var for f in failures} == failing
+        # determined cells are worked out only when nothing fails
+        assert set(fast_determined) == (determined if not failing else set())
+
+
+def test_certified_cells_carry_over_to_a_larger_suppression():
+    structure = _structure(7)
+    first = {v for v, s in enumerate(protect(structure, K, intervals=False).is_suppressed) if s}
+    certified: set[int] = set()
+    _fast_intervals(structure, first, max_single_lps=200, certified=certified)
+    assert certified  # some primary cells reach k already
+    larger = first | set(range(0, structure.n_vars, 3))
+    failures, _ = _fast_intervals(structure, larger, max_single_lps=200, certified=set(certified))
+    assert {f.var for f in failures} == _slow_intervals(structure, larger)[0]
 
 
 def test_moved_cells_carry_over_to_a_larger_suppression():
@@ -168,9 +138,9 @@ def test_moved_cells_carry_over_to_a_larger_suppression():
     failing, determined = _slow_intervals(structure, larger)
     assert not failing and determined & _slow_intervals(structure, first)[1]
     moved: set[int] = set()
-    _check_with_moved(structure, first, moved)
+    _fast_intervals(structure, first, moved=moved)
     assert moved
-    assert set(_check_with_moved(structure, larger, set(moved))[1]) == determined
+    assert set(_fast_intervals(structure, larger, moved=set(moved))[1]) == determined
 
 
 def test_moved_cells_spare_lps(monkeypatch):
@@ -180,7 +150,7 @@ def test_moved_cells_spare_lps(monkeypatch):
     final = {v for v, s in enumerate(protect(structure, K).is_suppressed) if s}
     larger = final | set(range(0, structure.n_vars, 2))
     moved: set[int] = set()
-    _check_with_moved(structure, final, moved)
+    _fast_intervals(structure, final, moved=moved)
     lps = []
     for name in ("_batch_step", "optimum"):
         solve = getattr(intervals._Search, name)
@@ -189,9 +159,9 @@ def test_moved_cells_spare_lps(monkeypatch):
             name,
             lambda *a, solve=solve, **kw: lps.append(1) or solve(*a, **kw),
         )
-    determined = set(_check_with_moved(structure, larger, None)[1])
+    determined = set(_fast_intervals(structure, larger)[1])
     without = len(lps)
-    assert set(_check_with_moved(structure, larger, set(moved))[1]) == determined
+    assert set(_fast_intervals(structure, larger, moved=set(moved))[1]) == determined
     assert len(lps) - without < without, (len(lps) - without, without)
 
 
