@@ -68,6 +68,73 @@ employment as (
 
 ),
 
+-- a person is counted once per cell: the latest degree of the cell whose
+-- follow-up has arrived (a kandidat followed by a master in the same cell is
+-- followed up after the master). Ranked on the few columns the windows need,
+-- not on the joined row: each window sorts the whole payload it is given, and
+-- five sorts of the 49-column row cost most of this model's time
+representatives as (
+
+    select
+        followups.degree_key,
+        followups.years_after_graduation,
+        degrees.alumni_category is not null
+        and row_number() over (
+            partition by
+                followups.person_id,
+                followups.years_after_graduation,
+                degrees.alumni_category,
+                degrees.institution_code,
+                degrees.group_code,
+                degrees.cell_degree_code,
+                degrees.window_start_year
+            order by degrees.degree_date desc, followups.degree_key asc
+        ) = 1 as is_alumni_cell_representative,
+        degrees.degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                followups.person_id,
+                followups.years_after_graduation,
+                degrees.degree_level,
+                degrees.degree_code,
+                degrees.window_start_year
+            order by degrees.degree_date desc, followups.degree_key asc
+        ) = 1 as is_degree_code_representative,
+        degrees.degree_level = 'grund- och avancerad nivå'
+        and degrees.programme_code is not null
+        and row_number() over (
+            partition by
+                followups.person_id,
+                followups.years_after_graduation,
+                degrees.degree_level,
+                degrees.institution_code,
+                degrees.programme_code,
+                degrees.window_start_year
+            order by degrees.degree_date desc, followups.degree_key asc
+        ) = 1 as is_programme_representative,
+        degrees.degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                followups.person_id,
+                followups.years_after_graduation,
+                degrees.degree_level,
+                degrees.graduation_academic_year
+            order by degrees.degree_date desc, followups.degree_key asc
+        ) = 1 as is_graduation_year_representative,
+        degrees.degree_level = 'grund- och avancerad nivå'
+        and row_number() over (
+            partition by
+                followups.person_id,
+                followups.years_after_graduation,
+                degrees.degree_level
+            order by degrees.degree_date asc, followups.degree_key asc
+        ) = 1 as is_first_degree_of_person
+    from followups
+    inner join degrees
+        on followups.degree_key = degrees.degree_key
+
+),
+
 joined as (
 
     select
@@ -120,10 +187,19 @@ joined as (
         employment.ssyk_code,
         employment.ssyk_major_group,
         employment.matching_code,
-        employment.matching_group
+        employment.matching_group,
+        representatives.is_alumni_cell_representative,
+        representatives.is_degree_code_representative,
+        representatives.is_programme_representative,
+        representatives.is_graduation_year_representative,
+        representatives.is_first_degree_of_person
     from followups
     inner join degrees
         on followups.degree_key = degrees.degree_key
+    inner join representatives
+        on
+            followups.degree_key = representatives.degree_key
+            and followups.years_after_graduation = representatives.years_after_graduation
     left join persons
         on followups.person_id = persons.person_id
     left join entrants
@@ -139,68 +215,6 @@ joined as (
             followups.person_id = employment.person_id
             and followups.followup_year = employment.followup_year
 
-),
-
--- a person is counted once per cell: the latest degree of the cell whose
--- follow-up has arrived (a kandidat followed by a master in the same cell is
--- followed up after the master)
-flagged as (
-
-    select
-        *,
-        alumni_category is not null
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                alumni_category,
-                institution_code,
-                group_code,
-                cell_degree_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_alumni_cell_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                degree_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_degree_code_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and programme_code is not null
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                institution_code,
-                programme_code,
-                window_start_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_programme_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level,
-                graduation_academic_year
-            order by degree_date desc, degree_key asc
-        ) = 1 as is_graduation_year_representative,
-        degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                person_id,
-                years_after_graduation,
-                degree_level
-            order by degree_date asc, degree_key asc
-        ) = 1 as is_first_degree_of_person
-    from joined
-
 )
 
-select * from flagged
+select * from joined

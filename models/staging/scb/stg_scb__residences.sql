@@ -1,15 +1,80 @@
+{#
+    Incremental by residence year, like stg_scb__employment: the annual
+    delivery repeats every year, so a year is only rebuilt when the checksum
+    of the delivered columns it reads, or of a code list, changed. A revised
+    old year is rebuilt; a year no longer delivered is removed by the
+    post_hook.
+#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    unique_key='residence_year',
+    post_hook=[
+        "delete from {{ this }} where residence_year not in ("
+        ~ " select cast(ar as smallint) from {{ raw_source('scb', 'folkbokforing') }})",
+    ],
+) }}
+
 with source as (
 
     select * from {{ raw_source('scb', 'folkbokforing') }}
 
 ),
 
--- the code of today's municipality, computed once per row: map_to_code_list
--- repeats its expression, and this one is a join with kommunkod_andringar
+-- what a year's rows depend on: its delivered columns and the code lists
+code_list_checksum as (
+
+    select
+        (
+            select {{ rows_checksum(['old_kommun_code', 'kommun_code', 'last_year_valid']) }}
+            from {{ ref('kommunkod_andringar') }}
+        )
+        + (
+            select {{ rows_checksum(['kommun_code']) }}
+            from {{ ref('kommuner') }}
+        ) as code_list_checksum
+
+),
+
+input_checksums as (
+
+    select
+        cast(delivered.ar as smallint) as residence_year,
+        {{ rows_checksum(['delivered.lopnr', 'delivered.ar', 'delivered.kommun']) }}
+        + min(code_list_checksum.code_list_checksum) as input_checksum
+    -- the extract read again, not the CTE source: DuckDB materialises a CTE
+    -- read twice
+    from {{ raw_source('scb', 'folkbokforing') }} as delivered
+    cross join code_list_checksum
+    group by cast(delivered.ar as smallint)
+
+),
+
+years_to_build as (
+
+    {{ incremental_changed_years('input_checksums', 'residence_year') }}
+
+),
+
+-- the delivered code trimmed and padded once per row (see stg_scb__employment)
+normalised as (
+
+    select
+        lopnr,
+        cast(ar as smallint) as residence_year,
+        {{ zero_pad('kommun', 4) }} as kommun
+    from source
+    where cast(ar as smallint) in (
+        select years_to_build.residence_year from years_to_build
+    )
+
+),
+
 translated as (
 
     {{ with_current_municipality_code(
-        'source', zero_pad('kommun', 4), 'cast(ar as smallint)', 'kommun_today'
+        'normalised', 'kommun', 'residence_year', 'kommun_today'
     ) }}
 
 ),
@@ -17,15 +82,18 @@ translated as (
 renamed as (
 
     select
-        cast(lopnr as bigint) as person_id,
-        cast(ar as smallint) as residence_year,
+        cast(translated.lopnr as bigint) as person_id,
+        translated.residence_year,
         {{ map_to_code_list(
-            'kommun_today',
+            'translated.kommun_today',
             'kommuner',
             'kommun_code',
         ) }} as municipality_code,
-        {{ zero_pad('kommun', 4) }} as municipality_code_delivered
+        translated.kommun as municipality_code_delivered,
+        input_checksums.input_checksum
     from translated
+    inner join input_checksums
+        on translated.residence_year = input_checksums.residence_year
 
 )
 
