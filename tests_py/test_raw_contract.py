@@ -53,14 +53,18 @@ def test_parquet_and_text_give_identical_staging(small_parquet, small_csv, tmp_p
         ).fetchall()
     ]
     assert len(views) == 11
+    # every staged value, not the incremental models' input_checksum: that one
+    # hashes the delivered columns as typed in the file, so a change of format
+    # rebuilds every year once (docs block incremental_revisions)
+    values = "columns(c -> c <> 'input_checksum')"
     for view in views:
         only_p = con.execute(
-            f"select count(*) from (select * from p.staging.{view} except all "
-            f"select * from c.staging.{view})"
+            f"select count(*) from (select {values} from p.staging.{view} except all "
+            f"select {values} from c.staging.{view})"
         ).fetchone()[0]
         only_c = con.execute(
-            f"select count(*) from (select * from c.staging.{view} except all "
-            f"select * from p.staging.{view})"
+            f"select count(*) from (select {values} from c.staging.{view} except all "
+            f"select {values} from p.staging.{view})"
         ).fetchone()[0]
         assert (only_p, only_c) == (0, 0), f"{view} differs between Parquet and text"
     # Swedish letters survive Windows-1252 -> Latin-1 -> UTF-8

@@ -25,51 +25,23 @@ with source as (
 ),
 
 -- what a year's rows depend on: its delivered columns and the code lists
-code_list_checksum as (
-
-    select
-        (
-            select {{ rows_checksum(['old_kommun_code', 'kommun_code', 'last_year_valid']) }}
-            from {{ ref('kommunkod_andringar') }}
-        )
-        + (
-            select {{ rows_checksum(['kommun_code']) }}
-            from {{ ref('kommuner') }}
-        )
-        + (
-            select {{ rows_checksum(['sni_division']) }}
-            from {{ ref('sni2007_huvudgrupper') }}
-        )
-        + (
-            select {{ rows_checksum(['sector_code']) }}
-            from {{ ref('sektorer') }}
-        )
-        + (
-            select {{ rows_checksum(['ssyk_code']) }}
-            from {{ ref('ssyk2012_yrkesgrupper') }}
-        )
-        + (
-            select {{ rows_checksum(['matching_code']) }}
-            from {{ ref('matchning') }}
-        ) as code_list_checksum
-
-),
-
 input_checksums as (
 
-    select
-        cast(delivered.ar as smallint) as employment_year,
-        {{ rows_checksum([
-            'delivered.lopnr', 'delivered.ar', 'delivered.syssstat', 'delivered.arbink', 'delivered.arblos',
-            'delivered.studerande', 'delivered.astsni2007', 'delivered.astsektor', 'delivered.ssyk2012',
-            'delivered.matchning', 'delivered.astkommun',
-        ]) }}
-        + min(code_list_checksum.code_list_checksum) as input_checksum
-    -- the extract read again, not the CTE source: DuckDB materialises a CTE
-    -- read twice, which cost 10 s nationally
-    from {{ raw_source('scb', 'sysselsattning') }} as delivered
-    cross join code_list_checksum
-    group by cast(delivered.ar as smallint)
+    {{ raw_year_checksums(
+        'scb', 'sysselsattning', 'ar', 'employment_year',
+        columns=[
+            'lopnr', 'ar', 'syssstat', 'arbink', 'arblos', 'studerande',
+            'astsni2007', 'astsektor', 'ssyk2012', 'matchning', 'astkommun',
+        ],
+        code_lists={
+            'kommunkod_andringar': ['old_kommun_code', 'kommun_code', 'last_year_valid'],
+            'kommuner': ['kommun_code'],
+            'sni2007_huvudgrupper': ['sni_division'],
+            'sektorer': ['sector_code'],
+            'ssyk2012_yrkesgrupper': ['ssyk_code'],
+            'matchning': ['matching_code'],
+        },
+    ) }}
 
 ),
 

@@ -23,31 +23,16 @@ with source as (
 ),
 
 -- what a year's rows depend on: its delivered columns and the code lists
-code_list_checksum as (
-
-    select
-        (
-            select {{ rows_checksum(['old_kommun_code', 'kommun_code', 'last_year_valid']) }}
-            from {{ ref('kommunkod_andringar') }}
-        )
-        + (
-            select {{ rows_checksum(['kommun_code']) }}
-            from {{ ref('kommuner') }}
-        ) as code_list_checksum
-
-),
-
 input_checksums as (
 
-    select
-        cast(delivered.ar as smallint) as residence_year,
-        {{ rows_checksum(['delivered.lopnr', 'delivered.ar', 'delivered.kommun']) }}
-        + min(code_list_checksum.code_list_checksum) as input_checksum
-    -- the extract read again, not the CTE source: DuckDB materialises a CTE
-    -- read twice
-    from {{ raw_source('scb', 'folkbokforing') }} as delivered
-    cross join code_list_checksum
-    group by cast(delivered.ar as smallint)
+    {{ raw_year_checksums(
+        'scb', 'folkbokforing', 'ar', 'residence_year',
+        columns=['lopnr', 'ar', 'kommun'],
+        code_lists={
+            'kommunkod_andringar': ['old_kommun_code', 'kommun_code', 'last_year_valid'],
+            'kommuner': ['kommun_code'],
+        },
+    ) }}
 
 ),
 
