@@ -1,44 +1,13 @@
 {#
-    Incremental by residence year, like stg_scb__employment: the annual
-    delivery repeats every year, so a year is only rebuilt when the checksum
-    of the delivered columns it reads, or of a code list, changed. A revised
-    old year is rebuilt; a year no longer delivered is removed by the
-    post_hook.
+    A table rebuilt every run, not incremental by year like
+    stg_scb__employment: an annual delivery changes most residence years
+    (persons new to the universe arrive with their residence history), so
+    the national update rewrote nearly every year by delete+insert, 13.4 s
+    against 7.7 s for the whole table (benchmarks/results.md, 2026-12-04).
 #}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns',
-    unique_key='residence_year',
-    post_hook=[
-        "delete from {{ this }} where residence_year not in ("
-        ~ " select cast(ar as smallint) from {{ raw_source('scb', 'folkbokforing') }})",
-    ],
-) }}
-
 with source as (
 
     select * from {{ raw_source('scb', 'folkbokforing') }}
-
-),
-
--- what a year's rows depend on: its delivered columns and the code lists
-input_checksums as (
-
-    {{ raw_year_checksums(
-        'scb', 'folkbokforing', 'ar', 'residence_year',
-        columns=['lopnr', 'ar', 'kommun'],
-        code_lists={
-            'kommunkod_andringar': ['old_kommun_code', 'kommun_code', 'last_year_valid'],
-            'kommuner': ['kommun_code'],
-        },
-    ) }}
-
-),
-
-years_to_build as (
-
-    {{ incremental_changed_years('input_checksums', 'residence_year') }}
 
 ),
 
@@ -50,9 +19,6 @@ normalised as (
         cast(ar as smallint) as residence_year,
         {{ zero_pad('kommun', 4) }} as kommun
     from source
-    where cast(ar as smallint) in (
-        select years_to_build.residence_year from years_to_build
-    )
 
 ),
 
@@ -67,18 +33,15 @@ translated as (
 renamed as (
 
     select
-        cast(translated.lopnr as bigint) as person_id,
-        translated.residence_year,
+        cast(lopnr as bigint) as person_id,
+        residence_year,
         {{ map_to_code_list(
-            'translated.kommun_today',
+            'kommun_today',
             'kommuner',
             'kommun_code',
         ) }} as municipality_code,
-        translated.kommun as municipality_code_delivered,
-        input_checksums.input_checksum
+        kommun as municipality_code_delivered
     from translated
-    inner join input_checksums
-        on translated.residence_year = input_checksums.residence_year
 
 )
 
