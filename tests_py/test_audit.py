@@ -323,6 +323,61 @@ def test_relations_do_not_report_a_dim_holding_only_the_total_label(tmp_path):
     assert found.inferred == [] and len(found) == 0
 
 
+def _propagated_row_by_row(a, b, eq, lo, hi):
+    """Bound propagation the plain way: every row, one at a time, until nothing moves
+    (integer counts). Propagation tightens monotonically to one fixpoint whatever
+    the order, so any correct schedule must end here."""
+    lo, hi = lo.copy(), hi.copy()
+    dense = a.toarray()
+    moved = True
+    while moved:
+        moved = False
+        for row, rhs, is_eq in zip(dense, b, eq, strict=True):
+            for coefs, bound in [(row, rhs)] + ([(-row, -rhs)] if is_eq else []):
+                for j in np.flatnonzero(coefs):
+                    others = sum(
+                        coefs[i] * (lo[i] if coefs[i] > 0 else hi[i])
+                        for i in np.flatnonzero(coefs)
+                        if i != j
+                    )
+                    limit = (bound - others) / coefs[j]
+                    if coefs[j] > 0 and np.floor(limit + 1e-7) < hi[j]:
+                        hi[j], moved = np.floor(limit + 1e-7), True
+                    if coefs[j] < 0 and np.ceil(limit - 1e-7) > lo[j]:
+                        lo[j], moved = np.ceil(limit - 1e-7), True
+    return lo, hi
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_propagation_reaches_the_fixpoint_of_every_row(seed):
+    """bounds.propagate re-reads only the rows whose columns moved; on chains of
+    relations (a bound travels one link per pass) it ends where propagating every
+    row until nothing moves ends."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    n = 30
+    truth = rng.integers(0, 12, n).astype(float)
+    rows, cols, coefs = [], [], []
+    for r in range(n - 1):  # a chain x_r + x_{r+1} (+ a random third cell)
+        members = sorted({r, r + 1, int(rng.integers(0, n))})
+        rows += [r] * len(members)
+        cols += members
+        coefs += rng.choice([1.0, 1.0, 2.0, -1.0], size=len(members)).tolist()
+    a = sparse.csr_matrix((coefs, (rows, cols)), shape=(n - 1, n))
+    eq = rng.random(n - 1) < 0.6
+    b = a @ truth + np.where(eq, 0.0, rng.integers(0, 3, n - 1))
+    lo = np.zeros(n)
+    hi = np.where(rng.random(n) < 0.2, truth + rng.integers(0, 2, n), np.inf)
+    system = components.System(
+        a=a, b=b, eq=eq, cells=np.arange(n), lo=lo, hi=hi, labels=[""] * (n - 1)
+    )
+    got_lo, got_hi, infeasible = bounds.propagate(system, np.ones(n, dtype=bool))
+    want_lo, want_hi = _propagated_row_by_row(a, b, eq, lo, hi)
+    assert len(infeasible) == 0
+    assert np.array_equal(got_lo, want_lo) and np.array_equal(got_hi, want_hi)
+
+
 def test_components_bounds_and_lp_on_two_relations():
     # x0 + x1 = 6, x1 + x2 = 5 (x >= 1): x1 in [1, 4] by LP, not by propagation alone
     from scipy import sparse
@@ -432,10 +487,10 @@ def test_suppressed_mean_beside_total_mean_is_derivable(tmp_path):
     assert leak["low"] == pytest.approx(20 * 300 - 12 * 310)
 
 
-def test_component_block_is_the_column_index_of_its_rows():
-    """components.block gives exactly a[rows][:, columns] for each component (same
+def test_component_blocks_are_the_rows_and_columns_of_each_component():
+    """components.blocks gives exactly a[rows][:, columns] for each component (same
     arrays and dtypes, so LP input and cache fingerprints are unchanged), and refuses
-    rows that reach outside the component instead of dropping a coefficient."""
+    rows that reach outside their component instead of dropping a coefficient."""
     from scipy import sparse
 
     rng = np.random.default_rng(3)
@@ -449,17 +504,23 @@ def test_component_block_is_the_column_index_of_its_rows():
         cols += picked.tolist()
         coefs += rng.choice([-1.0, 1.0, 2.0], size=len(picked)).tolist()
     a = sparse.csr_matrix((coefs, (rows, cols)), shape=(40, n_columns))
+    row_component = np.arange(40) % 4
+    cut = components.blocks(a, row_component, label, 4)
     for component in range(4):
         columns = np.flatnonzero(label == component)
-        members = np.arange(40)[np.arange(40) % 4 == component]
+        members = np.flatnonzero(row_component == component)
         expected = a[members][:, columns]
-        got = components.block(a, members, columns)
+        got = cut.block(component)
+        assert np.array_equal(cut.rows(component), members)
+        assert np.array_equal(cut.columns(component), columns)
         for field in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(got, field), getattr(expected, field)), field
             assert getattr(got, field).dtype == getattr(expected, field).dtype, field
         assert got.shape == expected.shape
+    wrong = row_component.copy()
+    wrong[0] = 1  # row 0 holds columns of component 0
     with pytest.raises(ValueError, match="outside the component"):
-        components.block(a, np.arange(8), np.flatnonzero(label == 0))
+        components.blocks(a, wrong, label, 4)
 
 
 def _suppressed_table(rows: int, cols: int, share: float, seed: int):

@@ -32,23 +32,78 @@ class System:
     labels: list[str]  # per row
 
 
-def block(a: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray) -> sparse.csr_matrix:
-    """``a[rows][:, columns]`` for the rows of one component, whose entries all
-    lie in ``columns`` (ascending, distinct).
+@dataclass(frozen=True)
+class Blocks:
+    """Every component's rows, columns and block ``a[rows][:, columns]``, cut from
+    one sort of the system.
 
-    The rows' entries are renumbered by a search in ``columns``: scipy's column
-    index on a CSR matrix passes over all of its columns on every call, and the
-    audit takes one block per component (nationally 7 M columns, tens of
-    thousands of components). A row with an entry outside ``columns`` is an
-    error, not a silently dropped coefficient.
+    Nationally the audit has tens of thousands of components over 3 M columns;
+    slicing the rows of each out of ``a`` with scipy took 10 s (one fancy index
+    and one validated matrix per component). Here the rows are sorted by
+    component once and each block is a slice of the sorted arrays, its column
+    indices renumbered within the component (ascending, as in ``a``).
     """
-    part = a[rows]
-    local = np.searchsorted(columns, part.indices)
-    if not (local < len(columns)).all() or not np.array_equal(columns[local], part.indices):
+
+    row_order: np.ndarray  # the rows, component after component
+    row_starts: np.ndarray  # where each component's rows start (one more)
+    column_order: np.ndarray
+    column_starts: np.ndarray
+    indptr: np.ndarray  # the rows in row_order, CSR
+    indices: np.ndarray  # local column indices
+    data: np.ndarray
+
+    @property
+    def n_components(self) -> int:
+        return len(self.row_starts) - 1
+
+    def rows(self, component: int) -> np.ndarray:
+        return self.row_order[self.row_starts[component] : self.row_starts[component + 1]]
+
+    def columns(self, component: int) -> np.ndarray:
+        return self.column_order[self.column_starts[component] : self.column_starts[component + 1]]
+
+    def block(self, component: int) -> sparse.csr_matrix:
+        first, last = self.row_starts[component], self.row_starts[component + 1]
+        begin, end = self.indptr[first], self.indptr[last]
+        n_columns = self.column_starts[component + 1] - self.column_starts[component]
+        return sparse.csr_matrix(
+            (self.data[begin:end], self.indices[begin:end], self.indptr[first : last + 1] - begin),
+            shape=(last - first, n_columns),
+        )
+
+
+def _grouped(component: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndarray]:
+    """(members ascending within each component, where each component starts)."""
+    order = np.argsort(component, kind="stable")
+    starts = np.searchsorted(component[order], np.arange(n_components + 1))
+    return order, starts
+
+
+def blocks(
+    a: sparse.csr_matrix, row_component: np.ndarray, column_component: np.ndarray, n_components
+) -> Blocks:
+    """The blocks of all components (``split``); a row with an entry in another
+    component's column is an error, not a silently dropped coefficient."""
+    row_order, row_starts = _grouped(row_component, n_components)
+    row_order = row_order[row_starts[0] :]  # rows of no component (-1) first: dropped
+    row_starts = row_starts - row_starts[0]
+    column_order, column_starts = _grouped(column_component, n_components)
+    local = np.empty(len(column_order), dtype=np.int64)
+    local[column_order] = np.arange(len(column_order)) - np.repeat(
+        column_starts[:-1], np.diff(column_starts)
+    )
+    part = a[row_order]
+    owner = np.repeat(row_component[row_order], np.diff(part.indptr))
+    if not np.array_equal(column_component[part.indices], owner):
         raise ValueError("a row has an entry outside the component's columns")
-    return sparse.csr_matrix(
-        (part.data, local.astype(part.indices.dtype), part.indptr),
-        shape=(len(rows), len(columns)),
+    return Blocks(
+        row_order,
+        row_starts,
+        column_order,
+        column_starts,
+        part.indptr,
+        local[part.indices].astype(part.indices.dtype),
+        part.data,
     )
 
 

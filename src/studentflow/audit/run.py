@@ -127,11 +127,13 @@ def _rank_test(part, eq, columns, integer, iv: _Intervals) -> np.ndarray:
     return (iv.status[columns] == "safe") & ~determined
 
 
-def _lp_task(system, component, columns, rows, lo, hi, integer, k, iv) -> _LpTask | None:
-    """The component's LP, or None when no cell needs one."""
+def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
+    """The component's LP (an _LpTask), or None when no cell needs one."""
+    columns = cut.columns(component)
     if not (iv.status[columns] == "safe").any():
         return None
-    part = components.block(system.a, rows, columns)  # once, for the rank test and the LP
+    rows = cut.rows(component)
+    part = cut.block(component)  # once, for the rank test and the LP
     pending = _rank_test(part, system.eq[rows], columns, integer, iv)
     if not pending.any() or len(rows) <= 1:
         return None  # one relation: propagation gives the exact interval
@@ -181,20 +183,15 @@ def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
 
 
 def _solve_components(
-    system, row_component, column_component, lo, hi, integer, k, iv, inconsistent, options
+    system, cut: components.Blocks, lo, hi, integer, k, iv, inconsistent, options
 ) -> tuple[int, int]:
     """Every component (rank test here, LPs in ``options.workers`` processes:
     components share no relation, so the result does not depend on it; a
     component in ``options.cache_dir``'s cache keeps its stored result);
     returns (LPs solved, components reused)."""
-    rows_of = pd.Series(np.arange(len(row_component))).groupby(row_component).apply(np.array)
-    columns_of = (
-        pd.Series(np.arange(len(column_component))).groupby(column_component).apply(np.array)
-    )
     tasks = []
-    for component, columns in columns_of.items():
-        rows = rows_of.get(component, np.array([], dtype=np.int64))
-        task = _lp_task(system, component, columns, rows, lo, hi, integer, k, iv)
+    for component in range(cut.n_components):
+        task = _lp_task(system, component, cut, lo, hi, integer, k, iv)
         if task is not None:
             tasks.append(task)
     version = cache.code_version()
@@ -311,8 +308,7 @@ def _attack(system, integer, k, inconsistent: list[str], options: AuditOptions) 
         inconsistent.append(f"{cells} protected cells have no value fitting the relations")
     n_lp, n_reused = _solve_components(
         merged.system,
-        row_component,
-        column_component,
+        components.blocks(merged.system.a, row_component, column_component, n_comp),
         lo,
         hi,
         merged.integer,
