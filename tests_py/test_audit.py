@@ -523,13 +523,14 @@ def test_component_blocks_are_the_rows_and_columns_of_each_component():
         components.blocks(a, wrong, label, 4)
 
 
-def _suppressed_table(rows: int, cols: int, share: float, seed: int):
-    """A rows x cols table with published margins and a random share of suppressed inner
-    cells: the relations (one per row and column) over the suppressed cells only."""
+def _suppressed_table(rows: int, cols: int, share: float, seed: int, least: int = 0):
+    """A rows x cols table (counts least..6) with published margins and a random share
+    of suppressed inner cells: the relations (one per row and column) over the
+    suppressed cells only."""
     from scipy import sparse
 
     rng = np.random.default_rng(seed)
-    truth = rng.integers(0, 7, (rows, cols)).astype(float)
+    truth = rng.integers(least, 7, (rows, cols)).astype(float)
     suppressed = rng.random((rows, cols)) < share
     column = np.full((rows, cols), -1)
     column[suppressed] = np.arange(suppressed.sum())
@@ -547,14 +548,16 @@ def _suppressed_table(rows: int, cols: int, share: float, seed: int):
     return a, np.array(b), n
 
 
+@pytest.mark.parametrize("known_low", [0.0, 1.0])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed):
-    """The witness rounds (random weights, as many rounds as still settle cells) only
-    decide which cells need their own LPs: every cell's status is the one its exact
-    interval (a max and a min LP per cell) gives."""
-    a, b, n = _suppressed_table(14, 14, 0.25, seed)
+def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed, known_low):
+    """The witness rounds (random weights, each round only the points the undecided
+    cells still lack) only decide which cells need their own LPs: every cell's status
+    is the one its exact interval (a max and a min LP per cell) gives, whether the
+    suppressed cells are known to be at least 0 or, as nationally, at least 1."""
+    a, b, n = _suppressed_table(14, 14, 0.25, seed, least=int(known_low))
     k, eq, integer = 5, np.ones(len(b), dtype=bool), np.ones(n, dtype=bool)
-    lo, hi = np.zeros(n), np.full(n, np.inf)
+    lo, hi = np.full(n, known_low), np.full(n, np.inf)
     result = lp.solve_component(a, b, eq, lo, hi, integer, k, np.ones(n, dtype=bool))
     by_witness = lp.settled(result.witness_low, result.witness_high, integer, k)
     status = np.where(by_witness, "safe", classify(result.low, result.high, integer, k))
@@ -568,3 +571,18 @@ def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed):
     expected = classify(exact_low, exact_high, integer, k)
     assert (status == expected).all(), np.flatnonzero(status != expected)
     assert (expected != "safe").any() and (expected == "safe").any()  # both kinds occur
+
+
+def test_witness_rounds_ask_only_for_the_point_a_cell_lacks():
+    """A count seen only at k or more lacks a lower point, one seen only below k a
+    higher one, a sum both until two points differ; nothing is asked of a cell with
+    two points, and before any point every cell lacks a low one (the minimum comes
+    first). The old rounds weighed every undecided cell in both LPs."""
+    k = 5
+    integer = np.array([True, True, True, False, True])
+    witness_low = np.array([7.0, 2.0, 1.0, 3.0, np.inf])
+    witness_high = np.array([7.0, 2.0, 6.0, 3.0, -np.inf])
+    pending = np.array([True, True, False, True, True])
+    down, up = lp._lacking(pending, integer, witness_low, witness_high, k)
+    assert down.tolist() == [True, False, False, True, True]
+    assert up.tolist() == [False, True, False, True, True]

@@ -3,18 +3,22 @@
 The attacker's interval of a cell is [min x_i, max x_i] over the LP
 relaxation of the relations (published cells fixed, protected cells within
 their known bounds), rounded inwards for counts. Two LPs per cell would be
-slow, so feasible points (witnesses) come first: a point maximising
-sum(min(x_i, k)) over the undecided cells and one minimising their sum. A
-cell whose witnesses already differ by at least one and reach k (or 0) is
-safe; only the rest get their own max and min LPs.
+slow, so feasible points (witnesses) come first. A count is safe once its
+witnesses differ by at least one and one reaches k (or one is 0); a sum, once
+they differ. Only the rest get their own max and min LPs.
 
-The witness rounds weigh the undecided cells at random over four orders of
-magnitude, and go on while a round (two LPs) still settles two cells or more.
-Cells of one relation compete for its total; with weights alike (they were
-0.5-1.5) the optimum keeps favouring the same cells, and after a fixed 20
-rounds a large component still left about 80 cells to their own LPs. On the
-demo's 32 largest components the LPs now take 78 CPU-s instead of 125 s. Each
-cell's status stays the one its own two LPs give (test_audit).
+Each witness round asks only for the point the undecided cells still lack: a
+low point (minimising their weighted sum) for cells that have none yet or were
+seen only at one value of k or more, then a high point (maximising
+sum(min(x_i, k))) for counts that have not reached k. Weighing every undecided
+cell in both LPs, as before, spent the minimum on cells already low and the
+maximum's total on cells already at k: on 6 000 national components drawn at
+random the same statuses took 32 650 LPs instead of 47 992.
+
+The weights are random over four orders of magnitude, and rounds go on while
+a round still settles two cells or more. Cells of one relation compete for its
+total; with weights alike (they were 0.5-1.5) the optimum keeps favouring the
+same cells. Each cell's status stays the one its own two LPs give (test_audit).
 """
 
 from __future__ import annotations
@@ -52,6 +56,19 @@ def settled(witness_low, witness_high, integer, k) -> np.ndarray:
     count_safe = (high_int > low_int) & ((high_int >= k) | (low_int <= 0))
     sum_safe = witness_high - witness_low > EPS * np.maximum(1.0, np.abs(witness_high))
     return np.where(integer, count_safe, sum_safe)
+
+
+def _lacking(pending, integer, witness_low, witness_high, k) -> tuple[np.ndarray, np.ndarray]:
+    """The undecided cells that still need a lower point and those that need a higher
+    one. A count seen at one value only needs a lower point if that value reaches k,
+    else a higher one (which must reach k anyway); a sum needs both until they differ.
+    Before any witness every undecided cell needs a lower point."""
+    reached = np.floor(witness_high + EPS) >= k
+    spread = np.floor(witness_high + EPS) > np.ceil(witness_low - EPS)
+    unseen = ~np.isfinite(witness_low)
+    down = pending & (~integer | unseen | (reached & ~spread))
+    up = pending & (~integer | ~reached)
+    return down, up
 
 
 def link_columns(a: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,13 +167,17 @@ def solve_component(a, b, eq, lo, hi, integer, k, candidates) -> Result:
         before = pending.sum()
         # widely varied weights (seeded: deterministic) so each round reaches another vertex
         weight = 10.0 ** rng.uniform(-WEIGHT_DECADES, WEIGHT_DECADES, n)
-        cost = np.zeros(2 * n)
-        cost[n:][pending & integer] = weight[pending & integer]
-        cost[:n][pending & ~integer] = weight[pending & ~integer]
-        record(model.solve(cost, maximize=True)[0])
-        cost = np.zeros(2 * n)
-        cost[:n][pending] = weight[pending]
-        record(model.solve(cost, maximize=False)[0])
+        down, _ = _lacking(pending, integer, witness_low, witness_high, k)
+        if down.any():
+            cost = np.zeros(2 * n)
+            cost[:n][down] = weight[down]
+            record(model.solve(cost, maximize=False)[0])
+        _, up = _lacking(pending, integer, witness_low, witness_high, k)  # after the low point
+        if up.any():
+            cost = np.zeros(2 * n)
+            cost[n:][up & integer] = weight[up & integer]  # min(x_i, k): k is enough
+            cost[:n][up & ~integer] = weight[up & ~integer]
+            record(model.solve(cost, maximize=True)[0])
         pending &= ~settled(witness_low, witness_high, integer, k)
         if not pending.any() or before - pending.sum() < MIN_SETTLED_PER_ROUND:
             break  # the rest need their own LPs (exact, small, or narrow)
