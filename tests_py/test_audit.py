@@ -432,6 +432,11 @@ def test_rank_test_finds_a_cell_fixed_by_equations():
         lo=np.zeros(2), hi=np.full(2, np.inf), labels=["r0", "r1"],
     )  # fmt: skip
     assert bounds.determined_in_block(system.a, system.eq).all()
+    # in the audit the test runs in the component's LP, on the cells no two witnesses
+    # tell apart: both are leaks without a max and min LP of their own
+    ones = np.ones(2, dtype=bool)
+    result = lp.solve_component(a, system.b, system.eq, system.lo, system.hi, ones, 5, ones)
+    assert result.determined.all() and np.isnan(result.high).all()
 
 
 def test_worst_cases_put_leaks_first():
@@ -561,6 +566,7 @@ def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed, known
     result = lp.solve_component(a, b, eq, lo, hi, integer, k, np.ones(n, dtype=bool))
     by_witness = lp.settled(result.witness_low, result.witness_high, integer, k)
     status = np.where(by_witness, "safe", classify(result.low, result.high, integer, k))
+    status = np.where(result.determined, "exact", status)  # by the rank test
     exact_low, exact_high = np.empty(n), np.empty(n)
     model = lp._Model(a, b, eq, lo, hi, k)
     for i in range(n):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 FILE = "lp_cache.pickle"
-_CODE = ("lp.py", "cache.py")
+_CODE = ("lp.py", "bounds.py", "cache.py")
 
 
 def code_version() -> str:

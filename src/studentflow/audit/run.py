@@ -1,10 +1,11 @@
 """The audit pipeline: published cells -> relations -> components -> intervals.
 
 Per protected cell, in order of cost: known bounds (row existence, midpoint
-display), bound propagation over all relations, the rank test (fixed by
-equations alone), a component of one relation (propagation is exact there),
-then LP; cells that identities hold equal are one column throughout
-(identities.py). A cell is a leak when its interval is one value ('exact'), or a
+display), bound propagation over all relations, a component of one relation
+(propagation is exact there), then LP (lp.py): witness points, the rank test
+(fixed by equations alone) for the cells they leave undecided, and each
+remaining cell's own LPs; cells that identities hold equal are one column
+throughout (identities.py). A cell is a leak when its interval is one value ('exact'), or a
 count whose interval lies in 1..k-1 ('small'); a protected mean whose sum is
 one value is 'mean'.
 """
@@ -116,38 +117,27 @@ class _LpTask:
     pending: np.ndarray
 
 
-def _rank_test(part, eq, columns, integer, iv: _Intervals) -> np.ndarray:
-    """Cells fixed by the equations alone are leaks without LP; returns the cells
-    still pending for the LP."""
-    determined = bounds.determined_in_block(part, eq)
-    determined &= iv.status[columns] == "safe"
-    if determined.any():
-        iv.status[columns[determined]] = np.where(integer[columns[determined]], "exact", "mean")
-        iv.method[columns[determined]] = "rank"
-    return (iv.status[columns] == "safe") & ~determined
-
-
 def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
     """The component's LP (an _LpTask), or None when no cell needs one."""
     columns = cut.columns(component)
     if not (iv.status[columns] == "safe").any():
         return None
     rows = cut.rows(component)
-    part = cut.block(component)  # once, for the rank test and the LP
-    pending = _rank_test(part, system.eq[rows], columns, integer, iv)
-    if not pending.any() or len(rows) <= 1:
-        return None  # one relation: propagation gives the exact interval
+    if len(rows) <= 1:
+        # one relation: propagation gives the exact interval (an equation of one
+        # cell fixes it there, one of more cells fixes none of them)
+        return None
     return _LpTask(
         component,
         columns,
-        part,
+        cut.block(component),
         system.b[rows],
         system.eq[rows],
         lo[columns],
         hi[columns],
         integer[columns],
         k,
-        pending,
+        iv.status[columns] == "safe",
     )
 
 
@@ -168,6 +158,11 @@ def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
         inconsistent.append(f"component {task.component}: no solution fits the published figures")
         return
     pending, columns = task.pending, task.columns
+    if result.determined is not None and result.determined.any():
+        index = columns[result.determined]
+        iv.status[index] = np.where(task.integer[result.determined], "exact", "mean")
+        iv.method[index] = "rank"
+        pending = pending & ~result.determined
     solved = ~np.isnan(result.high) & pending
     index = columns[solved]
     iv.low[index] = result.low[solved]
