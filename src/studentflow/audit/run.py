@@ -5,9 +5,9 @@ display), bound propagation over all relations, a component of one relation
 (propagation is exact there), then LP (lp.py): witness points, the rank test
 (fixed by equations alone) for the cells they leave undecided, and each
 remaining cell's own LPs; cells that identities hold equal are one column
-throughout (identities.py). A cell is a leak when its interval is one value ('exact'), or a
-count whose interval lies in 1..k-1 ('small'); a protected mean whose sum is
-one value is 'mean'.
+throughout (identities.py). A cell is a leak when its interval is one value
+('exact'), or a count whose interval lies in 1..k-1 ('small'); a protected
+mean whose sum is one value is 'mean'.
 """
 
 from __future__ import annotations
