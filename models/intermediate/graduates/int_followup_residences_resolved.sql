@@ -15,14 +15,13 @@ with followup_years as (
 
 residences as (
 
-    -- one registration per person and year is the contract; min() keeps a
-    -- duplicated delivery from multiplying graduates
+    -- one registration per person and year: the primary key of
+    -- stg_scb__residences, tested before this model runs
     select
         person_id,
         residence_year,
-        min(municipality_code) as municipality_code
+        municipality_code
     from {{ ref('stg_scb__residences') }}
-    group by person_id, residence_year
 
 ),
 
@@ -32,15 +31,6 @@ emigrations as (
         person_id,
         emigration_date
     from {{ ref('stg_scb__emigrations') }}
-
-),
-
-municipalities as (
-
-    select
-        kommun_code,
-        lan_code
-    from {{ ref('kommuner') }}
 
 ),
 
@@ -70,7 +60,7 @@ resolved as (
         and latest_emigration.last_emigration_date is not null as is_emigrated,
         coalesce(residences.municipality_code, '{{ var('unknown_code') }}')
             as residence_municipality_code,
-        coalesce(municipalities.lan_code, '{{ var('unknown_code') }}') as residence_county_code
+        {{ county_of_municipality('residences.municipality_code') }} as residence_county_code
     from followup_years
     left join residences
         on
@@ -80,8 +70,6 @@ resolved as (
         on
             followup_years.person_id = latest_emigration.person_id
             and followup_years.followup_year = latest_emigration.followup_year
-    left join municipalities
-        on residences.municipality_code = municipalities.kommun_code
 
 )
 

@@ -23,7 +23,11 @@ with registrations as (
 
 residences as (
 
-    select * from {{ ref('int_residences_mapped_to_county') }}
+    select
+        person_id,
+        residence_year,
+        municipality_code
+    from {{ ref('stg_scb__residences') }}
 
 ),
 
@@ -61,7 +65,7 @@ assigned as (
             as recruitment_reference_year,
         coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
             as recruitment_municipality_code,
-        coalesce(residences.county_code, '{{ var("unknown_code") }}')
+        {{ county_of_municipality('residences.municipality_code') }}
             as recruitment_county_code
     from first_terms
     left join residences
