@@ -323,6 +323,36 @@ def test_relations_do_not_report_a_dim_holding_only_the_total_label(tmp_path):
     assert found.inferred == [] and len(found) == 0
 
 
+def test_cells_carry_what_a_protected_row_gives_away(tmp_path):
+    # present_only rows: a suppressed row says >= 1; a published reason or the
+    # midpoint display marks a primary cell (1..k-1); a secondary one is then >= k
+    rows = [
+        ("A", "Totalt", 30, None),
+        ("A", "w", 12, None),
+        ("A", "x", 3, "primär"),
+        ("A", "y", 9, "sekundär"),
+        ("A", "z", 6, "sekundär"),
+    ]
+    db, manifest_path = _single_mart(tmp_path, rows, reasons=True, rows_kind="present_only")
+    con = duckdb.connect(str(db))
+    # z: its reason withheld, but its display gives it away as a primary cell
+    con.execute(
+        "update published.planted set n_suppression_reason = null, n_display = '2,5'"
+        " where category = 'z'"
+    )
+    con.close()
+    con = duckdb.connect(str(db), read_only=True)
+    frame = structure.load_cells(con, manifest.load(manifest_path), fx.K).frame
+    con.close()
+    got = frame.set_index("category")[["value", "protected", "lo", "hi"]]
+    assert got.loc["w"].tolist() == [12, False, 12.0, 12.0]
+    assert got.loc["x"].tolist()[1:] == [True, 1.0, float(fx.K - 1)]
+    assert got.loc["y"].tolist()[1:] == [True, float(fx.K), np.inf]
+    assert got.loc["z"].tolist()[1:] == [True, 1.0, float(fx.K - 1)]
+    assert got["value"].isna().tolist() == [False, False, True, True, True]
+    assert list(frame["mart"].unique()) == ["planted"] and set(frame["quantity"]) == {"count"}
+
+
 def _propagated_row_by_row(a, b, eq, lo, hi):
     """Bound propagation the plain way: every row, one at a time, until nothing moves
     (integer counts). Propagation tightens monotonically to one fixpoint whatever
