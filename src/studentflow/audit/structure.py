@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from studentflow import frames
 from studentflow.audit.manifest import Manifest, MartSpec
 
 PUBLISHED = "published"
@@ -179,20 +180,14 @@ def load_cells(
     """Every count cell of the declared marts present in `schema`."""
     present = set(published_marts(con, schema))
     names = [m for m in (marts or sorted(manifest.marts)) if m in present]
-    # texts as Arrow's large strings, pandas' storage: casting 7 M cells' strings to
-    # them took 8 s nationally
-    con.execute("set arrow_large_buffer_size = true")
-    try:
+    with frames.large_strings(con):
         per_mart = [_mart_cells(con, manifest.marts[name], k, schema) for name in names]
-    finally:
-        con.execute("reset arrow_large_buffer_size")
     tables = [table for tables in per_mart for table in tables]
     if not tables:
         raise ValueError(f"no declared mart found in schema {schema}")
     # a dim a mart lacks is NULL for its rows (Arrow's null arrays cost no copy)
     table = pa.concat_tables(tables, promote_options="permissive")
-    # values: Int64 for counts alone, floats with NaN where sums join them
-    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    frame = frames.frame(table)
     sizes = [sum(t.num_rows for t in tables) for tables in per_mart]
     ends = np.cumsum(sizes)
     spans = {  # marts with cells only, as a mask over the frame would find them
@@ -201,7 +196,3 @@ def load_cells(
         if size
     }
     return Cells(frame=frame, k=k, spans=spans)
-
-
-# integers with NULLs as pandas' nullable Int64, as DuckDB's own conversion gives them
-_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
