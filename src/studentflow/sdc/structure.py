@@ -132,28 +132,31 @@ def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> pa.Array:
     return pc.binary_join_element_wise(*parts, SEPARATOR)
 
 
-def _cell_id_order(texts: pd.DataFrame, cell_dims: list[str], ids: pa.Array) -> np.ndarray:
-    """The rows in the order of their cell ids, as sorting the id texts gives it.
+def _cell_id_order(texts: pd.DataFrame, cell_dims: list[str]):
+    """(the rows in the order of their cell ids, as sorting the id texts gives it;
+    per row an integer equal for equal ids), or None when a value holds the
+    separator (the caller then sorts the ids themselves).
 
     An id is 'dim=value' per dim (sorted by name) joined by the separator, so
     comparing two ids compares the first dim's value followed by the
-    separator, then the next dim's, and the last dim's value alone: a lexsort
-    of those ranks, on integers, instead of a sort of millions of long texts.
-    A value holding the separator breaks that; then the ids are sorted.
+    separator, then the next dim's, and the last dim's value alone: one stable
+    sort of the rows' ranks of those (tuple_rank), on integers, instead of a
+    sort of millions of long texts. A value holding the separator breaks that.
     """
     dims = sorted(cell_dims)
     keys = []
     for position, dim in enumerate(dims):
         categories = texts[dim].array.categories.tolist()
         if any(SEPARATOR in text for text in categories):
-            return np.asarray(pc.sort_indices(ids))
+            return None
         suffix = SEPARATOR if position < len(dims) - 1 else ""
         rank = np.empty(len(categories), dtype=np.int64)
         rank[sorted(range(len(categories)), key=lambda i: categories[i] + suffix)] = np.arange(
             len(categories)
         )
         keys.append(rank[texts[dim].array.codes])
-    return np.lexsort(keys[::-1]) if keys else np.arange(len(texts))
+    rank = tuple_rank(keys, len(texts))
+    return np.argsort(rank, kind="stable"), rank
 
 
 def mart_dims(mart_spec: dict) -> list[str]:
@@ -255,16 +258,24 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
         raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
     texts = pd.DataFrame({dim: _text_categorical(frame[dim]) for dim in dims})
     texts["__count"] = frame[count].astype("int64").to_numpy()
-    ids = _cell_ids(texts, dims)
-    order = _cell_id_order(texts, dims, ids)
-    ids = ids.take(pa.array(order))
-    if len(ids) > 1:
-        # sorted, so a cell id that occurs twice occurs in adjacent rows
-        repeated = np.flatnonzero(pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False))
-        if len(repeated):
-            bad = ids[int(repeated[0])].as_py()
-            raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
-    texts = texts.take(order).reset_index(drop=True)
+    found = _cell_id_order(texts, dims)
+    if found is None:
+        ids = _cell_ids(texts, dims)
+        order = np.asarray(pc.sort_indices(ids))
+        ids = ids.take(pa.array(order))
+        same = pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+        texts = texts.take(order).reset_index(drop=True)
+    else:
+        # the ids made in their order: no take of millions of id texts
+        order, rank = found
+        texts = texts.take(order).reset_index(drop=True)
+        ids = _cell_ids(texts, dims)
+        same = rank[order][1:] == rank[order][:-1]
+    # sorted, so a cell id that occurs twice occurs in adjacent rows
+    repeated = np.flatnonzero(same)
+    if len(repeated):
+        bad = ids[int(repeated[0])].as_py()
+        raise StructureError(f"mart '{name}': cell {bad} occurs twice in the aggregate")
     texts["__id"] = pd.Series(ids.to_pandas(), index=texts.index)
     return texts
 
