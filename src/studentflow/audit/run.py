@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from studentflow.audit import bounds, cache, components, identities, lp, relations, structure
 from studentflow.audit.manifest import Manifest, load
@@ -336,12 +337,16 @@ def audit(
     undeclared = [m for m in published if m not in manifest.marts]
     cells = structure.load_cells(con, manifest, k, schema, marts)
     frame = cells.frame
+    _release_freed()
     found = relations.build(cells, manifest)
+    _release_freed()
     (rel, cell, coef, eq), broken, system = _reduce(frame, found)
     integer = (frame["quantity"] == "count").to_numpy()[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     attack = _attack(system, integer, k, inconsistent, options)
+    _release_freed()
     out = _cell_table(frame, system, integer, attack.intervals, attack.component, k)
+    _release_freed()
     labels = _labels_per_cell(rel, cell, found.label)
     out["relations"] = _relations_column(out["cell_index"], labels)
     return AuditResult(
@@ -357,6 +362,16 @@ def audit(
         relation_arrays=(rel, cell, coef, eq, found.label),
         frame=frame,
     )
+
+
+def _release_freed() -> None:
+    """Hand the blocks Arrow's allocator keeps after a phase back to the system.
+
+    The published cells' texts live in Arrow buffers (structure.load_cells), and the
+    allocator (mimalloc) keeps what a phase frees for later use; the phases' transients
+    then add up at the audit's peak (nationally 6.77 -> 7.05 GiB without this, 6.9
+    with it)."""
+    pa.default_memory_pool().release_unused()
 
 
 def _relations_column(cell_index: pd.Series, labels: pd.Series) -> pd.Series:
