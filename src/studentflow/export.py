@@ -33,6 +33,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from studentflow.sql import quote_ident, sql_text
+
 PUBLISHED_SCHEMA = "published"
 DEFAULT_DUCKDB = "data/warehouse/studentflow.duckdb"
 DEFAULT_OUT = "output/export"
@@ -237,14 +239,6 @@ def resolve_models(
     return chosen
 
 
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def table_columns(con, table: str) -> list[tuple[str, str]]:
     rows = con.execute(
         "select column_name, data_type from information_schema.columns "
@@ -260,20 +254,20 @@ _DECIMAL_TYPES = re.compile(r"^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)", re.IGNORECA
 def _csv_select(table: str, columns: list[tuple[str, str]], decimal: str) -> str:
     parts = []
     for name, dtype in columns:
-        ident = _quote_ident(name)
+        ident = quote_ident(name)
         if decimal == "comma" and _DECIMAL_TYPES.match(dtype):
             parts.append(f"replace(cast({ident} as varchar), '.', ',') as {ident}")
         else:
             parts.append(ident)
-    source = f"(select * from {PUBLISHED_SCHEMA}.{_quote_ident(table)} order by all) as t"
+    source = f"(select * from {PUBLISHED_SCHEMA}.{quote_ident(table)} order by all) as t"
     return f"select {', '.join(parts)} from {source}"
 
 
 def write_parquet(con, table: str, path: Path) -> None:
     tmp = path.with_suffix(".parquet.part")
     con.execute(
-        f"copy (select * from {PUBLISHED_SCHEMA}.{_quote_ident(table)} order by all) "
-        f"to {_quote_literal(str(tmp))} (format parquet, compression zstd)"
+        f"copy (select * from {PUBLISHED_SCHEMA}.{quote_ident(table)} order by all) "
+        f"to {sql_text(str(tmp))} (format parquet, compression zstd)"
     )
     tmp.replace(path)
 
@@ -282,7 +276,7 @@ def write_csv(con, table: str, columns: list[tuple[str, str]], path: Path, decim
     """UTF-8 with BOM, ';' separator, header, NULL as empty, decimal comma optional."""
     body = path.with_suffix(".csv.part")
     con.execute(
-        f"copy ({_csv_select(table, columns, decimal)}) to {_quote_literal(str(body))} "
+        f"copy ({_csv_select(table, columns, decimal)}) to {sql_text(str(body))} "
         "(format csv, header true, delimiter ';', quote '\"', nullstr '')"
     )
     with open(path, "wb") as out, open(body, "rb") as src:
@@ -468,7 +462,7 @@ def _export_table(con, table: str, columns: list, out_dir: Path, decimal: str, l
     write_parquet(con, table, parquet)
     write_csv(con, table, columns, csv_path, decimal)
     n_rows = con.execute(
-        f"select count(*) from {PUBLISHED_SCHEMA}.{_quote_ident(table)}"
+        f"select count(*) from {PUBLISHED_SCHEMA}.{quote_ident(table)}"
     ).fetchone()[0]
     log(
         f"  {table}: {n_rows} rows -> {parquet.name} ({parquet.stat().st_size} B), "

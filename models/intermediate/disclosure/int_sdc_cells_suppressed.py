@@ -24,6 +24,7 @@ import yaml
 from studentflow import frames
 from studentflow.sdc.reuse import read_stored_cells
 from studentflow.sdc.run import COLUMNS, engine_columns, suppress
+from studentflow.sql import quote_ident
 
 
 def model(dbt, session):
@@ -68,7 +69,7 @@ def model(dbt, session):
         aggregates = {
             name: frames.frame(
                 relations[name]
-                .select(*_quoted(engine_columns(spec, name, relations[name].columns)))
+                .select(*map(quote_ident, engine_columns(spec, name, relations[name].columns)))
                 .to_arrow_table()
             )
             for name in sorted(declared)
@@ -83,10 +84,6 @@ def model(dbt, session):
         spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1), previous=previous
     )
     return cells
-
-
-def _quoted(columns: list[str]) -> list[str]:
-    return ['"' + column.replace('"', '""') + '"' for column in columns]
 
 
 def _stored_cells(dbt, session):

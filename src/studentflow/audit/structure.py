@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from studentflow import frames
 from studentflow.audit.manifest import Manifest, MartSpec
+from studentflow.sql import sql_text
 
 PUBLISHED = "published"
 MIDPOINT = "2,5"
@@ -110,10 +111,6 @@ def _mart_cells(con: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, schema: 
     return tables + _magnitude_sums(con, spec, schema)
 
 
-def _literal(text) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], k: int):
     """The select list of one count column's cells after its dims: value, the count
     column's extra attributes, mart, count, quantity, protected, lo, hi. A protected
@@ -132,9 +129,9 @@ def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], 
     secondary = f"({protected} and {reason} = '{SECONDARY}' and {lower} >= 1)"
     return [
         f"{value} as value",
-        *(f'{_literal(v)} as "{attribute}"' for attribute, v in extra.items()),
-        f"{_literal(spec.name)} as mart",
-        f"{_literal(count)} as count",
+        *(f'{sql_text(v)} as "{attribute}"' for attribute, v in extra.items()),
+        f"{sql_text(spec.name)} as mart",
+        f"{sql_text(count)} as count",
         "'count' as quantity",
         f"{protected} as protected",
         f"case when {primary} then 1.0 when {secondary} then {float(k)}"
@@ -158,9 +155,9 @@ def _magnitude_sums(con: duckdb.DuckDBPyConnection, spec: MartSpec, schema: str)
             f"{protected} as protected",
             f"case when {protected} then 0.0 else {value} end as lo",
             f"case when {protected} then 'inf'::double else {value} end as hi",
-            f"{_literal(spec.name)} as mart",
-            f"{_literal(f'{n}*{mean}')} as count",
-            f"{_literal(f'sum:{mean}')} as quantity",
+            f"{sql_text(spec.name)} as mart",
+            f"{sql_text(f'{n}*{mean}')} as count",
+            f"{sql_text(f'sum:{mean}')} as quantity",
         ]
         tables.append(
             con.sql(

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import duckdb
 
+from studentflow.sql import quote_ident, sql_text
+
 from .contract import Extract
-from .reading import Loaded, quote_ident, sql_text
+from .reading import Loaded
 from .report import ExtractReport
 
 

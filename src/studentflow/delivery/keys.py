@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import duckdb
 
+from studentflow.sql import quote_ident
+
 from .contract import Extract
-from .reading import ROW, Loaded, quote_ident
+from .reading import ROW, Loaded
 from .report import ExtractReport
 
 

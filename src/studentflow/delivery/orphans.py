@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import duckdb
 
+from studentflow.sql import quote_ident
+
 from .contract import Extract
-from .reading import ROW, Loaded, quote_ident
+from .reading import ROW, Loaded
 from .report import ExtractReport
 from .schema import INTEGERS
 

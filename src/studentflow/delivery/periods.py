@@ -13,8 +13,10 @@ from statistics import median
 
 import duckdb
 
+from studentflow.sql import quote_ident
+
 from .contract import Extract
-from .reading import Loaded, quote_ident
+from .reading import Loaded
 from .report import ExtractReport
 from .schema import INTEGERS
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import duckdb
 
-from .reading import ROW, Loaded, quote_ident, sql_text
+from studentflow.sql import quote_ident, sql_text
+
+from .reading import ROW, Loaded
 from .report import ExtractReport
 
 #: delivered types that cannot hold a personnummer

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from studentflow.sql import sql_text
+
 ROW = "__row"
 
 
@@ -24,14 +26,6 @@ class Loaded:
     columns: dict[str, str]  # delivered column -> DuckDB type (original spelling)
     rows: int
     rejects: list[tuple[int, str, str]]  # (line, error type, message) of rejected lines
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import duckdb
 
+from studentflow.sql import quote_ident
+
 from . import cache as delivery_cache
 from . import codes, keys, orphans, periods, personnummer, schema
 from .contract import Extract
 from .discovery import TextSniff, find_file, sniff_text
-from .reading import Loaded, load_csv, load_parquet, quote_ident
+from .reading import Loaded, load_csv, load_parquet
 from .report import ExtractReport, Report
 
 ENCODINGS = {

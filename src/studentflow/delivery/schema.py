@@ -7,8 +7,10 @@ import difflib
 
 import duckdb
 
+from studentflow.sql import quote_ident, sql_text
+
 from .contract import Extract
-from .reading import ROW, Loaded, quote_ident, sql_text
+from .reading import ROW, Loaded
 from .report import ExtractReport
 
 INTEGERS = {

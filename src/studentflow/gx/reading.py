@@ -9,14 +9,7 @@ from typing import Any
 
 from studentflow.gx.contract import DATE, INTEGER, NUMBER, RAW_CONTRACT, TEXT
 from studentflow.gx.settings import Settings
-
-
-def _sql_str(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+from studentflow.sql import quote_ident, sql_text
 
 
 def arrow_to_pandas(table, nullable_integers: bool) -> Any:
@@ -83,11 +76,11 @@ def read_raw_extract(settings: Settings, name: str) -> LoadedExtract:
         return loaded
     if settings.raw_format == "csv":
         source = (
-            f"read_csv({_sql_str(str(path))}, delim={_sql_str(settings.csv_delimiter)}, "
-            f"header=true, encoding={_sql_str(settings.csv_encoding)}, all_varchar=true)"
+            f"read_csv({sql_text(str(path))}, delim={sql_text(settings.csv_delimiter)}, "
+            f"header=true, encoding={sql_text(settings.csv_encoding)}, all_varchar=true)"
         )
     else:
-        source = f"read_parquet({_sql_str(str(path))})"
+        source = f"read_parquet({sql_text(str(path))})"
     try:
         con = duckdb.connect(":memory:")
         try:
@@ -187,7 +180,7 @@ def read_published_marts(duckdb_path: Path) -> tuple[dict[str, Any], str | None]
             )
         marts = {
             name: arrow_to_pandas(
-                con.sql(f"select * from published.{_quote(name)}").to_arrow_table(),
+                con.sql(f"select * from published.{quote_ident(name)}").to_arrow_table(),
                 nullable_integers=False,
             )
             for name in names
