@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from studentflow.sdc.structure import StructureError, build_structure, cell_id, tuple_rank
+from studentflow.sdc.structure import StructureError, build_structure, cell_id
 
 SPEC = {"marts": {"t": {"cells": ["a", "b"], "additive": ["b"], "rows": "all"}}}
 
@@ -145,17 +145,3 @@ def test_declared_relation_matching_several_cells_is_an_error():
     spec["populations"]["p"]["relations"][0]["total"] = {"mart": "all", "where": {"a": "1"}}
     with pytest.raises(StructureError, match=r"several cells match \{\}"):
         build_structure(spec, frames)
-
-
-@pytest.mark.parametrize("high", [3, 2**40])
-def test_tuple_rank_orders_rows_as_lexsort_does(high):
-    # high = 2**40: three such columns overflow int64 unless the rank is made dense
-    rng = np.random.default_rng(7)
-    columns = [rng.integers(0, high, 500), rng.integers(0, 4, 500), rng.integers(0, high, 500)]
-    columns = [np.repeat(c[:250], 2) for c in columns]  # equal tuples in pairs
-    rank = tuple_rank(columns)
-    assert np.array_equal(np.argsort(rank, kind="stable"), np.lexsort(columns[::-1]))
-    tuples = list(zip(*(c.tolist() for c in columns), strict=True))
-    same = [tuples[i] == tuples[j] for i in range(0, 500, 7) for j in range(0, 500, 11)]
-    equal = [rank[i] == rank[j] for i in range(0, 500, 7) for j in range(0, 500, 11)]
-    assert same == equal and any(same)

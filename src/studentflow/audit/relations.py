@@ -25,6 +25,7 @@ import pandas as pd
 
 from studentflow.audit.manifest import Manifest, ManifestError
 from studentflow.audit.structure import Cells
+from studentflow.ranks import tuple_rank
 
 SEP = "\x1f"
 
@@ -80,19 +81,16 @@ def _group_codes(frame: pd.DataFrame, columns: list[str], sort: bool, known=None
     if not columns:
         return np.zeros(len(frame), dtype=np.int64)
     known = known or {}
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column in columns:
-        codes, levels = known[column] if column in known else _column_codes(frame, column)
-        # the tuples of numbers: their numeric order is the texts' order
-        combined, _ = pd.factorize(combined * levels + codes, sort=sort)
-        combined = combined.astype(np.int64)
-    return combined
+    rank = tuple_rank([known[c] if c in known else _column_codes(frame, c) for c in columns])
+    if sort:
+        return np.unique(rank, return_inverse=True)[1].astype(np.int64).ravel()
+    return pd.factorize(rank, sort=False)[0].astype(np.int64)
 
 
-def _column_codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
-    """(each row's text numbered in sorted order, missing values last; how many numbers)."""
+def _column_codes(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Each row's text numbered in sorted order, missing values last."""
     codes, uniques = pd.factorize(frame[column].astype(str), sort=True)
-    return np.where(codes < 0, len(uniques), codes).astype(np.int64), len(uniques) + 1
+    return np.where(codes < 0, len(uniques), codes).astype(np.int64)
 
 
 def _dims(spec, extras: dict) -> list[str]:
