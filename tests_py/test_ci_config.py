@@ -169,6 +169,24 @@ def test_make_test_runs_every_check_and_the_demo_build_first():
     assert demo_build < line_of("pytest -q -n 2")
 
 
+def _dbt_builds(target: str) -> list[str]:
+    """The demo's `dbt build` lines of a dry run of ``make <target>``."""
+    dry = subprocess.run(
+        ["make", "-n", target], cwd=ROOT, capture_output=True, text=True, env=_make_env()
+    )
+    assert dry.returncode == 0, dry.stderr
+    return [line for line in dry.stdout.splitlines() if line.startswith(".venv/bin/dbt build")]
+
+
+def test_make_build_leaves_the_unit_tests_to_make_test_and_ci():
+    """Unit tests check the models' logic on fixed rows, so a build on a delivery (`make
+    build`) leaves them out, as dbt Labs advises; `make test` and CI's `make dbt-build`
+    still run every one of them before the model it tests."""
+    assert _dbt_builds("build") == [".venv/bin/dbt build --exclude-resource-type unit_test"]
+    assert _dbt_builds("dbt-build") == [".venv/bin/dbt build"]
+    assert _dbt_builds("test") == [".venv/bin/dbt build"]
+
+
 def test_make_lets_python_cache_bytecode_in_the_venv():
     """Where the shell sets PYTHONDONTWRITEBYTECODE (many containers do), the
     Makefile's recipes run without it, so each dbt, engine and pytest process
