@@ -594,9 +594,7 @@ def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed, known
     k, eq, integer = 5, np.ones(len(b), dtype=bool), np.ones(n, dtype=bool)
     lo, hi = np.full(n, known_low), np.full(n, np.inf)
     result = lp.solve_component(a, b, eq, lo, hi, integer, k, np.ones(n, dtype=bool))
-    by_witness = lp.settled(result.witness_low, result.witness_high, integer, k)
-    status = np.where(by_witness, "safe", classify(result.low, result.high, integer, k))
-    status = np.where(result.determined, "exact", status)  # by the rank test
+    status = _statuses(result, integer, k)
     exact_low, exact_high = np.empty(n), np.empty(n)
     model = lp._Model(a, b, eq, lo, hi, k)
     for i in range(n):
@@ -607,6 +605,70 @@ def test_witness_rounds_classify_every_cell_as_one_lp_per_cell_would(seed, known
     expected = classify(exact_low, exact_high, integer, k)
     assert (status == expected).all(), np.flatnonzero(status != expected)
     assert (expected != "safe").any() and (expected == "safe").any()  # both kinds occur
+
+
+def _statuses(result: lp.Result, integer: np.ndarray, k: int) -> np.ndarray:
+    """Each cell's status as the audit reads an LP result: safe by its witnesses, else
+    its own interval, and exact when the rank test found it fixed."""
+    by_witness = lp.settled(result.witness_low, result.witness_high, integer, k)
+    status = np.where(by_witness, "safe", classify(result.low, result.high, integer, k))
+    return np.where(result.determined, "exact", status)
+
+
+def _table_part(seed: int) -> lp.Part:
+    a, b, n = _suppressed_table(14, 14, 0.25, seed, least=1)
+    ones = np.ones(n, dtype=bool)
+    return lp.Part(a, b, np.ones(len(b), dtype=bool), np.ones(n), np.full(n, np.inf), ones, ones)
+
+
+def _alone(part: lp.Part, k: int) -> lp.Result:
+    return lp.solve_component(
+        part.a, part.b, part.eq, part.lo, part.hi, part.integer, k, part.candidates
+    )
+
+
+def test_components_in_one_lp_get_the_statuses_they_get_alone():
+    """Components side by side in one LP (block diagonal) share every LP of their
+    witness rounds and own LPs, and each cell keeps the status it has when its component
+    is solved alone (which the test above checks against a max and a min LP per cell)."""
+    k = 5
+    parts = [_table_part(seed) for seed in (1, 2, 3, 4)]
+    together = lp.solve_components(parts, k)
+    alone = [_alone(part, k) for part in parts]
+    for part, batched, single in zip(parts, together, alone, strict=True):
+        assert (_statuses(batched, part.integer, k) == _statuses(single, part.integer, k)).all()
+    leaks = [
+        _statuses(result, part.integer, k) != "safe"
+        for result, part in zip(alone, parts, strict=True)
+    ]
+    assert any(leak.any() for leak in leaks)  # not only safe cells
+    assert sum(r.n_lp for r in together) < sum(r.n_lp for r in alone)
+
+
+def test_a_batch_whose_lp_has_no_optimum_is_solved_component_by_component():
+    """A sum bounded by nothing above (x0 <= x1, both unknown sums) makes the batch's
+    maximum unbounded: no point for the other components, so each is solved alone."""
+    from scipy import sparse
+
+    k = 5
+    unbounded = lp.Part(
+        sparse.csr_matrix(np.array([[1.0, -1.0]])), np.zeros(1), np.array([False]),
+        np.zeros(2), np.full(2, np.inf), np.zeros(2, dtype=bool), np.ones(2, dtype=bool),
+    )  # fmt: skip
+    parts = [_table_part(1), unbounded]
+    for batched, part in zip(lp.solve_components(parts, k), parts, strict=True):
+        single = _alone(part, k)
+        for field in ("low", "high", "witness_low", "witness_high", "determined"):
+            assert np.array_equal(getattr(batched, field), getattr(single, field), equal_nan=True)
+
+
+def test_lp_batches_put_small_components_together_and_large_ones_alone(monkeypatch):
+    from studentflow.audit import run as audit_run
+
+    monkeypatch.setattr(audit_run, "LP_BATCH_LARGEST", 10)
+    monkeypatch.setattr(audit_run, "LP_BATCH_COLUMNS", 12)
+    sizes = [3, 4, 50, 5, 2, 11, 10, 1]
+    assert audit_run.lp_batches(sizes) == [[2], [0, 1, 3], [5], [4, 6], [7]]
 
 
 def test_witness_rounds_ask_only_for_the_point_a_cell_lacks():

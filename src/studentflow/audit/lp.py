@@ -25,6 +25,11 @@ is a leak without LPs of its own) runs here, after the rounds and only if they
 leave cells undecided: two witnesses that differ in a cell already prove it is
 not fixed. Run on every component before its LP it cost the national audit's
 main process about 12 s; here it runs for about one component in seven.
+
+Small components are solved side by side in one LP (``solve_components``, a
+block-diagonal matrix): each LP then serves every component of the batch, and
+each component's rounds and own LPs go as they would alone. The statuses are the
+ones each component gets alone (test_audit); the witnesses may differ.
 """
 
 from __future__ import annotations
@@ -156,57 +161,168 @@ class _Model:
         raise RuntimeError(f"HiGHS: {self.highs.modelStatusToString(status)}")
 
 
+@dataclass(frozen=True)
+class Part:
+    """One component's LP input (its rows x its columns)."""
+
+    a: sparse.spmatrix
+    b: np.ndarray
+    eq: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    integer: np.ndarray
+    candidates: np.ndarray
+
+
+_JOINED = ("b", "eq", "lo", "hi", "integer", "candidates")
+
+
+class _Unbounded(Exception):
+    """A batch's LP has no optimum: its components are solved one by one."""
+
+
 def solve_component(a, b, eq, lo, hi, integer, k, candidates) -> Result:
     """Intervals for the candidate columns of one component."""
+    return solve_components([Part(a, b, eq, lo, hi, integer, candidates)], k)[0]
+
+
+def solve_components(parts: list[Part], k: int) -> list[Result]:
+    """Intervals for the candidate columns of each component, the components side by
+    side in one LP (a block-diagonal matrix).
+
+    Components share no relation, so an optimum of the batch is an optimum of each
+    block for its own part of the objective: one LP asks every component for its next
+    point, and each component's rounds and own LPs go as they would alone (a component
+    leaves the rounds when they stall for it; each LP of the own-LP phase takes one
+    cell of every component that still has one). Nationally 52 000 of the 66 000
+    components with LPs have under 50 cells; alone they took 77 of the LPs' 220 CPU-s
+    at 0.37 ms per LP, much of it HiGHS's set-up per model and per run. Where a
+    batch's LP has no optimum (a sum unbounded in one block), its components are
+    solved one by one; where it has no solution, InconsistentPublication names no
+    component (the caller solves them one by one to find it)."""
+    if len(parts) > 1:
+        try:
+            return _solve_batch(parts, k)
+        except _Unbounded:
+            return [_solve_batch([part], k)[0] for part in parts]
+    return _solve_batch(parts, k)
+
+
+def _solve_batch(parts: list[Part], k: int) -> list[Result]:
+    sizes = [part.a.shape[1] for part in parts]
+    owner = np.repeat(np.arange(len(parts)), sizes)
+    b, eq, lo, hi, integer, candidates = (
+        np.concatenate([getattr(part, name) for part in parts]) for name in _JOINED
+    )
+    a = parts[0].a if len(parts) == 1 else sparse.block_diag([p.a for p in parts], format="csr")
     n = a.shape[1]
+    blocks = np.split(np.arange(n), np.cumsum(sizes)[:-1])  # each part's columns
     model = _Model(a, b, eq, lo, hi, k)
-    witness_low = np.full(n, np.inf)
-    witness_high = np.full(n, -np.inf)
-    low = np.full(n, np.nan)
-    high = np.full(n, np.nan)
+    alone = len(parts) == 1
+    witnesses = (np.full(n, np.inf), np.full(n, -np.inf))  # lowest and highest seen
 
-    def record(x):
+    def solve(cost, maximize):
+        x, value = model.solve(cost, maximize)
+        if x is None and not alone:
+            raise _Unbounded
         if x is not None:
-            np.minimum(witness_low, x, out=witness_low)
-            np.maximum(witness_high, x, out=witness_high)
+            np.minimum(witnesses[0], x, out=witnesses[0])
+            np.maximum(witnesses[1], x, out=witnesses[1])
+        return x, value
 
+    pending = _witness_rounds(solve, owner, len(parts), integer, candidates, k, witnesses)
+    determined = np.zeros(n, dtype=bool)
+    for part, columns in zip(parts, blocks, strict=True):
+        if pending[columns].any():
+            # two witnesses that differ in a cell prove it is not fixed by the equations,
+            # so only cells the rounds leave can be: one test here, not one per component
+            determined[columns] = bounds.determined_in_block(part.a, part.eq) & pending[columns]
+    pending &= ~determined
+    low, high = _own_lps(solve, owner, pending, integer, k, witnesses, alone)
+    return [
+        Result(
+            low[columns],
+            high[columns],
+            witnesses[0][columns],
+            witnesses[1][columns],
+            model.solves if index == 0 else 0,  # the batch's LPs, counted once
+            determined[columns],
+        )
+        for index, columns in enumerate(blocks)
+    ]
+
+
+def _witness_rounds(solve, owner, n_parts, integer, candidates, k, witnesses) -> np.ndarray:
+    """The cells the witness rounds leave undecided. Each round asks only for the point
+    the undecided cells still lack (_lacking); a component leaves the rounds once it
+    has no undecided cell or a round settles fewer than MIN_SETTLED_PER_ROUND of its
+    cells (the rest need their own LPs: exact, small, or narrow)."""
+    witness_low, witness_high = witnesses
+    n = len(owner)
     pending = candidates.copy()
+    active = np.ones(n_parts, dtype=bool)
     rng = np.random.default_rng(0)
     for _ in range(MAX_WITNESS_ROUNDS):
-        before = pending.sum()
+        before = np.bincount(owner, pending, minlength=n_parts)
         # widely varied weights (seeded: deterministic) so each round reaches another vertex
         weight = 10.0 ** rng.uniform(-WEIGHT_DECADES, WEIGHT_DECADES, n)
-        down, _ = _lacking(pending, integer, witness_low, witness_high, k)
+        asked = pending & active[owner]
+        down, _ = _lacking(asked, integer, witness_low, witness_high, k)
         if down.any():
             cost = np.zeros(2 * n)
             cost[:n][down] = weight[down]
-            record(model.solve(cost, maximize=False)[0])
-        _, up = _lacking(pending, integer, witness_low, witness_high, k)  # after the low point
+            solve(cost, maximize=False)
+        _, up = _lacking(asked, integer, witness_low, witness_high, k)  # after the low point
         if up.any():
             cost = np.zeros(2 * n)
             cost[n:][up & integer] = weight[up & integer]  # min(x_i, k): k is enough
             cost[:n][up & ~integer] = weight[up & ~integer]
-            record(model.solve(cost, maximize=True)[0])
+            solve(cost, maximize=True)
         pending &= ~settled(witness_low, witness_high, integer, k)
-        if not pending.any() or before - pending.sum() < MIN_SETTLED_PER_ROUND:
-            break  # the rest need their own LPs (exact, small, or narrow)
-    determined = np.zeros(n, dtype=bool)
-    if pending.any():
-        # two witnesses that differ in a cell prove it is not fixed by the equations, so
-        # only cells the rounds leave can be: one test here, not one per component
-        determined = bounds.determined_in_block(a, eq) & pending
-        pending &= ~determined
-    for i in np.nonzero(pending)[0]:
-        if settled(witness_low[i : i + 1], witness_high[i : i + 1], integer[i : i + 1], k)[0]:
-            continue  # an earlier cell's LP point already shows this one safe
+        after = np.bincount(owner, pending, minlength=n_parts)
+        active &= (after > 0) & (before - after >= MIN_SETTLED_PER_ROUND)
+        if not active.any():
+            break
+    return pending
+
+
+def _own_lps(solve, owner, pending, integer, k, witnesses, alone: bool):
+    """(low, high): each pending cell's own max and min LP, unless a point found on the
+    way already shows it safe; one cell of every component per LP."""
+    witness_low, witness_high = witnesses
+    n = len(owner)
+    low = np.full(n, np.nan)
+    high = np.full(n, np.nan)
+
+    def safe(i: int) -> bool:
+        return bool(
+            settled(witness_low[i : i + 1], witness_high[i : i + 1], integer[i : i + 1], k)[0]
+        )
+
+    cells = np.flatnonzero(pending)
+    queues = [list(q) for q in np.split(cells, np.flatnonzero(np.diff(owner[cells])) + 1) if len(q)]
+    queues = [q[::-1] for q in queues]  # popped from the end: each component's cells in order
+    while queues:
+        picked = []
+        for queue in queues:
+            while queue and safe(queue[-1]):
+                queue.pop()  # an earlier cell's LP point already shows this one safe
+            if queue:
+                picked.append(queue.pop())
+        queues = [queue for queue in queues if queue]
+        if not picked:
+            break
         cost = np.zeros(2 * n)
-        cost[i] = 1.0
-        x, value = model.solve(cost, maximize=True)
-        record(x)
-        if settled(witness_low[i : i + 1], witness_high[i : i + 1], integer[i : i + 1], k)[0]:
-            continue  # its maximum and an earlier point differ, and one reaches k
-        high[i] = value
-        x, value = model.solve(cost, maximize=False)
-        record(x)
-        low[i] = value
-    return Result(low, high, witness_low, witness_high, model.solves, determined)
+        cost[picked] = 1.0
+        x, value = solve(cost, maximize=True)
+        # its maximum and an earlier point differ, and one reaches k: no minimum needed
+        left = [i for i in picked if not safe(i)]
+        for i in left:
+            high[i] = value if alone else x[i]
+        if left:
+            cost = np.zeros(2 * n)
+            cost[left] = 1.0
+            x, value = solve(cost, maximize=False)
+            for i in left:
+                low[i] = value if alone else x[i]
+    return low, high

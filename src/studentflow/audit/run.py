@@ -26,6 +26,13 @@ from studentflow.audit.manifest import Manifest, load
 from studentflow.processes import map_tasks
 
 EPS = 1e-6
+# Components solved side by side in one LP (lp.solve_components): the small ones, whose
+# time was mostly HiGHS's set-up per model and per run. Nationally (the update's
+# warehouse, 2 workers) 350 659 LPs became 159 794; batching components of up to 200
+# columns in batches of 2 000 left 65 842 LPs but was slower (the simplex grows faster
+# than the blocks), benchmarks/results.md 2026-12-04.
+LP_BATCH_LARGEST = 50  # columns
+LP_BATCH_COLUMNS = 500  # per batch
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,39 @@ def _solve_lp(task: _LpTask):
         return None
 
 
+def _solve_lp_batch(batch: list[_LpTask]) -> list:
+    """_solve_lp of each task, the small components in one LP (lp.solve_components)."""
+    if len(batch) == 1:
+        return [_solve_lp(batch[0])]
+    parts = [lp.Part(t.a, t.b, t.eq, t.lo, t.hi, t.integer, t.pending) for t in batch]
+    try:
+        return lp.solve_components(parts, batch[0].k)
+    except lp.InconsistentPublication:
+        return [_solve_lp(task) for task in batch]  # which of them is inconsistent
+
+
+def lp_batches(sizes: list[int]) -> list[list[int]]:
+    """Positions in ``sizes`` (columns per component, in component order), cut into the
+    batches solved as one LP: components of up to LP_BATCH_LARGEST columns together
+    until a batch holds LP_BATCH_COLUMNS, larger ones alone. Fixed by the components
+    alone, never by the number of workers, so the result is the same for any."""
+    found: list[list[int]] = []
+    current: list[int] = []
+    columns = 0
+    for position, size in enumerate(sizes):
+        if size > LP_BATCH_LARGEST:
+            found.append([position])
+            continue
+        current.append(position)
+        columns += size
+        if columns >= LP_BATCH_COLUMNS:
+            found.append(current)
+            current, columns = [], 0
+    if current:
+        found.append(current)
+    return found
+
+
 def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
     """Write one component's LP intervals."""
     if result is None:
@@ -199,12 +239,18 @@ def _solve_components(
     todo = [i for i, key in enumerate(keys) if key not in stored]
     results = {i: stored[key] for i, key in enumerate(keys) if key in stored}
     n_lp = 0
+    sizes = [len(tasks[i].columns) for i in todo]
+    batches = [[todo[p] for p in batch] for batch in lp_batches(sizes)]
     solved = map_tasks(
-        _solve_lp, [tasks[i] for i in todo], [len(tasks[i].columns) for i in todo], options.workers
+        _solve_lp_batch,
+        [[tasks[i] for i in batch] for batch in batches],
+        [sum(len(tasks[i].columns) for i in batch) for batch in batches],
+        options.workers,
     )
-    for i, result in zip(todo, solved, strict=True):
-        results[i] = result
-        n_lp += result.n_lp if result is not None else 0
+    for batch, batch_results in zip(batches, solved, strict=True):
+        for i, result in zip(batch, batch_results, strict=True):
+            results[i] = result
+            n_lp += result.n_lp if result is not None else 0
     for i, task in enumerate(tasks):
         _apply(task, results[i], iv, inconsistent)
     cache.save(options.cache_dir, {keys[i]: results[i] for i in range(len(tasks))})
