@@ -11,8 +11,9 @@ the large ones alone, largest first, so that the processes finish together.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
@@ -23,22 +24,33 @@ def _each(function: Callable, batch: list) -> list:
     return [function(task) for task in batch]
 
 
-def batches(sizes: Sequence[int], batch_cells: int = BATCH_CELLS) -> list[list[int]]:
-    """Task indices, largest task first, cut into batches of about ``batch_cells``
-    cells: a task of that size or more is a batch of its own."""
-    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
+def cut_batches(
+    order: Iterable[int], sizes: Sequence[int], capacity: int, alone_above: float = math.inf
+) -> list[list[int]]:
+    """The indices in ``order`` cut into consecutive batches, each closed once it holds
+    ``capacity`` (summed ``sizes``); an index whose size exceeds ``alone_above`` is a
+    batch of its own."""
     found: list[list[int]] = []
     current: list[int] = []
-    cells = 0
+    held = 0
     for i in order:
+        if sizes[i] > alone_above:
+            found.append([i])
+            continue
         current.append(i)
-        cells += sizes[i]
-        if cells >= batch_cells:
+        held += sizes[i]
+        if held >= capacity:
             found.append(current)
-            current, cells = [], 0
+            current, held = [], 0
     if current:
         found.append(current)
     return found
+
+
+def batches(sizes: Sequence[int], batch_cells: int = BATCH_CELLS) -> list[list[int]]:
+    """Task indices, largest task first, cut into batches of about ``batch_cells``
+    cells: a task of that size or more is a batch of its own."""
+    return cut_batches(sorted(range(len(sizes)), key=lambda i: -sizes[i]), sizes, batch_cells)
 
 
 def map_tasks(function: Callable, tasks: Sequence, sizes: Sequence[int], workers: int) -> list:

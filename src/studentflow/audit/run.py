@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from studentflow.audit import bounds, cache, components, identities, lp, relations, structure
 from studentflow.audit.manifest import Manifest, load
-from studentflow.processes import map_tasks
+from studentflow.processes import cut_batches, map_tasks
 
 EPS = 1e-6
 # Components solved side by side in one LP (lp.solve_components): the small ones, whose
@@ -176,21 +176,7 @@ def lp_batches(sizes: list[int]) -> list[list[int]]:
     batches solved as one LP: components of up to LP_BATCH_LARGEST columns together
     until a batch holds LP_BATCH_COLUMNS, larger ones alone. Fixed by the components
     alone, never by the number of workers, so the result is the same for any."""
-    found: list[list[int]] = []
-    current: list[int] = []
-    columns = 0
-    for position, size in enumerate(sizes):
-        if size > LP_BATCH_LARGEST:
-            found.append([position])
-            continue
-        current.append(position)
-        columns += size
-        if columns >= LP_BATCH_COLUMNS:
-            found.append(current)
-            current, columns = [], 0
-    if current:
-        found.append(current)
-    return found
+    return cut_batches(range(len(sizes)), sizes, LP_BATCH_COLUMNS, LP_BATCH_LARGEST)
 
 
 def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
