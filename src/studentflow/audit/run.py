@@ -26,8 +26,8 @@ from studentflow.audit.manifest import Manifest, load
 from studentflow.processes import cut_batches, map_tasks
 
 EPS = 1e-6
-# Components solved side by side in one LP (lp.solve_components): the small ones, whose
-# time was mostly HiGHS's set-up per model and per run. Nationally (the update's
+# Components solved side by side in one LP (lp.solve_components): the small ones, much
+# of whose time was HiGHS's set-up per model and per run. Nationally (the update's
 # warehouse, 2 workers) 350 659 LPs became 159 794; batching components of up to 200
 # columns in batches of 2 000 left 65 842 LPs but was slower (the simplex grows faster
 # than the blocks), benchmarks/results.md 2026-12-04.
