@@ -115,14 +115,8 @@ class _LpTask:
 
     component: int
     columns: np.ndarray
-    a: object  # scipy sparse rows x columns of the component
-    b: np.ndarray
-    eq: np.ndarray
-    lo: np.ndarray
-    hi: np.ndarray
-    integer: np.ndarray
+    part: lp.Part  # its rows x its columns; candidates: the cells still safe
     k: int
-    pending: np.ndarray
 
 
 def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
@@ -135,27 +129,23 @@ def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
         # one relation: propagation gives the exact interval (an equation of one
         # cell fixes it there, one of more cells fixes none of them)
         return None
-    return _LpTask(
-        component,
-        columns,
+    part = lp.Part(
         cut.block(component),
         system.b[rows],
         system.eq[rows],
         lo[columns],
         hi[columns],
         integer[columns],
-        k,
         iv.status[columns] == "safe",
     )
+    return _LpTask(component, columns, part, k)
 
 
 def _solve_lp(task: _LpTask):
     """lp.Result, or None when the published figures are inconsistent (the task itself
     does not travel back from the worker: the caller has it)."""
     try:
-        return lp.solve_component(
-            task.a, task.b, task.eq, task.lo, task.hi, task.integer, task.k, task.pending
-        )
+        return lp.solve_components([task.part], task.k)[0]
     except lp.InconsistentPublication:
         return None
 
@@ -164,9 +154,8 @@ def _solve_lp_batch(batch: list[_LpTask]) -> list:
     """_solve_lp of each task, the small components in one LP (lp.solve_components)."""
     if len(batch) == 1:
         return [_solve_lp(batch[0])]
-    parts = [lp.Part(t.a, t.b, t.eq, t.lo, t.hi, t.integer, t.pending) for t in batch]
     try:
-        return lp.solve_components(parts, batch[0].k)
+        return lp.solve_components([task.part for task in batch], batch[0].k)
     except lp.InconsistentPublication:
         return [_solve_lp(task) for task in batch]  # which of them is inconsistent
 
@@ -184,19 +173,17 @@ def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
     if result is None:
         inconsistent.append(f"component {task.component}: no solution fits the published figures")
         return
-    pending, columns = task.pending, task.columns
+    pending, columns, integer = task.part.candidates, task.columns, task.part.integer
     if result.determined is not None and result.determined.any():
         index = columns[result.determined]
-        iv.status[index] = np.where(task.integer[result.determined], "exact", "mean")
+        iv.status[index] = np.where(integer[result.determined], "exact", "mean")
         iv.method[index] = "rank"
         pending = pending & ~result.determined
     solved = ~np.isnan(result.high) & pending
     index = columns[solved]
     iv.low[index] = result.low[solved]
     iv.high[index] = result.high[solved]
-    iv.status[index] = classify(
-        result.low[solved], result.high[solved], task.integer[solved], task.k
-    )
+    iv.status[index] = classify(result.low[solved], result.high[solved], integer[solved], task.k)
     iv.method[index] = "lp"
     index = columns[pending & ~solved]
     iv.low[index] = np.nan  # the true interval is at least the witness range
@@ -218,8 +205,8 @@ def _solve_components(
             tasks.append(task)
     version = cache.code_version()
     keys = [
-        cache.fingerprint(version, t.a, [t.b, t.eq, t.lo, t.hi, t.integer, t.pending], k)
-        for t in tasks
+        cache.fingerprint(version, p.a, [p.b, p.eq, p.lo, p.hi, p.integer, p.candidates], k)
+        for p in (task.part for task in tasks)
     ]
     stored = cache.load(options.cache_dir)
     todo = [i for i, key in enumerate(keys) if key not in stored]
