@@ -24,42 +24,49 @@ persons as (
 
 ),
 
-ranked_terms as (
+-- the entry term as the first term that is not an exchange term, else the
+-- first term (one registration row per person, institution, programme and
+-- term): a minimum per group and a join back, cheaper than ranking every
+-- registration (as in int_students_entered_institution; national 3.8 -> 3.0 s,
+-- the same rows)
+programme_entries as (
 
     select
         person_id,
         institution_code,
         programme_code,
-        term_code,
-        term_index,
-        term_calendar_year,
-        academic_year,
-        is_exchange_student,
-        row_number() over (
-            partition by person_id, institution_code, programme_code
-            order by
-                case when {{ skip_exchange }} and is_exchange_student then 1 else 0 end,
-                term_index
-        ) as term_rank
+        case
+            when {{ skip_exchange }}
+                then coalesce(
+                    min(term_index) filter (where is_exchange_student is not true), min(term_index)
+                )
+            else min(term_index)
+        end as entry_term_index
     from registrations
     where programme_code is not null
+    group by person_id, institution_code, programme_code
 
 ),
 
 entry_terms as (
 
     select
-        person_id,
-        institution_code,
-        programme_code,
-        term_code as entry_term_code,
-        term_index as entry_term_index,
-        term_calendar_year as entry_calendar_year,
-        academic_year as entry_academic_year,
-        is_exchange_student,
-        academic_year < {{ first_trusted_entry_year() }} as is_left_censored
-    from ranked_terms
-    where term_rank = 1
+        programme_entries.person_id,
+        programme_entries.institution_code,
+        programme_entries.programme_code,
+        registrations.term_code as entry_term_code,
+        programme_entries.entry_term_index,
+        registrations.term_calendar_year as entry_calendar_year,
+        registrations.academic_year as entry_academic_year,
+        registrations.is_exchange_student,
+        registrations.academic_year < {{ first_trusted_entry_year() }} as is_left_censored
+    from programme_entries
+    inner join registrations
+        on
+            programme_entries.person_id = registrations.person_id
+            and programme_entries.institution_code = registrations.institution_code
+            and programme_entries.programme_code = registrations.programme_code
+            and programme_entries.entry_term_index = registrations.term_index
 
 ),
 
