@@ -6,7 +6,6 @@
     the checksum of its delivered rows, or of a code list, changed; a year no
     longer delivered is removed by the post_hook.
 #}
-{% set delivered_year = "cast(substr(" ~ nullif_blank('termin') ~ ", 3, 4) as smallint)" %}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
@@ -14,7 +13,8 @@
     unique_key='term_calendar_year',
     post_hook=[
         "delete from {{ this }} where term_calendar_year not in ("
-        ~ " select " ~ delivered_year ~ " from {{ raw_source('ladok', 'registreringar') }})",
+        ~ " select {{ term_code_year('termin') }}"
+        ~ " from {{ raw_source('ladok', 'registreringar') }})",
     ],
 ) }}
 
@@ -30,7 +30,7 @@ input_checksums as (
 
     {{ raw_year_checksums(
         'ladok', 'registreringar', 'termin', 'term_calendar_year',
-        year_expression="cast(substr(" ~ nullif_blank('delivered.termin') ~ ", 3, 4) as smallint)",
+        year_expression=term_code_year('delivered.termin'),
         code_lists={
             'larosaten': ['larosate_code'],
             'huvudomraden': ['main_field_code'],
@@ -59,7 +59,7 @@ with_optional_columns as (
     union all by name
 
     select * from source
-    where {{ delivered_year }} in (
+    where {{ term_code_year('termin') }} in (
         select years_to_build.term_calendar_year from years_to_build
     )
 
@@ -71,7 +71,7 @@ renamed as (
         cast(lopnr as bigint) as person_id,
         upper({{ nullif_blank('termin') }}) as term_code,
         upper(left({{ nullif_blank('termin') }}, 2)) as term_season,
-        cast(substr({{ nullif_blank('termin') }}, 3, 4) as smallint) as term_calendar_year,
+        {{ term_code_year('termin') }} as term_calendar_year,
         {{ map_to_code_list(
             'lower(' ~ nullif_blank('larosate') ~ ')', 'larosaten', 'larosate_code'
         ) }} as institution_code,
