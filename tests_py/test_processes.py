@@ -28,3 +28,15 @@ def test_map_tasks_returns_results_in_task_order():
     expected = [_square_minus(task) for task in tasks]
     assert processes.map_tasks(_square_minus, tasks, sizes, workers=2) == expected
     assert processes.map_tasks(_square_minus, tasks, sizes, workers=1) == expected
+
+
+def test_a_pool_takes_several_submissions_and_gives_each_its_own_results():
+    first = [(value, 1) for value in range(30)]
+    second = [(value, 2) for value in range(7)]
+    for workers in (1, 2):
+        with processes.TaskPool(workers) as pool:
+            collect_first = pool.submit(_square_minus, first, [v for v, _ in first])
+            collect_second = pool.submit(_square_minus, second, [1] * len(second))
+            # collected in the other order than submitted
+            assert collect_second() == [v * v - 2 for v, _ in second]
+            assert collect_first() == [v * v - 1 for v, _ in first]

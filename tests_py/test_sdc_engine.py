@@ -139,7 +139,7 @@ def test_linked_marts_leave_nothing_recoverable_or_provably_small(linked):
     assert recovered == []
     assert proven_small == []
     # consistent: a common cell has one state, whichever mart shows it
-    cells = result.cells(linked).merge(linked.cells, on=["mart", "cell_id"])
+    cells = result.cells(linked.cells).merge(linked.cells, on=["mart", "cell_id"])
     assert cells.groupby("var")["is_suppressed"].nunique().max() == 1
     assert sum(result.is_primary) == sum(1 for v in linked.values if 0 < v < K)
 
@@ -156,7 +156,7 @@ def test_per_mart_protection_leaks_across_marts():
     state = {}
     for name in spec["marts"]:
         single = build_structure({"marts": {name: separate["marts"][name]}}, {name: frames[name]})
-        result = protect(single, K, intervals=False).cells(single)
+        result = protect(single, K, intervals=False).cells(single.cells)
         state.update(
             {(name, c): s for c, s in zip(result["cell_id"], result["is_suppressed"], strict=True)}
         )
@@ -204,10 +204,10 @@ def test_result_does_not_depend_on_row_order():
     shuffled = {name: frame.sample(frac=1, random_state=3) for name, frame in frames.items()}
     second_structure = build_structure(linked_spec(), shuffled)
     second = protect(second_structure, K)
-    first_cells = first.cells(build_structure(linked_spec(), frames)).sort_values(
+    first_cells = first.cells(build_structure(linked_spec(), frames).cells).sort_values(
         ["mart", "cell_id"]
     )
-    second_cells = second.cells(second_structure).sort_values(["mart", "cell_id"])
+    second_cells = second.cells(second_structure.cells).sort_values(["mart", "cell_id"])
     assert first_cells["is_suppressed"].tolist() == second_cells["is_suppressed"].tolist()
 
 

@@ -49,7 +49,7 @@ def _municipal_protection(seed: int):
 
 
 def _state(structure, result, mart, **cell):
-    cells = result.cells(structure).query("mart == @mart")
+    cells = result.cells(structure.cells).query("mart == @mart")
     for dim, value in cell.items():
         cells = cells[cells["cell_id"].str.contains(f"{dim}={value}(?:\\||$)", regex=True)]
     return cells["is_suppressed"].tolist()

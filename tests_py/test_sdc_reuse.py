@@ -32,7 +32,7 @@ def _years(seeds: dict[str, int]) -> pd.DataFrame:
 def _cells(persons: pd.DataFrame, stored=None):
     structure = build_structure(linked_spec(), linked_frames(persons))
     result = protect(structure, K, stored=stored)
-    cells = result.cells(structure).sort_values(["mart", "cell_id"]).reset_index(drop=True)
+    cells = result.cells(structure.cells).sort_values(["mart", "cell_id"]).reset_index(drop=True)
     return cells, result.stats
 
 

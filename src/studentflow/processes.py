@@ -15,7 +15,6 @@ import math
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import partial
 
 BATCH_CELLS = 2_000  # a batch closes when its tasks hold this many cells
 
@@ -58,12 +57,47 @@ def map_tasks(function: Callable, tasks: Sequence, sizes: Sequence[int], workers
     (``sizes``: each task's cells). The result does not depend on ``workers``."""
     if workers <= 1 or len(tasks) <= 1:
         return [function(task) for task in tasks]
-    planned = batches(sizes)
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded host
-    results: list = [None] * len(tasks)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        solved = pool.map(partial(_each, function), [[tasks[i] for i in b] for b in planned])
-        for batch, outputs in zip(planned, solved, strict=True):
-            for i, output in zip(batch, outputs, strict=True):
-                results[i] = output
-    return results
+    with TaskPool(workers) as pool:
+        return pool.submit(function, tasks, sizes)()
+
+
+class TaskPool:
+    """Worker processes kept over several submissions, so that the caller can
+    prepare the next tasks while the workers solve the last ones (the disclosure
+    engine builds one group of linked marts while the groups before it are
+    solved). ``workers`` <= 1: each submission runs at once in this process."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> TaskPool:
+        if self.workers > 1:
+            context = multiprocessing.get_context("spawn")  # no fork of a threaded host
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            # on an error, the tasks not started are dropped rather than solved
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+
+    def submit(
+        self, function: Callable, tasks: Sequence, sizes: Sequence[int]
+    ) -> Callable[[], list]:
+        """Start ``function`` over ``tasks`` (batches as :func:`batches`); the
+        returned callable waits for them and gives the results in task order."""
+        if self._pool is None:
+            results = [function(task) for task in tasks]
+            return lambda: results
+        planned = batches(sizes)
+        futures = [self._pool.submit(_each, function, [tasks[i] for i in b]) for b in planned]
+
+        def collect() -> list:
+            results: list = [None] * len(tasks)
+            for batch, future in zip(planned, futures, strict=True):
+                for i, output in zip(batch, future.result(), strict=True):
+                    results[i] = output
+            return results
+
+        return collect

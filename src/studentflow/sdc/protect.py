@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from studentflow.processes import map_tasks
+from studentflow.processes import TaskPool
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
@@ -60,8 +61,9 @@ class Result:
     # per variable: its component's decision was the stored one, not solved this run
     reused: np.ndarray
 
-    def cells(self, structure: Structure) -> pd.DataFrame:
-        frame = structure.cells.copy()
+    def cells(self, cells: pd.DataFrame) -> pd.DataFrame:
+        """``cells`` (the structure's: mart, cell_id, var) with their decisions."""
+        frame = cells.copy()
         var = frame["var"].to_numpy(dtype=np.int64)
         frame["is_primary"] = np.asarray(self.is_primary, dtype=bool)[var]
         frame["is_suppressed"] = np.asarray(self.is_suppressed, dtype=bool)[var]
@@ -88,6 +90,24 @@ def protect(
     are put together in their fixed order). ``stored``: the fingerprints of an
     earlier build's components and the cells they suppressed
     (``reuse.stored_decisions``): such a component is not solved again."""
+    with TaskPool(workers) as pool:
+        return start_protect(
+            structure, k, pool, secondary_zeros, insiders, intervals, stored=stored
+        )()
+
+
+def start_protect(
+    structure: Structure,
+    k: int,
+    pool: TaskPool,
+    secondary_zeros: bool = True,
+    insiders: bool = True,
+    intervals: bool = True,
+    stored: StoredDecisions | None = None,
+) -> Callable[[], Result]:
+    """:func:`protect` with the components to solve handed to ``pool``: the
+    returned callable waits for them and gives the :class:`Result`, so that the
+    caller can build the next structure meanwhile."""
     started = time.perf_counter()
     values = np.asarray(structure.values, dtype=np.int64)
     is_primary = (values > 0) & (values < k)
@@ -116,23 +136,32 @@ def protect(
     del tasks  # the solve needs only the tasks left to do
     solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
     # batches of small components, large ones alone and largest first (processes.py)
-    for suppressed, task_stats in map_tasks(solve, todo, [len(t) for t in todo], workers):
-        is_suppressed[suppressed] = True
-        for key, value in task_stats.items():
-            stats[key] += value
+    solved = pool.submit(solve, todo, [len(t) for t in todo])
     stats["components_solved"] = len(todo)
-    stats["seconds"] = time.perf_counter() - started
     stats["variables"] = structure.n_vars
     stats["primary"] = int(is_primary.sum())
-    stats["suppressed"] = int(is_suppressed.sum())
-    return Result(
-        is_primary.tolist(),
-        is_suppressed.tolist(),
-        dict(stats),
-        component_hash.tolist(),
-        cell_rank,
-        reused,
-    )
+    del todo, structure
+    set_up = time.perf_counter() - started
+
+    def finish() -> Result:
+        waited = time.perf_counter()
+        for suppressed, task_stats in solved():
+            is_suppressed[suppressed] = True
+            for key, value in task_stats.items():
+                stats[key] += value
+        # this structure's own time: its set-up and the wait for its components
+        stats["seconds"] = set_up + time.perf_counter() - waited
+        stats["suppressed"] = int(is_suppressed.sum())
+        return Result(
+            is_primary.tolist(),
+            is_suppressed.tolist(),
+            dict(stats),
+            component_hash.tolist(),
+            cell_rank,
+            reused,
+        )
+
+    return finish
 
 
 def _solve(task: Task, k: int, secondary_zeros: bool, intervals: bool):

@@ -3,9 +3,15 @@ published cell out (used by the dbt Python model int_sdc_cells_suppressed)."""
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
+
+import numpy as np
 import pandas as pd
 
-from studentflow.sdc.protect import protect
+from studentflow.processes import TaskPool
+from studentflow.sdc.groups import linked_groups
+from studentflow.sdc.protect import start_protect
 from studentflow.sdc.reuse import stored_decisions
 from studentflow.sdc.structure import StructureError, build_structure, mart_dims
 
@@ -65,13 +71,40 @@ def suppress(
     workers: int = 1,
     previous: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict]:
-    """(cells, stats): one row per published cell of every declared mart.
+    """(cells, stats): one row per published cell of every declared mart, the
+    marts in the spec's order.
 
     ``aggregates`` maps an aggregate model's name to its exact counts;
     ``workers`` processes solve the independent components (same result);
     ``previous``: the cells of an earlier build (COLUMNS), whose unchanged
     components are kept instead of solved again (same result, ``reuse.py``).
+    Each group of linked marts (``groups.py``) is built while the workers solve
+    the groups before it, largest group first so that the small ones end the run.
     """
+    started = time.perf_counter()
+    marts, frames = _aligned(spec, aggregates)
+    groups = linked_groups({**spec, "marts": marts})
+    groups.sort(key=lambda group: -sum(len(frames[name]) for name in group["marts"]))
+    stored = stored_decisions(previous)
+    pending = []
+    with TaskPool(workers) as pool:
+        for group in groups:
+            structure = build_structure(group, {name: frames[name] for name in group["marts"]})
+            relations = len(structure.equations) + len(structure.inequalities)
+            finish = start_protect(structure, k, pool, stored=stored)
+            pending.append((structure.cells, relations, finish))
+            del structure
+        solved = [(cells, relations, finish()) for cells, relations, finish in pending]
+    del pending
+    stats = _summed_stats([(relations, result.stats) for _, relations, result in solved])
+    stats["seconds"] = time.perf_counter() - started
+    parts = [result.cells(cells) for cells, _, result in solved]
+    return _in_mart_order(parts, list(marts))[COLUMNS], stats
+
+
+def _aligned(spec: dict, aggregates: dict[str, pd.DataFrame]) -> tuple[dict, dict]:
+    """(marts, frames): each mart's declaration in its aggregate's names and the
+    columns of the aggregate the engine reads for it."""
     frames, marts = {}, {}
     for name, mart in spec["marts"].items():
         aggregate = mart.get("aggregate")
@@ -83,8 +116,27 @@ def suppress(
         frame = aggregates[aggregate]
         marts[name] = align_to_aggregate(mart, list(frame.columns))
         frames[name] = frame[mart_dims(marts[name]) + ["n_persons"]]
-    structure = build_structure({**spec, "marts": marts}, frames)
-    result = protect(structure, k, workers=workers, stored=stored_decisions(previous))
-    stats = dict(result.stats)
-    stats["relations"] = len(structure.equations) + len(structure.inequalities)
-    return result.cells(structure)[COLUMNS], stats
+    return marts, frames
+
+
+def _summed_stats(groups: list[tuple[int, dict]]) -> dict:
+    """The groups' (relations, stats) as one run's stats."""
+    stats: dict = defaultdict(float)
+    for relations, group in groups:
+        for key, value in group.items():
+            stats[key] += value
+        stats["relations"] += relations
+    stats["largest_component"] = max((g.get("largest_component", 0) for _, g in groups), default=0)
+    return dict(stats)
+
+
+def _in_mart_order(parts: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
+    """The groups' cells in one frame, the marts in the spec's order (a group
+    holds each of its marts' rows together, as built)."""
+    pieces = {}
+    for part in parts:
+        marts = part["mart"]
+        starts = np.flatnonzero(marts.ne(marts.shift()).to_numpy(dtype=bool))
+        for first, last in zip(starts, np.r_[starts[1:], len(part)], strict=True):
+            pieces[marts.iat[first]] = part.iloc[first:last]
+    return pd.concat([pieces[name] for name in order if name in pieces] or parts, ignore_index=True)
