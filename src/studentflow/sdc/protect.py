@@ -109,59 +109,88 @@ def start_protect(
     returned callable waits for them and gives the :class:`Result`, so that the
     caller can build the next structure meanwhile."""
     started = time.perf_counter()
-    values = np.asarray(structure.values, dtype=np.int64)
-    is_primary = (values > 0) & (values < k)
-    is_suppressed = is_primary.copy()
-    component_hash = np.full(structure.n_vars, None, dtype=object)
-    reused = np.zeros(structure.n_vars, dtype=bool)
     settings = (engine_version(), k, secondary_zeros, insiders, intervals)
-    stats = defaultdict(float)
-    tasks = Tasks(structure, k, insiders)
-    todo = []
-    for component in tasks:
-        task = tasks.task(component)
-        stats["components"] += 1
-        stats["largest_component"] = max(stats["largest_component"], len(task))
-        task_hash = fingerprint(
-            [repr(settings), *task.fingerprint_parts(), *tasks.identity(component)]
-        )
-        component_hash[task.members] = task_hash
-        if stored is not None and task_hash in stored:
-            stats["components_reused"] += 1
-            reused[task.members] = True
-            is_suppressed[tasks.vars_at(component, stored.cells(task_hash))] = True
-        else:
-            todo.append(task)
-    cell_rank = tasks.cell_rank
-    del tasks  # the solve needs only the tasks left to do
+    plan = _Plan.of(structure, k, insiders, repr(settings), stored)
     solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
     # batches of small components, large ones alone and largest first (processes.py)
-    solved = pool.submit(solve, todo, [len(t) for t in todo])
-    stats["components_solved"] = len(todo)
-    stats["variables"] = structure.n_vars
-    stats["primary"] = int(is_primary.sum())
-    del todo, structure
+    solved = pool.submit(solve, plan.todo, [len(t) for t in plan.todo])
+    plan.todo = []  # the pool holds the tasks until a worker takes them
     set_up = time.perf_counter() - started
 
     def finish() -> Result:
         waited = time.perf_counter()
-        for suppressed, task_stats in solved():
-            is_suppressed[suppressed] = True
-            for key, value in task_stats.items():
-                stats[key] += value
+        result = plan.result(solved())
         # this structure's own time: its set-up and the wait for its components
-        stats["seconds"] = set_up + time.perf_counter() - waited
-        stats["suppressed"] = int(is_suppressed.sum())
-        return Result(
-            is_primary.tolist(),
-            is_suppressed.tolist(),
-            dict(stats),
-            component_hash.tolist(),
-            cell_rank,
-            reused,
-        )
+        result.stats["seconds"] = set_up + time.perf_counter() - waited
+        return result
 
     return finish
+
+
+@dataclass
+class _Plan:
+    """A structure's components: the decisions known before any is solved (the
+    primary cells, the stored decisions) and the tasks left to solve."""
+
+    is_primary: np.ndarray
+    is_suppressed: np.ndarray
+    component_hash: np.ndarray  # per variable: its component's fingerprint
+    reused: np.ndarray
+    cell_rank: np.ndarray
+    todo: list[Task]
+    stats: defaultdict
+
+    @classmethod
+    def of(cls, structure, k: int, insiders: bool, settings: str, stored) -> _Plan:
+        values = np.asarray(structure.values, dtype=np.int64)
+        is_primary = (values > 0) & (values < k)
+        plan = cls(
+            is_primary,
+            is_primary.copy(),
+            np.full(structure.n_vars, None, dtype=object),
+            np.zeros(structure.n_vars, dtype=bool),
+            np.empty(0, dtype=np.int32),
+            [],
+            defaultdict(float),
+        )
+        tasks = Tasks(structure, k, insiders)
+        for component in tasks:
+            plan.add(tasks, component, settings, stored)
+        plan.cell_rank = tasks.cell_rank
+        plan.stats["components_solved"] = len(plan.todo)
+        plan.stats["variables"] = structure.n_vars
+        plan.stats["primary"] = int(is_primary.sum())
+        return plan
+
+    def add(self, tasks: Tasks, component: int, settings: str, stored) -> None:
+        """The component's fingerprint, and its stored decision or its task."""
+        task = tasks.task(component)
+        self.stats["components"] += 1
+        self.stats["largest_component"] = max(self.stats["largest_component"], len(task))
+        task_hash = fingerprint([settings, *task.fingerprint_parts(), *tasks.identity(component)])
+        self.component_hash[task.members] = task_hash
+        if stored is not None and task_hash in stored:
+            self.stats["components_reused"] += 1
+            self.reused[task.members] = True
+            self.is_suppressed[tasks.vars_at(component, stored.cells(task_hash))] = True
+        else:
+            self.todo.append(task)
+
+    def result(self, solved: list) -> Result:
+        """The :class:`Result` once the tasks are solved (``solved`` in task order)."""
+        for suppressed, task_stats in solved:
+            self.is_suppressed[suppressed] = True
+            for key, value in task_stats.items():
+                self.stats[key] += value
+        self.stats["suppressed"] = int(self.is_suppressed.sum())
+        return Result(
+            self.is_primary.tolist(),
+            self.is_suppressed.tolist(),
+            dict(self.stats),
+            self.component_hash.tolist(),
+            self.cell_rank,
+            self.reused,
+        )
 
 
 def _solve(task: Task, k: int, secondary_zeros: bool, intervals: bool):
