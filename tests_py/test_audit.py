@@ -25,7 +25,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 
-from studentflow.audit import bounds, components, lp, manifest, relations, report, structure
+from studentflow.audit import bounds, components, lp, manifest, relations, report, run, structure
 from studentflow.audit.__main__ import main as audit_main
 from studentflow.audit.run import audit, classify
 
@@ -684,3 +684,21 @@ def test_witness_rounds_ask_only_for_the_point_a_cell_lacks():
     down, up = lp._lacking(pending, integer, witness_low, witness_high, k)
     assert down.tolist() == [True, False, False, True, True]
     assert up.tolist() == [False, True, False, True, True]
+
+
+def test_each_cell_is_named_with_every_relation_kind_it_is_in():
+    """The report's relations column, against a join per cell: 150 kinds need three
+    64-bit words per cell, and a kind in a cell twice is named once."""
+    rng = np.random.default_rng(7)
+    kinds = [f"mart_{i % 7}: kind {i:03d}" for i in range(150)]
+    n_relations = 400
+    labels = [kinds[i] for i in rng.integers(0, len(kinds), n_relations)]
+    # not every cell index is in a relation; cell 9 999 is in all of them
+    rel = np.r_[rng.integers(0, n_relations, 3_000), np.arange(n_relations)]
+    cell = np.r_[rng.integers(0, 500, 3_000) * 3, np.full(n_relations, 9_999)]
+    expected = {
+        int(c): "; ".join(sorted({labels[r] for r in rel[cell == c]})) for c in np.unique(cell)
+    }
+    named = run._labels_per_cell(rel, cell, labels)
+    assert named.to_dict() == expected
+    assert named.map(lambda text: text.count(";")).max() >= 64  # sets span several words

@@ -409,7 +409,9 @@ def _labels_per_cell(rel, cell, labels) -> pd.Series:
     """The distinct relation kinds each cell is in, as '; '-joined text (names a leak).
 
     On integer codes: a frame of (cell, label text) pairs with a Python join per
-    cell took 15 s on the demo, and nationally (16 M pairs) 6 GiB more memory."""
+    cell took 15 s on the demo, and nationally (16 M pairs) 6 GiB more memory. Each
+    cell's kinds are a bit set (a 64-bit word per 64 kinds), so the Python join runs
+    once per distinct set (nationally 95), not once per cell (7.3 M): 4.8 -> 2.5 s."""
     if len(rel) == 0:
         return pd.Series(dtype=str)
     codes, names = pd.factorize(pd.Series(labels, dtype=object))
@@ -422,18 +424,34 @@ def _labels_per_cell(rel, cell, labels) -> pd.Series:
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
     cells, label_ranks = pairs // len(names), pairs % len(names)
     starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-    ends = np.r_[starts[1:], len(cells)]
-    texts: dict[bytes, str] = {}  # a few hundred distinct combinations
-    joined = []
-    for start, end in zip(starts, ends, strict=True):
-        combination = label_ranks[start:end]
-        key = combination.tobytes()
-        if key not in texts:
-            texts[key] = "; ".join(by_rank[combination])
-        joined.append(texts[key])
+    sets = _bit_sets(label_ranks, starts, len(names))
+    which = np.zeros(len(starts), dtype=np.int64)
+    for word in sets.T:  # one code per distinct set: hashing beats sorting the rows
+        word_codes, distinct = pd.factorize(word)
+        which = pd.factorize(which * len(distinct) + word_codes)[0]
+    exemplar = np.zeros(which.max() + 1, dtype=np.int64)
+    exemplar[which] = np.arange(len(which))  # some cell of each set: all read the same
+    texts = np.empty(len(exemplar), dtype=object)
+    texts[:] = ["; ".join(by_rank[_members(sets[i])]) for i in exemplar]
     # object, not Arrow text: the few distinct texts stay shared, not copied per cell
     index = pd.Index(cells[starts], name="cell")
-    return pd.Series(joined, index=index, name="label", dtype=object)
+    return pd.Series(texts[which], index=index, name="label", dtype=object)
+
+
+def _bit_sets(members: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Per group of ``members`` (the groups begin at ``starts``; values 0..n-1, no
+    repeats within a group): its members as bits, one uint64 word per 64 values."""
+    words = np.zeros((len(starts), (n + 63) // 64), dtype=np.uint64)
+    bits = np.left_shift(np.uint64(1), (members % 64).astype(np.uint64))
+    for word in range(words.shape[1]):
+        in_word = np.where(members // 64 == word, bits, np.uint64(0))
+        words[:, word] = np.bitwise_or.reduceat(in_word, starts)
+    return words
+
+
+def _members(words: np.ndarray) -> np.ndarray:
+    """The values a row of :func:`_bit_sets` holds, ascending."""
+    return np.flatnonzero(np.unpackbits(words.astype("<u8").view(np.uint8), bitorder="little"))
 
 
 def score(
