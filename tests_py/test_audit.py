@@ -25,7 +25,17 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 
-from studentflow.audit import bounds, components, lp, manifest, relations, report, run, structure
+from studentflow.audit import (
+    bounds,
+    cache,
+    components,
+    lp,
+    manifest,
+    relations,
+    report,
+    run,
+    structure,
+)
 from studentflow.audit.__main__ import main as audit_main
 from studentflow.audit.run import audit, classify
 
@@ -687,8 +697,9 @@ def test_witness_rounds_ask_only_for_the_point_a_cell_lacks():
 
 
 def test_each_cell_is_named_with_every_relation_kind_it_is_in():
-    """The report's relations column, against a join per cell: 150 kinds need three
-    64-bit words per cell, and a kind in a cell twice is named once."""
+    """The report's relations column, against a join per cell: cells of different
+    lengths, one cell in every relation (a sequence of about 150 kinds), and a kind in
+    a cell twice named once."""
     rng = np.random.default_rng(7)
     kinds = [f"mart_{i % 7}: kind {i:03d}" for i in range(150)]
     n_relations = 400
@@ -701,4 +712,34 @@ def test_each_cell_is_named_with_every_relation_kind_it_is_in():
     }
     named = run._labels_per_cell(rel, cell, labels)
     assert named.to_dict() == expected
-    assert named.map(lambda text: text.count(";")).max() >= 64  # sets span several words
+    assert named.map(lambda text: text.count(";")).max() >= 64  # the long sequence
+
+
+def test_lp_cache_gives_back_every_stored_result(tmp_path):
+    """The cache file holds the results as a few long arrays; each component must get
+    back its own arrays, an inconsistent one (None) stays None, and a result without
+    a rank test keeps determined None."""
+    rng = np.random.default_rng(3)
+
+    def result(n, with_rank_test):
+        values = [rng.normal(size=n) for _ in range(4)]
+        values[0][0] = np.nan  # not solved on its own
+        determined = rng.random(n) < 0.3 if with_rank_test else None
+        return lp.Result(*values, n_lp=int(rng.integers(0, 9)), determined=determined)
+
+    stored = {f"component {i}": result(i % 5 + 1, i % 3 > 0) for i in range(40)}
+    stored["inconsistent"] = None
+    cache.save(tmp_path, stored)
+    back = cache.load(tmp_path)
+    assert list(back) == list(stored) and back["inconsistent"] is None
+    for key, expected in stored.items():
+        if expected is None:
+            continue
+        got = back[key]
+        assert got.n_lp == expected.n_lp
+        for name in ("low", "high", "witness_low", "witness_high"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(expected, name))
+        if expected.determined is None:
+            assert got.determined is None
+        else:
+            np.testing.assert_array_equal(got.determined, expected.determined)

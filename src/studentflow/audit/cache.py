@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from studentflow.audit import lp
+
 FILE = "lp_cache.pickle"
 _CODE = ("lp.py", "bounds.py", "cache.py")
 
@@ -61,8 +63,8 @@ def load(directory: Path | None) -> dict:
         return {}
     try:
         with (directory / FILE).open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return _unpacked(pickle.load(handle))
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):
         return {}  # a damaged or foreign file: attack everything again
 
 
@@ -72,4 +74,51 @@ def save(directory: Path | None, results: dict) -> None:
         return
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / FILE).open("wb") as handle:
-        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(_packed(results), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# The results as a few long arrays: pickling each component's own small arrays
+# (nationally 65 000 components, five arrays each) took 2.1 s to save and 2.1 s to load.
+_ARRAYS = ("low", "high", "witness_low", "witness_high")
+_FORMAT = "columns-1"
+
+
+def _packed(results: dict) -> dict:
+    keys = list(results)
+    found = [results[key] for key in keys]
+    sizes = np.array([0 if r is None else len(r.low) for r in found], dtype=np.int64)
+    packed = {
+        "format": _FORMAT,
+        "keys": keys,
+        "sizes": sizes,
+        "missing": np.array([r is None for r in found], dtype=bool),
+        "n_lp": np.array([0 if r is None else r.n_lp for r in found], dtype=np.int64),
+        "has_determined": np.array([r is not None and r.determined is not None for r in found]),
+    }
+    present = [r for r in found if r is not None]
+    for name in _ARRAYS:
+        packed[name] = np.concatenate([getattr(r, name) for r in present] or [np.empty(0)])
+    packed["determined"] = np.concatenate(
+        [np.zeros(len(r.low), bool) if r.determined is None else r.determined for r in present]
+        or [np.empty(0, dtype=bool)]
+    )
+    return packed
+
+
+def _unpacked(packed: dict) -> dict:
+    if packed.get("format") != _FORMAT:
+        return {}
+    ends = np.cumsum(packed["sizes"]).tolist()
+    starts = [0, *ends[:-1]]
+    arrays = [packed[name] for name in _ARRAYS]
+    missing, has_determined = packed["missing"].tolist(), packed["has_determined"].tolist()
+    n_lp = packed["n_lp"].tolist()
+    results: dict = {}
+    for i, key in enumerate(packed["keys"]):
+        if missing[i]:
+            results[key] = None
+            continue
+        window = slice(starts[i], ends[i])
+        determined = packed["determined"][window] if has_determined[i] else None
+        results[key] = lp.Result(*(array[window] for array in arrays), n_lp[i], determined)
+    return results
