@@ -96,3 +96,9 @@ def test_a_relation_naming_an_unknown_mart_stops_the_grouping():
     spec["populations"]["second"]["relations"][0]["parts"][0]["mart"] = "transition_thrid"
     with pytest.raises(StructureError, match="unknown mart 'transition_thrid'"):
         linked_groups(spec)
+
+
+def test_no_declared_mart_gives_the_empty_table_of_cells():
+    cells, stats = suppress({**_spec(), "marts": {}, "populations": {}}, {}, K)
+    assert list(cells.columns) == COLUMNS and cells.empty
+    assert stats["largest_component"] == 0

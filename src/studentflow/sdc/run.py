@@ -139,4 +139,6 @@ def _in_mart_order(parts: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
         starts = np.flatnonzero(marts.ne(marts.shift()).to_numpy(dtype=bool))
         for first, last in zip(starts, np.r_[starts[1:], len(part)], strict=True):
             pieces[marts.iat[first]] = part.iloc[first:last]
-    return pd.concat([pieces[name] for name in order if name in pieces] or parts, ignore_index=True)
+    if not pieces:  # no published cell at all: the empty frame of the cells' columns
+        return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS})
+    return pd.concat([pieces[name] for name in order if name in pieces], ignore_index=True)
