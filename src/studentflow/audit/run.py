@@ -411,7 +411,7 @@ def _labels_per_cell(rel, cell, labels) -> pd.Series:
     On integer codes: a frame of (cell, label text) pairs with a Python join per
     cell took 15 s on the demo, and nationally (16 M pairs) 6 GiB more memory. The
     Python join now runs once per distinct sequence of kinds (nationally 95), not
-    once per cell (7.3 M): 4.8 -> 2.5 s."""
+    once per cell (7.3 M): 4.8 -> 2.3 s."""
     if len(rel) == 0:
         return pd.Series(dtype=str)
     codes, names = pd.factorize(pd.Series(labels, dtype=object))
