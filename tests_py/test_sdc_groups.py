@@ -64,11 +64,12 @@ def _aggregates() -> dict[str, pd.DataFrame]:
 def _in_one_structure(spec: dict, aggregates: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = {name: aggregates[mart["aggregate"]] for name, mart in spec["marts"].items()}
     structure = build_structure(spec, frames)
-    return protect(structure, K).cells(structure.cells)[COLUMNS]
+    return protect(structure, K).cells(structure.cells)
 
 
 def _sorted(cells: pd.DataFrame) -> pd.DataFrame:
-    columns = [column for column in COLUMNS if column != "component_reused"]
+    # the decisions; a slice's fingerprint is the engine's, not the structure's
+    columns = [column for column in COLUMNS if column not in ("component_reused", "slice_hash")]
     return cells[columns].sort_values(["mart", "cell_id"]).reset_index(drop=True)
 
 

@@ -12,7 +12,9 @@ one period of one population). A component whose fingerprint is already in
 the table (same cells, counts, relations, settings and engine code) keeps its
 stored decision instead of being solved again, so an annual delivery solves
 only the periods it changes; every run writes the whole table (delete+insert
-per mart). --full-refresh solves everything.
+per mart). A period of a population (linked_tables.yml, `period`) whose rows
+did not change keeps its stored cells without building its structure
+(src/studentflow/sdc/slices.py). --full-refresh solves everything.
 """
 
 from pathlib import Path
@@ -22,8 +24,8 @@ import pandas as pd
 import yaml
 
 from studentflow import frames
-from studentflow.sdc.reuse import read_stored_cells
-from studentflow.sdc.run import COLUMNS, engine_columns, suppress
+from studentflow.sdc.reuse import read_stored_cells, read_stored_slices
+from studentflow.sdc.run import COLUMNS, engine_columns, suppress, with_kept_slices
 from studentflow.sql import quote_ident
 
 
@@ -78,22 +80,32 @@ def model(dbt, session):
     # a plain call: dbt collects the config keys a Python model reads from
     # its source and missed this one inside `or` / a keyword argument
     workers = dbt.config.get("sdc_workers")
-    previous = _stored_cells(dbt, session) if dbt.is_incremental else None
+    previous, kept = _stored(dbt, session) if dbt.is_incremental else (None, None)
     _release_cached_blocks(session)
-    cells, _ = suppress(
-        spec, aggregates, int(dbt.config.get("sdc_k")), workers=int(workers or 1), previous=previous
+    cells, stats = suppress(
+        spec,
+        aggregates,
+        int(dbt.config.get("sdc_k")),
+        workers=int(workers or 1),
+        previous=previous,
+        kept=kept.hashes if kept else frozenset(),
     )
-    return cells
+    # Arrow: the kept slices' cells go from the table back to it without a
+    # Python object per cell (nationally 5.6 M of 7.3 M cells in an update)
+    return with_kept_slices(cells, kept, stats["kept_slices"])
 
 
-def _stored_cells(dbt, session):
-    """The last build's suppressed cells (reuse.read_stored_cells); None when it
-    stored no fingerprints or no places of the cells in their components (a table
-    from an older release: everything is solved once)."""
-    built = session.sql(f"select * from {dbt.this} limit 0").columns
-    if not {"component_hash", "component_cell"} <= set(built):
-        return None
-    return read_stored_cells(session, str(dbt.this))
+def _stored(dbt, session):
+    """(the last build's suppressed cells, its slices): reuse.read_stored_cells and
+    reuse.read_stored_slices; None for what a table from an older release lacks
+    (no fingerprints, no places of the cells, no slices: that is solved once)."""
+    built = set(session.sql(f"select * from {dbt.this} limit 0").columns)
+    previous = kept = None
+    if {"component_hash", "component_cell"} <= built:
+        previous = read_stored_cells(session, str(dbt.this))
+    if set(COLUMNS) <= built:
+        kept = read_stored_slices(session, str(dbt.this), COLUMNS)
+    return previous, kept
 
 
 def _release_cached_blocks(session, floor: str = "1GB") -> None:

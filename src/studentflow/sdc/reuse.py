@@ -13,7 +13,7 @@ or of the solver's version invalidates every stored decision.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,10 +26,12 @@ import pyarrow.compute as pc
 # the modules whose code decides a component's suppression
 _ENGINE_MODULES = (
     "gauss.py",
+    "highs_lp.py",
     "identities.py",
     "intervals.py",
     "protect.py",
     "protection.py",
+    "relations.py",
     "reuse.py",
     "tasks.py",
 )
@@ -119,3 +121,30 @@ def stored_decisions(previous: pa.Table | pd.DataFrame | None) -> StoredDecision
     bounds = np.searchsorted(component[order], np.arange(len(encoded.dictionary) + 1))
     by_component = np.split(cell[order], bounds[1:-1])
     return StoredDecisions(dict(zip(encoded.dictionary.to_pylist(), by_component, strict=True)))
+
+
+@dataclass(frozen=True)
+class StoredSlices:
+    """The slices of the last build (``slices.py``): the fingerprints it stored, and
+    ``rows(fingerprints)`` giving those slices' cells as stored (an Arrow table: no
+    Python object per cell), each component marked as kept (``component_reused``)."""
+
+    hashes: frozenset[str]
+    rows: Callable[[list[str]], pa.Table]
+
+
+def read_stored_slices(con, relation: str, columns: list[str]) -> StoredSlices:
+    """The stored slices of the table ``relation`` (the model's own) on ``con``;
+    ``columns`` are the cells' columns (run.COLUMNS) that ``rows`` gives."""
+    found = con.sql(f"select distinct slice_hash from {relation} where slice_hash is not null")
+    kept = "case when component_hash is not null then true end as component_reused"
+    selected = ", ".join(kept if column == "component_reused" else column for column in columns)
+
+    def rows(hashes: list[str]) -> pa.Table:
+        return con.sql(
+            f"select {selected} from {relation} "
+            "where slice_hash in (select unnest(cast($hashes as varchar[])))",
+            params={"hashes": hashes},
+        ).to_arrow_table()
+
+    return StoredSlices(frozenset(h for (h,) in found.fetchall()), rows)

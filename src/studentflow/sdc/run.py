@@ -8,12 +8,14 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from studentflow.processes import TaskPool
 from studentflow.sdc.groups import linked_groups
 from studentflow.sdc.protect import start_protect
-from studentflow.sdc.reuse import stored_decisions
-from studentflow.sdc.structure import StructureError, build_structure, mart_dims
+from studentflow.sdc.reuse import StoredSlices, stored_decisions
+from studentflow.sdc.slices import Slices, check_within_periods, slices_of
+from studentflow.sdc.structure import StructureError, build_structure, mart_dims, texts_at
 
 COLUMNS = [
     "mart",
@@ -23,7 +25,20 @@ COLUMNS = [
     "component_hash",
     "component_cell",
     "component_reused",
+    "slice_hash",
 ]
+SCHEMA = pa.schema(
+    [
+        ("mart", pa.string()),
+        ("cell_id", pa.string()),
+        ("is_primary", pa.bool_()),
+        ("is_suppressed", pa.bool_()),
+        ("component_hash", pa.string()),
+        ("component_cell", pa.int32()),
+        ("component_reused", pa.bool_()),
+        ("slice_hash", pa.string()),
+    ]
+)
 
 
 def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
@@ -70,6 +85,7 @@ def suppress(
     k: int,
     workers: int = 1,
     previous: pd.DataFrame | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, dict]:
     """(cells, stats): one row per published cell of every declared mart, the
     marts in the spec's order.
@@ -77,7 +93,11 @@ def suppress(
     ``aggregates`` maps an aggregate model's name to its exact counts;
     ``workers`` processes solve the independent components (same result);
     ``previous``: the cells of an earlier build (COLUMNS), whose unchanged
-    components are kept instead of solved again (same result, ``reuse.py``).
+    components are kept instead of solved again (same result, ``reuse.py``);
+    ``kept``: the slice fingerprints of an earlier build (``slices.py``): a period
+    whose fingerprint is among them is not built, and its cells are not in the
+    result; ``stats["kept_slices"]`` lists those fingerprints, and
+    :func:`with_kept_slices` adds the stored cells.
     Each group of linked marts (``groups.py``) is built while the workers solve
     the groups before it, largest group first so that the small ones end the run.
     """
@@ -86,20 +106,58 @@ def suppress(
     groups = linked_groups({**spec, "marts": marts})
     groups.sort(key=lambda group: -sum(len(frames[name]) for name in group["marts"]))
     stored = stored_decisions(previous)
-    pending = []
+    pending, keeping = [], []
     with TaskPool(workers) as pool:
         for group in groups:
-            structure = build_structure(group, {name: frames[name] for name in group["marts"]})
+            group_frames = {name: frames[name] for name in group["marts"]}
+            slices = slices_of(group, group_frames, ("k", k))
+            unchanged = {p for p, h in slices.hashes.items() if h in kept}
+            keeping.extend(slices.hashes[period] for period in unchanged)
+            if unchanged == set(slices.hashes):
+                continue
+            changed = set(slices.hashes) - unchanged
+            structure = build_structure(
+                group, slices.only(group_frames, changed), slices.columns or None
+            )
+            check_within_periods(structure, group)
             relations = len(structure.equations) + len(structure.inequalities)
             finish = start_protect(structure, k, pool, stored=stored)
-            pending.append((structure.cells, relations, finish))
+            pending.append((_sliced_cells(structure, slices), relations, finish))
             del structure
         solved = [(cells, relations, finish()) for cells, relations, finish in pending]
     del pending
     stats = _summed_stats([(relations, result.stats) for _, relations, result in solved])
-    stats["seconds"] = time.perf_counter() - started
     parts = [result.cells(cells) for cells, _, result in solved]
+    stats["kept_slices"] = sorted(keeping)
+    stats["seconds"] = time.perf_counter() - started
     return _in_mart_order(parts, list(marts))[COLUMNS], stats
+
+
+def with_kept_slices(cells: pd.DataFrame, stored: StoredSlices | None, kept: list[str]) -> pa.Table:
+    """The table the model writes: ``cells`` and the stored cells of the ``kept``
+    slices (``suppress``'s ``stats["kept_slices"]``), as Arrow in SCHEMA. The kept
+    cells come from the table to the table without a Python object per cell."""
+    table = pa.Table.from_pandas(cells[COLUMNS], schema=SCHEMA, preserve_index=False)
+    if not kept:
+        return table
+    if stored is None:
+        raise ValueError("slices to keep, but no stored cells to keep them from")
+    return pa.concat_tables([table, stored.rows(kept).select(COLUMNS).cast(SCHEMA)])
+
+
+def _sliced_cells(structure, slices: Slices) -> pd.DataFrame:
+    """The structure's cells (mart, cell_id, var), each with its slice's fingerprint."""
+    cells = structure.cells
+    if structure.period is None:
+        (only,) = slices.hashes.values()
+        period = np.zeros(len(cells), dtype=np.int64)
+        hashes = [only]
+    else:
+        period = structure.period[cells["var"].to_numpy(dtype=np.int64)]
+        hashes = [slices.hashes.get(text) for text in structure.period_texts]  # unused: None
+    return cells.assign(
+        slice_hash=pd.Series(texts_at(hashes, period).to_pandas(), index=cells.index)
+    )
 
 
 def _aligned(spec: dict, aggregates: dict[str, pd.DataFrame]) -> tuple[dict, dict]:

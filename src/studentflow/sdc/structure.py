@@ -59,6 +59,10 @@ class Structure:
     # sum(coef * y) <= 0: covering dims (a total counts each person once, a
     # person may be in several parts) and relations with sense '<='
     inequalities: Relations = field(default_factory=list)
+    # per variable the index of its period in ``period_texts`` (the text of the
+    # declared period dim, slices.py); None when built without periods
+    period: np.ndarray | None = None
+    period_texts: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.equations = as_relations(self.equations)
@@ -100,7 +104,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True)]
 
 
-def _text_categorical(column: pd.Series) -> pd.Categorical:
+def text_categorical(column: pd.Series) -> pd.Categorical:
     """_text of every value, each distinct value converted once: a categorical of
     the texts (missing values as ''). Nationally a cell dim has millions of rows
     but few distinct values, so the cells share one Python string per value."""
@@ -257,7 +261,7 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
     if frame[count].isna().any():
         bad = frame[frame[count].isna()].iloc[0].to_dict()
         raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
-    texts = pd.DataFrame({dim: _text_categorical(frame[dim]) for dim in dims})
+    texts = pd.DataFrame({dim: text_categorical(frame[dim]) for dim in dims})
     texts["__count"] = frame[count].astype("int64").to_numpy()
     found = _cell_id_order(texts, dims)
     if found is None:
@@ -449,7 +453,11 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     return equations, inequalities
 
 
-def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
+def build_structure(
+    spec: dict, frames: dict[str, pd.DataFrame], periods: dict[str, str] | None = None
+) -> Structure:
+    """The structure of ``spec``'s marts; ``periods`` (mart -> its period dim) also
+    records each variable's period (``Structure.period``)."""
     populations = spec.get("populations") or {}
     marts = spec["marts"]
     pop_attrs = _population_attributes(marts)
@@ -471,6 +479,9 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
             + "; ".join(found.conflicts[:5])
         )
     equations, inequalities = _relations(spec, mart_cells, found.values)
+    period, period_texts = None, []
+    if periods is not None:
+        period, period_texts = _periods(mart_cells, periods, len(found.values))
     del mart_cells
     cells = found.cells()
     return Structure(
@@ -481,7 +492,21 @@ def build_structure(spec: dict, frames: dict[str, pd.DataFrame]) -> Structure:
         found.is_total,
         equations,
         inequalities,
+        period,
+        period_texts,
     )
+
+
+def _periods(mart_cells: dict[str, pd.DataFrame], periods: dict[str, str], n_vars: int):
+    """(per variable the index of its period's text, the texts). A variable's cells
+    share their attributes, the period among them, so every mart gives it the same."""
+    texts: dict[str, int] = {}
+    period = np.full(n_vars, -1, dtype=np.int32)
+    for name, frame in mart_cells.items():
+        column = frame[periods[name]].array
+        coded = [texts.setdefault(text, len(texts)) for text in column.categories]
+        period[frame["__var"].to_numpy()] = np.asarray(coded, dtype=np.int32)[column.codes]
+    return period, list(texts)
 
 
 EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
