@@ -156,3 +156,23 @@ def test_a_period_must_be_an_untotalled_cell_dim_of_every_mart():
     group["populations"]["registered"]["period"] = "academic_year"
     with pytest.raises(StructureError, match="no cell dim holds"):
         period_columns(group)
+
+
+def test_a_relation_may_not_fix_or_run_over_the_period():
+    """Declared relations are checked too: an update builds only the changed
+    periods, and would not see a relation from one of them to a kept one."""
+    spec = _spec()
+    marts = {name: {**mart, "attributes": {}} for name, mart in spec["marts"].items()}
+    across = {"total": {"mart": "transition", "where": {"year": "2020"}},
+              "parts": [{"mart": "foreign", "where": {"year": "2019"}}]}  # fmt: skip
+    cohort = {
+        "kind": "same_cohort",
+        "mart": "foreign",
+        "column": "year",
+        "values": ["2019", "2020"],
+    }
+    for relation in (across, cohort):
+        spec["populations"]["registered"]["relations"] = [relation]
+        group = {"marts": marts, "populations": spec["populations"]}
+        with pytest.raises(StructureError, match="fixes or runs over its period 'year'"):
+            period_columns(group)

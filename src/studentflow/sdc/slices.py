@@ -57,9 +57,11 @@ class Slices:
 def period_columns(group: dict) -> dict[str, str]:
     """Per mart of the group, the cell dim (in the aggregate's names) that holds its
     population's declared period; empty when a population of the group declares none.
-    A period must be a cell dim of each mart and never totalled."""
+    A period must be a cell dim of each mart, never totalled, and never fixed or
+    varied by a declared relation (an update builds only the changed periods, so
+    a relation to a kept one would not be seen there)."""
     populations = group.get("populations") or {}
-    columns = {}
+    columns: dict[str, str] = {}
     for name, mart in group["marts"].items():
         period = (populations.get(mart.get("population")) or {}).get("period")
         if period is None:
@@ -74,7 +76,25 @@ def period_columns(group: dict) -> dict[str, str]:
                 f"mart '{name}': the period '{period}' is totalled (additive/covering)"
             )
         columns[name] = found[0]
+    _relations_within_periods(populations, columns)
     return columns
+
+
+def _relations_within_periods(populations: dict, columns: dict[str, str]) -> None:
+    """Stops when a declared relation fixes a mart's period (``where``) or runs over
+    it (same_cohort's ``column``): such a relation may link two periods."""
+    for population, declared in populations.items():
+        for relation in (declared or {}).get("relations") or []:
+            if relation.get("kind") == "same_cohort":
+                sides = [{"mart": relation["mart"], "where": {relation["column"]: None}}]
+            else:
+                sides = [relation["total"], *relation["parts"]]
+            for side in sides:
+                if columns.get(side["mart"]) in (side.get("where") or {}):
+                    raise StructureError(
+                        f"population '{population}': a relation on mart '{side['mart']}' "
+                        f"fixes or runs over its period '{columns[side['mart']]}'"
+                    )
 
 
 def slices_of(group: dict, frames: dict[str, pd.DataFrame], settings: tuple) -> Slices:
