@@ -37,14 +37,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(version: str, a, arrays: list[np.ndarray], k: int) -> str:
-    """The hash of one component's LP input (``a`` sparse, ``arrays`` dense)."""
+def fingerprint(version: str, arrays: list[np.ndarray], k: int) -> str:
+    """The hash of one component's LP input: its block's CSR arrays (sorted column
+    indices, as the audit's blocks are) and its dense arrays."""
     digest = hashlib.sha256(version.encode())
-    matrix = a.tocsr()
-    if not matrix.has_sorted_indices:  # the audit's blocks are sorted: no copy to make
-        matrix = matrix.copy()
-        matrix.sort_indices()
-    for array in (matrix.indptr, matrix.indices, matrix.data, *arrays):
+    for array in arrays:
         array = np.ascontiguousarray(array)
         digest.update(f"{_dtype_text(array.dtype)}{array.shape}".encode())
         digest.update(array.tobytes())

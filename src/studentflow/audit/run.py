@@ -111,12 +111,31 @@ def _reduce(frame: pd.DataFrame, found) -> tuple:
 
 @dataclass(frozen=True)
 class _LpTask:
-    """One component's LP input: all a worker process needs."""
+    """One component's LP input: all a worker process needs. Its block stays CSR
+    arrays until a worker solves it (``part``): most components of an audit after
+    an update are in the LP cache and need no matrix."""
 
     component: int
     columns: np.ndarray
-    part: lp.Part  # its rows x its columns; candidates: the cells still safe
+    block: components.BlockArrays  # its rows x its columns
+    b: np.ndarray
+    eq: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    integer: np.ndarray
+    candidates: np.ndarray  # the cells still safe
     k: int
+
+    def part(self) -> lp.Part:
+        return lp.Part(
+            components.block_matrix(self.block),
+            self.b, self.eq, self.lo, self.hi, self.integer, self.candidates,
+        )  # fmt: skip
+
+    def fingerprint(self, version: str) -> str:
+        block = self.block
+        arrays = [block.indptr, block.indices, block.data, self.b, self.eq, self.lo, self.hi]
+        return cache.fingerprint(version, [*arrays, self.integer, self.candidates], self.k)
 
 
 def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
@@ -129,23 +148,25 @@ def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv):
         # one relation: propagation gives the exact interval (an equation of one
         # cell fixes it there, one of more cells fixes none of them)
         return None
-    part = lp.Part(
-        cut.block(component),
+    return _LpTask(
+        component,
+        columns,
+        cut.block_arrays(component),
         system.b[rows],
         system.eq[rows],
         lo[columns],
         hi[columns],
         integer[columns],
         iv.status[columns] == "safe",
+        k,
     )
-    return _LpTask(component, columns, part, k)
 
 
 def _solve_lp(task: _LpTask):
     """lp.Result, or None when the published figures are inconsistent (the task itself
     does not travel back from the worker: the caller has it)."""
     try:
-        return lp.solve_components([task.part], task.k)[0]
+        return lp.solve_components([task.part()], task.k)[0]
     except lp.InconsistentPublication:
         return None
 
@@ -155,7 +176,7 @@ def _solve_lp_batch(batch: list[_LpTask]) -> list:
     if len(batch) == 1:
         return [_solve_lp(batch[0])]
     try:
-        return lp.solve_components([task.part for task in batch], batch[0].k)
+        return lp.solve_components([task.part() for task in batch], batch[0].k)
     except lp.InconsistentPublication:
         return [_solve_lp(task) for task in batch]  # which of them is inconsistent
 
@@ -173,7 +194,7 @@ def _apply(task: _LpTask, result, iv: _Intervals, inconsistent) -> None:
     if result is None:
         inconsistent.append(f"component {task.component}: no solution fits the published figures")
         return
-    pending, columns, integer = task.part.candidates, task.columns, task.part.integer
+    pending, columns, integer = task.candidates, task.columns, task.integer
     if result.determined is not None and result.determined.any():
         index = columns[result.determined]
         iv.status[index] = np.where(integer[result.determined], "exact", "mean")
@@ -204,10 +225,7 @@ def _solve_components(
         if task is not None:
             tasks.append(task)
     version = cache.code_version()
-    keys = [
-        cache.fingerprint(version, p.a, [p.b, p.eq, p.lo, p.hi, p.integer, p.candidates], k)
-        for p in (task.part for task in tasks)
-    ]
+    keys = [task.fingerprint(version) for task in tasks]
     stored = cache.load(options.cache_dir)
     todo = [i for i, key in enumerate(keys) if key not in stored]
     results = {i: stored[key] for i, key in enumerate(keys) if key in stored}
