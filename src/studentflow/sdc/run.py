@@ -17,16 +17,7 @@ from studentflow.sdc.reuse import StoredSlices, stored_decisions
 from studentflow.sdc.slices import Slices, check_within_periods, slices_of
 from studentflow.sdc.structure import StructureError, build_structure, mart_dims, texts_at
 
-COLUMNS = [
-    "mart",
-    "cell_id",
-    "is_primary",
-    "is_suppressed",
-    "component_hash",
-    "component_cell",
-    "component_reused",
-    "slice_hash",
-]
+# the table int_sdc_cells_suppressed writes, in its column order
 SCHEMA = pa.schema(
     [
         ("mart", pa.string()),
@@ -39,6 +30,7 @@ SCHEMA = pa.schema(
         ("slice_hash", pa.string()),
     ]
 )
+COLUMNS = list(SCHEMA.names)
 
 
 def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
