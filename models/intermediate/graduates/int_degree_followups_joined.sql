@@ -75,74 +75,8 @@ employment as (
 
 ),
 
--- a person is counted once per cell: the latest degree of the cell whose
--- follow-up has arrived (a kandidat followed by a master in the same cell is
--- followed up after the master). Ranked on the few columns the windows need,
--- not on the joined row: each window sorts the whole payload it is given, and
--- five sorts of the 49-column row cost most of this model's time
-representatives as (
-
-    select
-        followups.degree_key,
-        followups.years_after_graduation,
-        degrees.alumni_category is not null
-        and row_number() over (
-            partition by
-                followups.person_id,
-                followups.years_after_graduation,
-                degrees.alumni_category,
-                degrees.institution_code,
-                degrees.group_code,
-                degrees.cell_degree_code,
-                degrees.window_start_year
-            order by degrees.degree_date desc, followups.degree_key asc
-        ) = 1 as is_alumni_cell_representative,
-        degrees.degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                followups.person_id,
-                followups.years_after_graduation,
-                degrees.degree_level,
-                degrees.degree_code,
-                degrees.window_start_year
-            order by degrees.degree_date desc, followups.degree_key asc
-        ) = 1 as is_degree_code_representative,
-        degrees.degree_level = 'grund- och avancerad nivå'
-        and degrees.programme_code is not null
-        and row_number() over (
-            partition by
-                followups.person_id,
-                followups.years_after_graduation,
-                degrees.degree_level,
-                degrees.institution_code,
-                degrees.programme_code,
-                degrees.window_start_year
-            order by degrees.degree_date desc, followups.degree_key asc
-        ) = 1 as is_programme_representative,
-        degrees.degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                followups.person_id,
-                followups.years_after_graduation,
-                degrees.degree_level,
-                degrees.graduation_academic_year
-            order by degrees.degree_date desc, followups.degree_key asc
-        ) = 1 as is_graduation_year_representative,
-        degrees.degree_level = 'grund- och avancerad nivå'
-        and row_number() over (
-            partition by
-                followups.person_id,
-                followups.years_after_graduation,
-                degrees.degree_level
-            order by degrees.degree_date asc, followups.degree_key asc
-        ) = 1 as is_first_degree_of_person
-    from followups
-    inner join degrees
-        on followups.degree_key = degrees.degree_key
-
-),
-
-joined as (
+-- the follow-ups with their degrees: joined once, read by the flags and the output
+followup_degrees as (
 
     select
         followups.degree_key,
@@ -164,7 +98,98 @@ joined as (
         degrees.window_start_year,
         degrees.alumni_category,
         degrees.group_code,
-        degrees.cell_degree_code,
+        degrees.cell_degree_code
+    from followups
+    inner join degrees
+        on followups.degree_key = degrees.degree_key
+
+),
+
+-- a person is counted once per cell: the latest degree of the cell whose
+-- follow-up has arrived (a kandidat followed by a master in the same cell is
+-- followed up after the master; on the same day, the lower degree_key). A
+-- degree is beaten in a cell when another degree of the same person and
+-- follow-up in that cell comes first in this order. Found by pairing each
+-- person's degrees per follow-up (half the national rows have no rival, and
+-- the others one or two), not by five row_number() windows: each window
+-- sorted all 4.2 M national rows. The model took 22.6 s with the windows and
+-- 8.5 s with the pairs, the same rows (benchmarks/results.md, 2026-12-05)
+beaten as (
+
+    select
+        degree.degree_key,
+        degree.years_after_graduation,
+        {#- the rival comes first: a later degree, or the same day and a lower key -#}
+        {%- set later = '(rival.degree_date > degree.degree_date'
+            ~ ' or (rival.degree_date = degree.degree_date'
+            ~ ' and rival.degree_key < degree.degree_key))' %}
+        {#- for the first degree: an earlier degree, or the same day and a lower key -#}
+        {%- set earlier = '(rival.degree_date < degree.degree_date'
+            ~ ' or (rival.degree_date = degree.degree_date'
+            ~ ' and rival.degree_key < degree.degree_key))' %}
+        bool_or(
+            rival.alumni_category is not distinct from degree.alumni_category
+            and rival.institution_code is not distinct from degree.institution_code
+            and rival.group_code is not distinct from degree.group_code
+            and rival.cell_degree_code is not distinct from degree.cell_degree_code
+            and rival.window_start_year is not distinct from degree.window_start_year
+            and {{ later }}
+        ) as is_beaten_in_alumni_cell,
+        bool_or(
+            rival.degree_level is not distinct from degree.degree_level
+            and rival.degree_code is not distinct from degree.degree_code
+            and rival.window_start_year is not distinct from degree.window_start_year
+            and {{ later }}
+        ) as is_beaten_in_degree_code,
+        bool_or(
+            rival.degree_level is not distinct from degree.degree_level
+            and rival.institution_code is not distinct from degree.institution_code
+            and rival.programme_code is not distinct from degree.programme_code
+            and rival.window_start_year is not distinct from degree.window_start_year
+            and {{ later }}
+        ) as is_beaten_in_programme,
+        bool_or(
+            rival.degree_level is not distinct from degree.degree_level
+            and rival.graduation_academic_year is not distinct from degree.graduation_academic_year
+            and {{ later }}
+        ) as is_beaten_in_graduation_year,
+        bool_or(
+            rival.degree_level is not distinct from degree.degree_level
+            and {{ earlier }}
+        ) as is_beaten_as_first_degree
+    from followup_degrees as degree
+    inner join followup_degrees as rival
+        on
+            degree.person_id = rival.person_id
+            and degree.years_after_graduation = rival.years_after_graduation
+            and degree.degree_key != rival.degree_key
+    group by degree.degree_key, degree.years_after_graduation
+
+),
+
+joined as (
+
+    select
+        followup_degrees.degree_key,
+        followup_degrees.person_id,
+        followup_degrees.years_after_graduation,
+        followup_degrees.followup_year,
+        followup_degrees.last_arrived_graduation_year,
+        followup_degrees.is_window_complete,
+        followup_degrees.degree_level,
+        followup_degrees.institution_code,
+        followup_degrees.degree_date,
+        followup_degrees.degree_code,
+        followup_degrees.degree_type,
+        followup_degrees.programme_code,
+        followup_degrees.programme_degree_code,
+        followup_degrees.main_field_code,
+        followup_degrees.research_subject_code,
+        followup_degrees.graduation_academic_year,
+        followup_degrees.window_start_year,
+        followup_degrees.alumni_category,
+        followup_degrees.group_code,
+        followup_degrees.cell_degree_code,
         coalesce(persons.sex, '{{ var('unknown_code') }}') as sex,
         -- a högskolenybörjare is a counted entrant (docs block hogskolenyborjare):
         -- not an incoming exchange student, not left-censored; every other
@@ -195,32 +220,41 @@ joined as (
         employment.ssyk_major_group,
         employment.matching_code,
         employment.matching_group,
-        representatives.is_alumni_cell_representative,
-        representatives.is_degree_code_representative,
-        representatives.is_programme_representative,
-        representatives.is_graduation_year_representative,
-        representatives.is_first_degree_of_person
-    from followups
-    inner join degrees
-        on followups.degree_key = degrees.degree_key
-    inner join representatives
+        followup_degrees.alumni_category is not null
+        and not coalesce(beaten.is_beaten_in_alumni_cell, false)
+            as is_alumni_cell_representative,
+        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        and not coalesce(beaten.is_beaten_in_degree_code, false)
+            as is_degree_code_representative,
+        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        and followup_degrees.programme_code is not null
+        and not coalesce(beaten.is_beaten_in_programme, false)
+            as is_programme_representative,
+        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        and not coalesce(beaten.is_beaten_in_graduation_year, false)
+            as is_graduation_year_representative,
+        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        and not coalesce(beaten.is_beaten_as_first_degree, false)
+            as is_first_degree_of_person
+    from followup_degrees
+    left join beaten
         on
-            followups.degree_key = representatives.degree_key
-            and followups.years_after_graduation = representatives.years_after_graduation
+            followup_degrees.degree_key = beaten.degree_key
+            and followup_degrees.years_after_graduation = beaten.years_after_graduation
     left join persons
-        on followups.person_id = persons.person_id
+        on followup_degrees.person_id = persons.person_id
     left join entrants
-        on followups.person_id = entrants.person_id
+        on followup_degrees.person_id = entrants.person_id
     left join gymnasielan
-        on followups.person_id = gymnasielan.person_id
+        on followup_degrees.person_id = gymnasielan.person_id
     left join residences
         on
-            followups.person_id = residences.person_id
-            and followups.followup_year = residences.followup_year
+            followup_degrees.person_id = residences.person_id
+            and followup_degrees.followup_year = residences.followup_year
     left join employment
         on
-            followups.person_id = employment.person_id
-            and followups.followup_year = employment.followup_year
+            followup_degrees.person_id = employment.person_id
+            and followup_degrees.followup_year = employment.followup_year
 
 )
 
