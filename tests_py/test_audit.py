@@ -91,47 +91,9 @@ def test_per_mart_protection_leaks_across_marts(shape):
         assert single.leaks.empty, name
 
 
-def _protect_linked(tmp: Path, marts: dict, manifest_path: Path) -> dict[str, pd.Series]:
-    """A tiny defender for the test: start from the per-mart result; while the audit
-    finds leaks, suppress for each leaked cell the smallest published cell (non-zero
-    first) of a relation holding it, together with its common cells in the other
-    mart. Greedy, not optimal: it only has to produce a publication to prove safe."""
-    flags = {name: fx.protect_per_mart(frame, name) for name, frame in marts.items()}
-    keys = {
-        name: frame[fx.MANIFEST["marts"][name]["cells"]].astype(str).agg("|".join, axis=1)
-        for name, frame in marts.items()
-    }
-    db = tmp / "linked.duckdb"
-    for _ in range(30):
-        fx.write_published(db, marts, flags)
-        result = _run(db, manifest_path)
-        if not result.failed:
-            return flags
-        rel, cell, _coef, _eq, labels = result.relation_arrays
-        frame = result.frame
-        protected = frame["protected"].to_numpy()
-        value = frame["value"].to_numpy(dtype=float, na_value=np.nan)
-        common = np.char.startswith(np.asarray(labels, dtype=str), "common cell")[rel]
-        chosen = set()
-        for leaked in result.leaks["cell_index"]:
-            members = np.unique(cell[np.isin(rel, rel[cell == leaked])])
-            open_members = [m for m in members if not protected[m]]
-            if open_members:
-                chosen.add(min(open_members, key=lambda m: (value[m] == 0, value[m], m)))
-        partners = set(chosen)
-        for c in chosen:
-            partners |= set(cell[common & np.isin(rel, rel[common & (cell == c)])])
-        for c in sorted(partners):
-            row = frame.loc[c]
-            name = row["mart"]
-            key = "|".join(str(row[d]) for d in fx.MANIFEST["marts"][name]["cells"])
-            flags[name] = flags[name] | (keys[name] == key)
-    raise AssertionError("the test defender did not converge")
-
-
 def test_linked_protection_passes(shape):
     tmp, marts, manifest_path = shape
-    flags = _protect_linked(tmp, marts, manifest_path)
+    flags = fx.protect_linked(tmp, marts, manifest_path)
     db = tmp / "linked.duckdb"
     fx.write_published(db, marts, flags)
     result = _run(db, manifest_path)
@@ -148,7 +110,7 @@ def test_cell_table_rows_hold_their_published_values(shape):
     NULL dims of the other mart included (the texts are taken as categories)."""
     tmp, marts, manifest_path = shape
     db = tmp / "linked_rows.duckdb"
-    fx.write_published(db, marts, _protect_linked(tmp, marts, manifest_path))
+    fx.write_published(db, marts, fx.protect_linked(tmp, marts, manifest_path))
     result = _run(db, manifest_path)
     cells, frame = result.cells, result.frame
     assert result.cells["mart"].nunique() == 2 and len(cells) < len(frame)
@@ -255,7 +217,10 @@ def _audit_report(db: Path, manifest_path: Path, out: Path, *options: str) -> tu
          "--out", str(out), *options]
     )  # fmt: skip
     summary = json.loads((out / "summary.json").read_text())
-    counters = {key: summary.pop(key) for key in ("seconds", "lp_solves", "components_reused")}
+    counters = {
+        key: summary.pop(key)
+        for key in ("seconds", "lp_solves", "components_reused", "slices", "slices_kept")
+    }
     return (out / "worst_cases.csv").read_text(), summary, counters
 
 

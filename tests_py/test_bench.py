@@ -33,3 +33,9 @@ def test_run_measured_gives_the_child_s_own_peak_and_its_exit_code(monkeypatch):
     assert code == 3
     assert 300 * 2**20 <= peak < 1000 * 2**20
     assert seconds > 0
+
+
+def test_audit_slices_kept_reads_the_audit_s_summary(tmp_path):
+    """The update's audit reports how many of its periods it kept (audit/slices.py)."""
+    (tmp_path / "summary.json").write_text('{"slices": 154, "slices_kept": 140}')
+    assert bench.audit_slices_kept(tmp_path) == "140 of 154"

@@ -42,15 +42,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="attack every component again (default: reuse the LP results of components "
-        "unchanged since the last audit into --out, from its lp_cache.pickle)",
+        help="attack every component again (default: keep the results of the periods and "
+        "reuse the LP results of the components unchanged since the last audit into --out, "
+        "from its slices.pickle and lp_cache.pickle)",
     )
     parser.add_argument(
         "--score", action="store_true", help="compare with the exact aggregates (reporting only)"
     )
     args = parser.parse_args(argv)
     k = args.k or _default_k()
-    options = AuditOptions(args.workers, None if args.no_cache else Path(args.out))
+    # the slices' results are kept for the report's figures; --score and --mart
+    # need every published cell of this run
+    keep = not (args.no_cache or args.score or args.mart)
+    options = AuditOptions(args.workers, None if args.no_cache else Path(args.out), keep)
     result, manifest, con = run_audit(args.duckdb, args.linked_tables, k, args.mart, options)
     cells, checks = None, None
     if args.score:

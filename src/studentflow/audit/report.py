@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from studentflow.audit.run import AuditResult
+if TYPE_CHECKING:  # run.py takes first_rows from here
+    from studentflow.audit.run import AuditResult
+    from studentflow.audit.slices import SliceResult
 
 STATUSES = ["exact", "small", "mean", "safe"]
 DIM_EXCLUDE = {
@@ -32,18 +35,23 @@ DIM_EXCLUDE = {
 }
 
 
-def per_mart(cells: pd.DataFrame) -> pd.DataFrame:
+def per_mart(cells: pd.DataFrame, kept: list[SliceResult] = ()) -> pd.DataFrame:
+    """Protected cells per mart, count column and status, the kept slices' included."""
     # counted on the three columns it needs: a pivot of the whole frame copied every
     # text column of millions of cells
+    sizes = cells[["mart", "count", "status"]].groupby(["mart", "count", "status"]).size()
+    if kept:
+        stored = pd.concat([result.counts for result in kept])
+        sizes = pd.concat([sizes, stored.set_index(["mart", "count", "status"])["n"]])
     table = (
-        cells[["mart", "count", "status"]]
-        .groupby(["mart", "count", "status"], sort=True)
-        .size()
+        sizes.groupby(level=[0, 1, 2], sort=True)
+        .sum()
         .unstack("status")
         .reindex(columns=STATUSES)
         .fillna(0)
         .astype(int)
     )
+    table.index.names = ["mart", "count"]
     table.columns.name = "status"
     table.insert(0, "protected", table.sum(axis=1))
     if "true_n" in cells:
@@ -63,20 +71,43 @@ def _dims(row: pd.Series) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
-def worst_cases(cells: pd.DataFrame, limit: int = 1000) -> pd.DataFrame:
-    """Leaks first (exact, small, mean), then safe cells with the narrowest proven interval."""
+LIMIT = 1000  # rows of worst_cases.csv
+
+
+def order_keys(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The report's order before mart and cell: (width of the proven interval,
+    status rank) as np.lexsort keys: leaks first (exact, mean, small), then safe
+    cells with the narrowest interval."""
     rank = {"exact": 0, "mean": 1, "small": 2, "safe": 3}
+    width = (cells["high"] - cells["low"]).astype(float).fillna(float("inf")).to_numpy(float)
+    # ranked per distinct status: a map over millions of texts took 2 s nationally
+    codes, statuses = pd.factorize(cells["status"])
+    ranks = np.array([rank[status] for status in statuses] + [np.nan], dtype=float)
+    return width, ranks[codes]
+
+
+def first_rows(cells: pd.DataFrame, limit: int = LIMIT) -> pd.DataFrame:
+    """The first ``limit`` cells in the report's order (``order_keys``, then mart
+    and cell)."""
     # the order on arrays, then only the first rows taken: sorting the whole frame
     # copied every text column of millions of cells
     order = np.lexsort(
         (
             cells["cell_index"].to_numpy(),
-            pd.factorize(cells["mart"], sort=True)[0],
-            (cells["high"] - cells["low"]).fillna(float("inf")).to_numpy(float),
-            cells["status"].map(rank).to_numpy(float),
+            pd.factorize(cells["mart"].astype(str), sort=True)[0],
+            *order_keys(cells),
         )
     )
-    frame = cells.iloc[order[:limit]]
+    return cells.iloc[order[:limit]]
+
+
+def worst_cases(
+    cells: pd.DataFrame, limit: int = LIMIT, kept: list[SliceResult] = ()
+) -> pd.DataFrame:
+    """The report's first cells, of this audit's and of the kept slices'."""
+    frame = first_rows(cells, limit)
+    if kept:
+        frame = first_rows(pd.concat([frame, *(result.worst for result in kept)]), limit)
     columns = ["mart", "count", "status", "low", "high", "method", "relations"]
     if "true_n" in frame:
         columns.append("true_n")
@@ -98,9 +129,11 @@ def summary(result: AuditResult, table: pd.DataFrame) -> dict:
         "undeclared_marts": result.undeclared,
         "inferred_additive_dims": result.inferred,
         "inconsistencies": result.inconsistent,
-        "components": result.n_components,
+        "components": result.n_components + sum(kept.components for kept in result.kept),
         "lp_solves": result.n_lp,
         "components_reused": result.n_reused,
+        "slices": result.n_slices,
+        "slices_kept": len(result.kept),
         "seconds": round(result.seconds, 1),
         "per_mart": table.to_dict(orient="records"),
     }
@@ -115,8 +148,8 @@ def write(
     cells = result.cells if cells is None else cells
     cells.attrs["k"] = result.k
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = per_mart(cells)
-    worst_cases(cells).to_csv(out_dir / "worst_cases.csv", index=False)
+    table = per_mart(cells, result.kept)
+    worst_cases(cells, kept=result.kept).to_csv(out_dir / "worst_cases.csv", index=False)
     data = summary(result, table)
     if checks is not None:
         data["scored_against_exact_aggregates"] = checks

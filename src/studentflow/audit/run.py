@@ -21,7 +21,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from studentflow.audit import bounds, cache, components, identities, lp, relations, structure
+from studentflow.audit import (
+    bounds,
+    cache,
+    components,
+    identities,
+    lp,
+    relations,
+    report,
+    slices,
+    structure,
+)
 from studentflow.audit.manifest import Manifest, load
 from studentflow.processes import cut_batches, map_tasks
 
@@ -41,6 +51,7 @@ class AuditOptions:
 
     workers: int = 1  # processes solving components
     cache_dir: Path | None = None  # keep LP results per component here (cache.py)
+    keep_slices: bool = False  # and the results of unchanged periods (slices.py)
 
 
 @dataclass
@@ -56,6 +67,9 @@ class AuditResult:
     n_reused: int = 0  # components whose LP result came from the cache
     relation_arrays: tuple = field(default_factory=tuple)  # rel, cell, coef, eq, labels
     frame: pd.DataFrame | None = None  # every published cell (the attacker's input)
+    # slices kept from the last audit (their cells are not in `cells`), of n_slices
+    kept: list[slices.SliceResult] = field(default_factory=list)
+    n_slices: int = 0
 
     @property
     def leaks(self) -> pd.DataFrame:
@@ -372,7 +386,24 @@ def audit(
     started = time.perf_counter()
     published = structure.published_marts(con, schema)
     undeclared = [m for m in published if m not in manifest.marts]
-    cells = structure.load_cells(con, manifest, k, schema, marts)
+    plan = None
+    if options.keep_slices and options.cache_dir is not None and marts is None:
+        plan = slices.plan(con, manifest, k, schema, options.cache_dir, slices.code_version())
+    only = None if plan is None else plan.only()
+    if only == {}:  # every slice kept
+        result = _nothing_audited(k, undeclared)
+    else:
+        result = _attack_published(con, manifest, k, schema, marts, options, only)
+    result.undeclared = undeclared
+    if plan is not None:
+        _keep_slices(result, plan, options.cache_dir)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, options, only):
+    """The audit of the published cells (of the slices in ``only``, when given)."""
+    cells = structure.load_cells(con, manifest, k, schema, marts, only)
     frame = cells.frame
     _release_freed()
     found = relations.build(cells, manifest)
@@ -388,10 +419,10 @@ def audit(
     out["relations"] = _relations_column(out["cell_index"], labels)
     return AuditResult(
         cells=out,
-        undeclared=undeclared,
+        undeclared=[],
         inferred=found.inferred,
         inconsistent=inconsistent,
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         n_components=attack.n_components,
         n_lp=attack.n_lp,
         k=k,
@@ -399,6 +430,35 @@ def audit(
         relation_arrays=(rel, cell, coef, eq, found.label),
         frame=frame,
     )
+
+
+def _nothing_audited(k: int, undeclared: list[str]) -> AuditResult:
+    columns = ["mart", "count", "quantity", "cell_index", "low", "high", "status", "method",
+               "component", "relations"]  # fmt: skip
+    return AuditResult(
+        cells=pd.DataFrame(columns=columns),
+        undeclared=undeclared,
+        inferred=[],
+        inconsistent=[],
+        seconds=0.0,
+        n_components=0,
+        n_lp=0,
+        k=k,
+    )
+
+
+def _keep_slices(result: AuditResult, plan: slices.Plan, directory: Path) -> None:
+    """Adds the kept slices to the result and stores the slices for the next audit:
+    those audited now only when nothing outside any slice failed (an undeclared
+    mart, an inconsistency, an inferred relation)."""
+    result.kept = plan.kept_results()
+    result.n_slices = len(plan.hashes)
+    clean = not (result.undeclared or result.inconsistent or result.inferred)
+    audited = {}
+    if clean:
+        audited = slices.results(result.cells, plan, report.order_keys, report.LIMIT)
+    slices.save(directory, {plan.hashes[key]: plan.stored[plan.hashes[key]]
+                            for key in plan.kept}, audited)  # fmt: skip
 
 
 def _release_freed() -> None:

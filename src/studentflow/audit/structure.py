@@ -87,7 +87,9 @@ def published_marts(con: duckdb.DuckDBPyConnection, schema: str = PUBLISHED) -> 
     return [row[0] for row in rows]
 
 
-def _mart_cells(con: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, schema: str) -> list:
+def _mart_cells(
+    con: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, schema: str, where: str = ""
+) -> list:
     """The mart's cells as Arrow tables: one per count column, then one per magnitude.
 
     The bounds are worked out in the query and the rows fetched as Arrow: pandas'
@@ -105,10 +107,10 @@ def _mart_cells(con: duckdb.DuckDBPyConnection, spec: MartSpec, k: int, schema: 
         tables.append(
             con.sql(
                 f"select {', '.join(dims + _count_columns(spec, count, extra, columns, k))}"
-                f' from "{schema}"."{spec.name}" order by {order}'
+                f' from "{schema}"."{spec.name}" {where} order by {order}'
             ).to_arrow_table()
         )
-    return tables + _magnitude_sums(con, spec, schema)
+    return tables + _magnitude_sums(con, spec, schema, where)
 
 
 def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], k: int):
@@ -141,7 +143,9 @@ def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], 
     ]
 
 
-def _magnitude_sums(con: duckdb.DuckDBPyConnection, spec: MartSpec, schema: str) -> list:
+def _magnitude_sums(
+    con: duckdb.DuckDBPyConnection, spec: MartSpec, schema: str, where: str = ""
+) -> list:
     """A published mean is a published sum n * mean; a suppressed mean an unknown sum >= 0."""
     tables = []
     order = ", ".join(f'"{c}"' for c in spec.cells)
@@ -161,10 +165,17 @@ def _magnitude_sums(con: duckdb.DuckDBPyConnection, spec: MartSpec, schema: str)
         ]
         tables.append(
             con.sql(
-                f'select {", ".join(select)} from "{schema}"."{spec.name}" order by {order}'
+                f'select {", ".join(select)} from "{schema}"."{spec.name}" {where} order by {order}'
             ).to_arrow_table()
         )
     return tables
+
+
+def _periods_where(periods: tuple[str, list[str]] | None) -> str:
+    if periods is None:
+        return ""
+    column, texts = periods
+    return f'where cast("{column}" as varchar) in ({", ".join(sql_text(t) for t in texts)})'
 
 
 def load_cells(
@@ -173,12 +184,20 @@ def load_cells(
     k: int,
     schema: str = PUBLISHED,
     marts: list[str] | None = None,
+    only: dict[str, tuple[str, list[str]] | None] | None = None,
 ) -> Cells:
-    """Every count cell of the declared marts present in `schema`."""
+    """Every count cell of the declared marts present in `schema`; with ``only``,
+    just the marts it names, each in the periods it gives (column, period texts;
+    None: every row)."""
     present = set(published_marts(con, schema))
     names = [m for m in (marts or sorted(manifest.marts)) if m in present]
+    if only is not None:
+        names = [m for m in names if m in only]
+    wheres = {name: _periods_where((only or {}).get(name)) for name in names}
     with frames.large_strings(con):
-        per_mart = [_mart_cells(con, manifest.marts[name], k, schema) for name in names]
+        per_mart = [
+            _mart_cells(con, manifest.marts[name], k, schema, wheres[name]) for name in names
+        ]
     tables = [table for tables in per_mart for table in tables]
     if not tables:
         raise ValueError(f"no declared mart found in schema {schema}")
