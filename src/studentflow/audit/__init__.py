@@ -5,6 +5,8 @@ sdc/linked_tables.yml, and proves for every protected cell the interval an
 attacker can derive (docs/disclosure-control.md, section "The audit").
 Modules, one job each: manifest (the declaration), structure (published
 cells), relations (linear relations), components, bounds (rank test and bound
-propagation), lp (HiGHS intervals), report (counts, worst cases, summary),
-run (the pipeline).
+propagation), lp (HiGHS intervals), cache (LP results per component kept
+between audits), slices (the periods whose published rows did not change,
+kept between audits), report (counts, worst cases, summary), run (the
+pipeline).
 """
