@@ -127,36 +127,21 @@ beaten as (
         {%- set earlier = '(rival.degree_date < degree.degree_date'
             ~ ' or (rival.degree_date = degree.degree_date'
             ~ ' and rival.degree_key < degree.degree_key))' %}
-        bool_or(
-            rival.alumni_category is not distinct from degree.alumni_category
-            and rival.institution_code is not distinct from degree.institution_code
-            and rival.group_code is not distinct from degree.group_code
-            and rival.cell_degree_code is not distinct from degree.cell_degree_code
-            and rival.window_start_year is not distinct from degree.window_start_year
-            and {{ later }}
-        ) as is_beaten_in_alumni_cell,
-        bool_or(
-            rival.degree_level is not distinct from degree.degree_level
-            and rival.degree_code is not distinct from degree.degree_code
-            and rival.window_start_year is not distinct from degree.window_start_year
-            and {{ later }}
-        ) as is_beaten_in_degree_code,
-        bool_or(
-            rival.degree_level is not distinct from degree.degree_level
-            and rival.institution_code is not distinct from degree.institution_code
-            and rival.programme_code is not distinct from degree.programme_code
-            and rival.window_start_year is not distinct from degree.window_start_year
-            and {{ later }}
-        ) as is_beaten_in_programme,
-        bool_or(
-            rival.degree_level is not distinct from degree.degree_level
-            and rival.graduation_academic_year is not distinct from degree.graduation_academic_year
-            and {{ later }}
-        ) as is_beaten_in_graduation_year,
-        bool_or(
-            rival.degree_level is not distinct from degree.degree_level
-            and {{ earlier }}
-        ) as is_beaten_as_first_degree
+        bool_or({{ same_values('rival', 'degree', [
+            'alumni_category', 'institution_code', 'group_code', 'cell_degree_code',
+            'window_start_year'
+        ]) }} and {{ later }}) as is_beaten_in_alumni_cell,
+        bool_or({{ same_values('rival', 'degree', [
+            'degree_level', 'degree_code', 'window_start_year'
+        ]) }} and {{ later }}) as is_beaten_in_degree_code,
+        bool_or({{ same_values('rival', 'degree', [
+            'degree_level', 'institution_code', 'programme_code', 'window_start_year'
+        ]) }} and {{ later }}) as is_beaten_in_programme,
+        bool_or({{ same_values('rival', 'degree', [
+            'degree_level', 'graduation_academic_year'
+        ]) }} and {{ later }}) as is_beaten_in_graduation_year,
+        bool_or({{ same_values('rival', 'degree', ['degree_level']) }} and {{ earlier }})
+            as is_beaten_as_first_degree
     from followup_degrees as degree
     inner join followup_degrees as rival
         on
