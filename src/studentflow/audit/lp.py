@@ -119,6 +119,11 @@ class _Model:
         self.highs.setOptionValue("output_flag", False)
         self.highs.setOptionValue("random_seed", 0)
         self.highs.setOptionValue("threads", 1)
+        # presolve runs before a component's first LP only (later ones start from
+        # the last basis) and costs more than it saves on these small, sparse LPs:
+        # the national audit took 163.8 s instead of 177.0 s, with the same
+        # statuses (benchmarks/results.md, 2026-12-05)
+        self.highs.setOptionValue("presolve", "off")
         self.highs.passModel(
             2 * n,
             n_rows + n,
