@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # run.py takes first_rows from here
+if TYPE_CHECKING:  # run.py takes order_keys and LIMIT from here
     from studentflow.audit.run import AuditResult
     from studentflow.audit.slices import SliceResult
 
@@ -94,7 +94,7 @@ def first_rows(cells: pd.DataFrame, limit: int = LIMIT) -> pd.DataFrame:
     order = np.lexsort(
         (
             cells["cell_index"].to_numpy(),
-            pd.factorize(cells["mart"].astype(str), sort=True)[0],
+            pd.factorize(cells["mart"], sort=True)[0],
             *order_keys(cells),
         )
     )
