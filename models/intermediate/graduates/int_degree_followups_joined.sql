@@ -98,7 +98,9 @@ followup_degrees as (
         degrees.window_start_year,
         degrees.alumni_category,
         degrees.group_code,
-        degrees.cell_degree_code
+        degrees.cell_degree_code,
+        -- the first-cycle flags below follow up grund- och avancerad nivå only
+        degrees.degree_level = 'grund- och avancerad nivå' as is_first_cycle
     from followups
     inner join degrees
         on followups.degree_key = degrees.degree_key
@@ -208,17 +210,17 @@ joined as (
         followup_degrees.alumni_category is not null
         and not coalesce(beaten.is_beaten_in_alumni_cell, false)
             as is_alumni_cell_representative,
-        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        followup_degrees.is_first_cycle
         and not coalesce(beaten.is_beaten_in_degree_code, false)
             as is_degree_code_representative,
-        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        followup_degrees.is_first_cycle
         and followup_degrees.programme_code is not null
         and not coalesce(beaten.is_beaten_in_programme, false)
             as is_programme_representative,
-        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        followup_degrees.is_first_cycle
         and not coalesce(beaten.is_beaten_in_graduation_year, false)
             as is_graduation_year_representative,
-        followup_degrees.degree_level = 'grund- och avancerad nivå'
+        followup_degrees.is_first_cycle
         and not coalesce(beaten.is_beaten_as_first_degree, false)
             as is_first_degree_of_person
     from followup_degrees
