@@ -15,6 +15,12 @@ only the periods it changes; every run writes the whole table (delete+insert
 per mart). A period of a population (linked_tables.yml, `period`) whose rows
 did not change keeps its stored cells without building its structure
 (src/studentflow/sdc/slices.py). --full-refresh solves everything.
+
+Held across releases: a component solved again keeps last release's state of
+each cell whose count did not change (src/studentflow/sdc/held.py), read from
+this table's previous rows, or from var sdc_previous_decisions (a Parquet file
+of the last release's mart, cell_id, is_suppressed, n_exact) when it is set:
+that way a --full-refresh still holds last release's decisions.
 """
 
 from pathlib import Path
@@ -24,9 +30,10 @@ import pandas as pd
 import yaml
 
 from studentflow import frames
+from studentflow.sdc.held import lookup_in
 from studentflow.sdc.reuse import read_stored_cells, read_stored_slices
 from studentflow.sdc.run import COLUMNS, engine_columns, suppress, with_kept_slices
-from studentflow.sql import quote_ident
+from studentflow.sql import quote_ident, sql_text
 
 
 def model(dbt, session):
@@ -81,6 +88,9 @@ def model(dbt, session):
     # its source and missed this one inside `or` / a keyword argument
     workers = dbt.config.get("sdc_workers")
     previous, kept = _stored(dbt, session) if dbt.is_incremental else (None, None)
+    # a plain call, as for sdc_workers
+    decisions = dbt.config.get("sdc_previous_decisions")
+    held = _held(dbt, session, decisions)
     _release_cached_blocks(session)
     cells, stats = suppress(
         spec,
@@ -89,6 +99,7 @@ def model(dbt, session):
         workers=int(workers or 1),
         previous=previous,
         kept=kept.hashes if kept else frozenset(),
+        held=held,
     )
     # Arrow: the kept slices' cells go from the table back to it without a
     # Python object per cell (nationally 5.6 M of 7.3 M cells in an update)
@@ -106,6 +117,29 @@ def _stored(dbt, session):
     if set(COLUMNS) <= built:
         kept = read_stored_slices(session, str(dbt.this), COLUMNS)
     return previous, kept
+
+
+def _held(dbt, session, decisions: str | None):
+    """Where the last release's decisions are read from (held.py): the file var
+    sdc_previous_decisions names, else this table's rows (an incremental run on
+    a table that stores the counts), else nowhere (every cell decided afresh)."""
+    if decisions:
+        path = Path(decisions)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"var sdc_previous_decisions: no file '{decisions}' (a Parquet file of the "
+                "last release's int_sdc_cells_suppressed: mart, cell_id, is_suppressed, n_exact)"
+            )
+        relation = f"read_parquet({sql_text(str(path.resolve()))})"
+        missing = {"mart", "cell_id", "is_suppressed", "n_exact"} - set(
+            session.sql(f"select * from {relation} limit 0").columns
+        )
+        if missing:
+            raise ValueError(f"var sdc_previous_decisions: '{decisions}' lacks {sorted(missing)}")
+        return lookup_in(session, relation)
+    if dbt.is_incremental and "n_exact" in session.sql(f"select * from {dbt.this} limit 0").columns:
+        return lookup_in(session, str(dbt.this))
+    return None
 
 
 def _release_cached_blocks(session, floor: str = "1GB") -> None:

@@ -285,7 +285,9 @@ def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relation
     rows = cells.of_mart(mart)[list(dict.fromkeys([*spec.cells, *extras, "quantity"]))]
     pairs = rows[[window, column]].astype(str).drop_duplicates()
     seen = pairs.groupby(window)[column].agg(set)
-    complete = {w for w, found in seen.items() if set(values) <= found}
+    # every follow-up a window has covers the whole window (docs block
+    # complete_windows): the same persons wherever two of them are published
+    complete = {w for w, found in seen.items() if len(set(values) & found) > 1}
     side = {"mart": mart, "where": relation.get("where") or {}}
     keyed, attributes = _side(cells, manifest, side)
     keyed[column] = rows.loc[keyed.index, column].astype(str)

@@ -32,12 +32,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace as with_fields
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from studentflow.processes import TaskPool
+from studentflow.sdc import held as holding
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
@@ -60,6 +62,9 @@ class Result:
     component_cell: np.ndarray
     # per variable: its component's decision was the stored one, not solved this run
     reused: np.ndarray
+    # per variable: its exact count (stored, so that the next release can hold
+    # the decision of a cell whose count did not change: held.py)
+    values: np.ndarray
 
     def cells(self, cells: pd.DataFrame) -> pd.DataFrame:
         """``cells`` (the structure's: mart, cell_id, var) with their decisions."""
@@ -73,6 +78,7 @@ class Result:
         frame["component_hash"] = pd.Series(taken.to_pandas(), index=frame.index)
         frame["component_cell"] = pd.arrays.IntegerArray(self.component_cell, unsolved)
         frame["component_reused"] = pd.arrays.BooleanArray(self.reused[var], unsolved)
+        frame["n_exact"] = self.values[var]
         return frame.drop(columns="var")
 
 
@@ -84,15 +90,18 @@ def protect(
     intervals: bool = True,
     workers: int = 1,
     stored: StoredDecisions | None = None,
+    held: holding.Lookup | None = None,
 ) -> Result:
     """Protect every component; ``workers`` > 1 solves components in that many
     processes (the result does not depend on it: components share nothing and
     are put together in their fixed order). ``stored``: the fingerprints of an
     earlier build's components and the cells they suppressed
-    (``reuse.stored_decisions``): such a component is not solved again."""
+    (``reuse.stored_decisions``): such a component is not solved again.
+    ``held``: the last release's cells (``held.py``): a component solved again
+    keeps their states where the count did not change."""
     with TaskPool(workers) as pool:
         return start_protect(
-            structure, k, pool, secondary_zeros, insiders, intervals, stored=stored
+            structure, k, pool, secondary_zeros, insiders, intervals, stored=stored, held=held
         )()
 
 
@@ -104,13 +113,14 @@ def start_protect(
     insiders: bool = True,
     intervals: bool = True,
     stored: StoredDecisions | None = None,
+    held: holding.Lookup | None = None,
 ) -> Callable[[], Result]:
     """:func:`protect` with the components to solve handed to ``pool``: the
     returned callable waits for them and gives the :class:`Result`, so that the
     caller can build the next structure meanwhile."""
     started = time.perf_counter()
     settings = (engine_version(), k, secondary_zeros, insiders, intervals)
-    plan = _Plan.of(structure, k, insiders, repr(settings), stored)
+    plan = _Plan.of(structure, k, insiders, repr(settings), stored, held)
     solve = partial(_solve, k=k, secondary_zeros=secondary_zeros, intervals=intervals)
     # batches of small components, large ones alone and largest first (processes.py)
     solved = pool.submit(solve, plan.todo, [len(t) for t in plan.todo])
@@ -139,9 +149,10 @@ class _Plan:
     cell_rank: np.ndarray
     todo: list[Task]
     stats: defaultdict
+    values: np.ndarray
 
     @classmethod
-    def of(cls, structure, k: int, insiders: bool, settings: str, stored) -> _Plan:
+    def of(cls, structure, k: int, insiders: bool, settings: str, stored, held=None) -> _Plan:
         values = np.asarray(structure.values, dtype=np.int64)
         is_primary = (values > 0) & (values < k)
         plan = cls(
@@ -152,18 +163,21 @@ class _Plan:
             np.empty(0, dtype=np.int32),
             [],
             defaultdict(float),
+            values,
         )
         tasks = Tasks(structure, k, insiders)
-        for component in tasks:
-            plan.add(tasks, component, settings, stored)
+        todo = [c for c in tasks if plan.add(tasks, c, settings, stored)]
+        if held is not None and todo:
+            plan.hold(tasks, todo, held)
         plan.cell_rank = tasks.cell_rank
         plan.stats["components_solved"] = len(plan.todo)
         plan.stats["variables"] = structure.n_vars
         plan.stats["primary"] = int(is_primary.sum())
         return plan
 
-    def add(self, tasks: Tasks, component: int, settings: str, stored) -> None:
-        """The component's fingerprint, and its stored decision or its task."""
+    def add(self, tasks: Tasks, component: int, settings: str, stored) -> bool:
+        """The component's fingerprint, and its stored decision or its task
+        (True: the component is to be solved)."""
         task = tasks.task(component)
         self.stats["components"] += 1
         self.stats["largest_component"] = max(self.stats["largest_component"], len(task))
@@ -173,8 +187,16 @@ class _Plan:
             self.stats["components_reused"] += 1
             self.reused[task.members] = True
             self.is_suppressed[tasks.vars_at(component, stored.cells(task_hash))] = True
-        else:
-            self.todo.append(task)
+            return False
+        self.todo.append(task)
+        return True
+
+    def hold(self, tasks: Tasks, components: list[int], lookup: holding.Lookup) -> None:
+        """Give the tasks to solve the last release's states of their cells."""
+        states = holding.held_states(tasks.cells_of(components), self.values, lookup)
+        self.todo = [with_fields(task, held=states[task.members]) for task in self.todo]
+        self.stats["held_published"] += int((states == holding.PUBLISHED).sum())
+        self.stats["held_suppressed"] += int((states == holding.SUPPRESSED).sum())
 
     def result(self, solved: list) -> Result:
         """The :class:`Result` once the tasks are solved (``solved`` in task order)."""
@@ -190,6 +212,7 @@ class _Plan:
             self.component_hash.tolist(),
             self.cell_rank,
             self.reused,
+            self.values,
         )
 
 
@@ -212,32 +235,33 @@ def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
         task.ineqs.dicts(),
     )
     stats["cells_merged"] += len(task) - len(merged.values)
-    return merged.expand(_merged_component(merged, k, secondary_zeros, intervals, stats))
+    states = [holding.NONE] * len(merged.values)
+    if task.held is not None:
+        states = holding.merged_states(task.held, merged.groups)
+    return merged.expand(_merged_component(merged, k, secondary_zeros, intervals, stats, states))
 
 
-def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> list[int]:
+def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held) -> list[int]:
     values, low = merged.values, merged.low
     eqs, ineqs = merged.eqs, merged.ineqs
     n = len(values)
     primary = {i for i, value in enumerate(values) if 0 < value < k}
-    prepared: list = []  # (columns, candidates), built the first time Gauss runs
-
-    def gauss(protected: set[int]) -> set[int]:
-        if not prepared:
-            prepared.append(_gauss_inputs(merged, primary, secondary_zeros))
-        stats["gauss_runs"] += 1
-        return gauss_suppress(*prepared[0], protected)
-
+    # last release's states where the count did not change (held.py); a primary
+    # cell is suppressed whatever it was (with the same k it was suppressed too)
+    kept_out = {i for i, state in enumerate(held) if state == holding.PUBLISHED} - primary
+    kept_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED}
+    gauss = _gauss_runner(merged, primary, secondary_zeros, (kept_out, kept_in), stats)
     if not intervals:
-        return sorted(primary | gauss(primary))
+        first = primary | kept_in
+        return sorted(first | gauss(first))
     # The interval check and the protection LPs alone decide: a primary cell
     # that Gauss would protect from exact recovery is also provably below k,
     # so the check finds it and a protection LP lifts it. Gauss runs only where
     # a covering relation is left with one suppressed cell.
-    suppressed = set(primary)
+    suppressed = primary | kept_in
     if _single_in_covering(suppressed, ineqs):
         suppressed |= gauss(suppressed)
-    protection = Protection(eqs, ineqs, values, low)
+    protection = Protection(eqs, ineqs, values, low, fixed=sorted(kept_out))
     certified: set[int] = set()  # primary cells shown to reach k
     moved: set[int] = set()  # cells some feasible point takes off their value
     # The cells the protection LPs add are moved by a point the attacker
@@ -255,6 +279,8 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> l
         moved |= protection.moved()
         failures, determined = _check(merged, suppressed, primary, k, certified, moved)
         if not failures:
+            stats["held_released"] += protection.released
+            # a held suppressed cell too: this release shows it anyway
             stats["published_as_determined"] += len(determined)
             return sorted(suppressed - set(determined))
         stats["interval_failures"] += len(failures)
@@ -266,6 +292,25 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats) -> l
             # one suppressed cell: Gauss (covering as equations) adds partners
             suppressed |= gauss(suppressed)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
+
+
+def _gauss_runner(merged: Merged, primary, secondary_zeros, held, stats):
+    """Gauss's secondary cells for a set of protected cells; its inputs are
+    built the first time it runs. ``held``: (published, suppressed) last release."""
+    kept_out, kept_in = held
+    prepared: list = []  # (columns, candidates)
+
+    def gauss(protected: set[int]) -> set[int]:
+        if not prepared:
+            prepared.append(_gauss_inputs(merged, primary, secondary_zeros, kept_out, kept_in))
+        stats["gauss_runs"] += 1
+        withheld = gauss_suppress(*prepared[0], protected)
+        # a held published cell is known: withholding it hides nothing (the
+        # interval check decides whether the pattern is safe without it)
+        stats["held_published_gauss"] += len(withheld & kept_out)
+        return withheld - kept_out
+
+    return gauss
 
 
 def _check(merged: Merged, suppressed, primary, k, certified, moved):
@@ -285,20 +330,30 @@ def _check(merged: Merged, suppressed, primary, k, certified, moved):
     )
 
 
-def _gauss_inputs(merged: Merged, primary: set[int], secondary_zeros: bool):
+def _gauss_inputs(
+    merged: Merged, primary: set[int], secondary_zeros: bool, kept_out=frozenset(), kept_in=()
+):
     """(each cell as a vector over the free variables, the candidates to publish
     in order of preference). Gauss treats covering relations (total <= sum of
     parts) as equations too: more than the attacker knows, so the linear
     guarantee holds a fortiori, and each mart's sdc_no_single_suppressed_part
     test (which declares covering dims additive) holds as well. The LP keeps
-    them as inequalities."""
+    them as inequalities. Held published cells (``kept_out``) come first among
+    the candidates, held suppressed ones (``kept_in``) are none."""
     values, keys, totals = merged.values, merged.keys, merged.totals
     columns = free_parametrisation(
         len(values), merged.eqs + merged.ineqs, lambda i: (values[i], totals[i], -keys[i])
     )
+    excluded = primary | set(kept_in)
     candidates = sorted(
-        (i for i in range(len(values)) if i not in primary),
-        key=lambda i: (secondary_zeros and values[i] == 0, -values[i], -totals[i], keys[i]),
+        (i for i in range(len(values)) if i not in excluded),
+        key=lambda i: (
+            i not in kept_out,
+            secondary_zeros and values[i] == 0,
+            -values[i],
+            -totals[i],
+            keys[i],
+        ),
     )
     return columns, candidates
 

@@ -43,6 +43,7 @@ from studentflow.sdc.highs_lp import pass_columnwise
 
 EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
 MOVED = 1e-6
+RELEASE_COST = 1e4  # moving a held cell: only where nothing else gives room
 # (radius, covering relations as equations); radius None: the whole component
 TRIES = ((4, True), (None, True), (None, False))
 
@@ -56,12 +57,19 @@ class Protection:
         inequalities: Sequence[dict[int, float]],
         values: Sequence[int],
         lower: Sequence[float],
+        fixed: Sequence[int] = (),
     ):
         relations = list(equations) + list(inequalities)
         n = len(values)
         self.n = n
         self.values = np.asarray(values, dtype=float)
         self.room_down = np.maximum(self.values - np.asarray(lower, dtype=float), 0.0)
+        # cells the last release published with this count (held.py): the
+        # attacker knows them, so a protection point moves them only where no
+        # other point exists (``released``)
+        self.fixed = np.zeros(n, dtype=bool)
+        self.fixed[list(fixed)] = True
+        self.released = 0  # held cells a protection point had to move
         self.reach = self.values.copy()  # largest value of any protection point so far
         self.floor = self.values.copy()  # smallest value of any protection point so far
         self.point = self.values.copy()  # the last protection point
@@ -117,14 +125,46 @@ class Protection:
             inside = self._near(cells, radius)
             change = self._solve(cells, k, inside, suppressed, exact)
             if change is not None:
-                self.point = self.values.copy()
-                self.point[inside] += change
-                self.reach = np.maximum(self.reach, self.point)
-                self.floor = np.minimum(self.floor, self.point)
-                moved = inside[np.abs(change) > MOVED]
-                return sorted(moved[~suppressed[moved]].tolist())
+                return self._taken(change, inside, suppressed)
+        if self.fixed.any() and len(cells) > 1:
+            # held cells can leave cells that share no relation competing for the
+            # same room (a point for each, none for both): one LP per cell
+            return self._one_at_a_time(cells, k, suppressed)
+        if self.fixed.any():
+            # Last release's published cells and this release's relations
+            # determine the cell (a new relation ties them to it): the two
+            # releases together show it whatever this one does. Moving as few
+            # held cells as possible keeps this release safe on its own.
+            return self._releasing_held(cells, k, suppressed)
         # the truth scaled up is always feasible, so the whole component has a solution
         raise RuntimeError(f"protection LP for cells {cells}: no solution")
+
+    def _releasing_held(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
+        inside = np.arange(self.n)
+        change = self._solve(cells, k, inside, suppressed, False, release=True)
+        if change is None:  # the truth scaled up is a solution once held cells may move
+            raise RuntimeError(f"protection LP for cells {cells}: no solution")
+        return self._taken(change, inside, suppressed)
+
+    def _taken(self, change: np.ndarray, inside: np.ndarray, suppressed: np.ndarray) -> list[int]:
+        """Record the protection point ``values + change`` (on the cells
+        ``inside``); the published cells it moves."""
+        self.point = self.values.copy()
+        self.point[inside] += change
+        self.reach = np.maximum(self.reach, self.point)
+        self.floor = np.minimum(self.floor, self.point)
+        moved = inside[np.abs(change) > MOVED]
+        self.released += int(self.fixed[moved].sum())
+        return sorted(moved[~suppressed[moved]].tolist())
+
+    def _one_at_a_time(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
+        suppressed = suppressed.copy()
+        added: list[int] = []
+        for cell in cells:
+            extra = self.cells_to_suppress([cell], k, suppressed)
+            suppressed[extra] = True
+            added += extra
+        return sorted(added)
 
     def _near(self, cells: Sequence[int], radius: int | None) -> np.ndarray:
         if radius is None:
@@ -156,14 +196,22 @@ class Protection:
         row_of = np.cumsum(touched, dtype=np.int32) - 1
         return start, row_of[rows], coefs, used
 
-    def _solve(self, cells, k, inside, suppressed, exact: bool) -> np.ndarray | None:
+    def _solve(
+        self, cells, k, inside, suppressed, exact: bool, release: bool = False
+    ) -> np.ndarray | None:
         """The cheapest change of the cells ``inside`` (None: there is none):
-        columns [up, down] per cell inside."""
+        columns [up, down] per cell inside. Held cells stay where they are, or
+        with ``release`` move at a cost above any other cell's."""
         m = len(inside)
         start, rows, coefs, used = self._columns(inside)
         cost = np.where(suppressed[inside], EPSILON, 1.0 + self.values[inside])
+        held = self.fixed[inside]
         up_lower = np.zeros(m)
-        down_upper = self.room_down[inside].copy()
+        pinned = held & (not release)
+        up_upper = np.where(pinned, 0.0, highspy.kHighsInf)
+        down_upper = np.where(pinned, 0.0, self.room_down[inside])
+        if release:
+            cost[held] = RELEASE_COST * (1.0 + self.values[inside][held])
         targets = np.searchsorted(inside, cells)
         up_lower[targets] = k - self.values[cells]
         down_upper[targets] = 0.0
@@ -175,7 +223,7 @@ class Protection:
             np.concatenate([cost, cost]),
             (
                 np.concatenate([up_lower, np.zeros(m)]),
-                np.concatenate([np.full(m, highspy.kHighsInf), down_upper]),
+                np.concatenate([up_upper, down_upper]),
             ),
             (np.where(equal, 0.0, -highspy.kHighsInf), np.where(equal, 0.0, self.slack[used])),
             (

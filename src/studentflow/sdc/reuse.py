@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 # the modules whose code decides a component's suppression
 _ENGINE_MODULES = (
     "gauss.py",
+    "held.py",
     "highs_lp.py",
     "identities.py",
     "intervals.py",

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from studentflow.processes import TaskPool
 from studentflow.sdc.groups import linked_groups
+from studentflow.sdc.held import Lookup
 from studentflow.sdc.protect import start_protect
 from studentflow.sdc.reuse import StoredSlices, stored_decisions
 from studentflow.sdc.slices import Slices, check_within_periods, slices_of
@@ -28,6 +29,7 @@ SCHEMA = pa.schema(
         ("component_cell", pa.int32()),
         ("component_reused", pa.bool_()),
         ("slice_hash", pa.string()),
+        ("n_exact", pa.int64()),
     ]
 )
 COLUMNS = list(SCHEMA.names)
@@ -78,6 +80,7 @@ def suppress(
     workers: int = 1,
     previous: pd.DataFrame | None = None,
     kept: frozenset[str] = frozenset(),
+    held: Lookup | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """(cells, stats): one row per published cell of every declared mart, the
     marts in the spec's order.
@@ -89,7 +92,9 @@ def suppress(
     ``kept``: the slice fingerprints of an earlier build (``slices.py``): a period
     whose fingerprint is among them is not built, and its cells are not in the
     result; ``stats["kept_slices"]`` lists those fingerprints, and
-    :func:`with_kept_slices` adds the stored cells.
+    :func:`with_kept_slices` adds the stored cells;
+    ``held``: the last release's cells (``held.py``): a component solved again
+    keeps the state of each cell whose count did not change.
     Each group of linked marts (``groups.py``) is built while the workers solve
     the groups before it, largest group first so that the small ones end the run.
     """
@@ -113,7 +118,7 @@ def suppress(
             )
             check_within_periods(structure, group)
             relations = len(structure.equations) + len(structure.inequalities)
-            finish = start_protect(structure, k, pool, stored=stored)
+            finish = start_protect(structure, k, pool, stored=stored, held=held)
             pending.append((_sliced_cells(structure, slices), relations, finish))
             del structure
         solved = [(cells, relations, finish()) for cells, relations, finish in pending]

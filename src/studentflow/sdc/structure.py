@@ -673,8 +673,11 @@ def _check(group, variables, coefs, values, inequality, population, relation) ->
 
 
 def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
-    """In a window where every listed follow-up occurs in the mart, the cells
-    matching `where` are the same persons at each follow-up: equal counts."""
+    """The cells matching `where` are the same persons at every listed follow-up
+    a window has in the mart: equal counts. A window is published for a
+    follow-up only once all its graduation years have arrived for it (docs
+    block complete_windows), so this holds before the window has its last
+    follow-up too: an attacker knows it from the first release with two."""
     mart_name = relation["mart"]
     mart = marts[mart_name]
     frame = mart_cells[mart_name]
@@ -684,15 +687,20 @@ def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
     for attr, value in (relation.get("where") or {}).items():
         mask &= frame[attr] == _text(value)
     present = frame.groupby(window)[column].agg(lambda col: set(col))
-    complete = {w for w, seen in present.items() if set(followups) <= seen}
+    # per window, the listed follow-ups it has (an absent row of one is a zero)
+    shared = {w: [f for f in followups if f in seen] for w, seen in present.items()}
+    shared = {w: found for w, found in shared.items() if len(found) > 1}
     rest = [d for d in mart_dims(mart) if d != column]
-    selected = frame[mask & frame[window].isin(complete)]
+    selected = frame[mask & frame[window].isin(shared)]
     by_key: dict[tuple, dict[str, int]] = {}
+    windows: dict[tuple, str] = {}
     for row in _records(selected, list(selected.columns)):
-        by_key.setdefault(tuple(row[d] for d in rest), {})[row[column]] = row["__var"]
+        key = tuple(row[d] for d in rest)
+        by_key.setdefault(key, {})[row[column]] = row["__var"]
+        windows[key] = row[window]
     for key in sorted(by_key):
-        cells = by_key[key]
-        for first, second in zip(followups, followups[1:], strict=False):
+        cells, found = by_key[key], shared[windows[key]]
+        for first, second in zip(found, found[1:], strict=False):
             equation = {}
             if first in cells:
                 equation[cells[first]] = 1.0

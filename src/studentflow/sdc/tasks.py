@@ -59,6 +59,10 @@ class Task:
     ineqs: LocalRelations
     keys: np.ndarray  # rank of each cell in the deterministic preference order (int64)
     totals: np.ndarray  # total members in each cell's key (int64)
+    # per variable: last release's state where its count did not change
+    # (held.py; None: nothing held). Not in the fingerprint: a component whose
+    # fingerprint is stored keeps its decision, which holds every cell anyway
+    held: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.members)
