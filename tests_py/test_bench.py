@@ -24,6 +24,29 @@ def test_engine_components_counts_each_component_once_by_its_reuse(tmp_path):
     assert engine_components(database) == {"components_solved": 1, "components_reused": 2}
 
 
+def _decisions(database, rows: str) -> None:
+    con = duckdb.connect(str(database))
+    con.execute("create schema if not exists intermediate")
+    con.execute(
+        "create or replace table intermediate.int_sdc_cells_suppressed as select * from "
+        f"(values {rows}) cells(mart, cell_id, is_suppressed, n_exact)"
+    )
+    con.close()
+
+
+def test_state_changes_count_the_cells_whose_count_did_not_change(tmp_path):
+    """The update's figure for the held decisions: cells with an unchanged count
+    that changed state, each way, of all cells with an unchanged count."""
+    database, last = tmp_path / "warehouse.duckdb", tmp_path / "last.parquet"
+    _decisions(database, "('m', 'a', false, 10), ('m', 'b', true, 3), ('m', 'c', true, 9), "
+                         "('m', 'd', false, 7)")  # fmt: skip
+    bench.save_decisions(database, last)
+    # a hidden, b kept, c shown, d's count changed (hidden, not counted)
+    _decisions(database, "('m', 'a', true, 10), ('m', 'b', true, 3), ('m', 'c', false, 9), "
+                         "('m', 'd', true, 12)")  # fmt: skip
+    assert bench.state_changes(database, last) == "1 hidden, 1 shown of 3"
+
+
 def test_run_measured_gives_the_child_s_own_peak_and_its_exit_code(monkeypatch):
     """The audit's peak memory is measured like the build's (its own process, os.wait4),
     and a failing audit is reported, not raised."""

@@ -160,6 +160,33 @@ def engine_components(database: Path) -> dict[str, int]:
     return {"components_solved": solved, "components_reused": reused}
 
 
+def save_decisions(database: Path, path: Path) -> None:
+    """The build's suppression state and exact count per cell, kept as a file
+    (what var sdc_previous_decisions reads) to compare the next release with."""
+    con = duckdb.connect(str(database), read_only=True)
+    con.execute(
+        "copy (select mart, cell_id, is_suppressed, n_exact "
+        f"from intermediate.{SDC_ENGINE}) to '{path}' (format parquet)"
+    )
+    con.close()
+
+
+def state_changes(database: Path, last: Path) -> str:
+    """Of the cells whose count did not change since the decisions in ``last``:
+    how many went from published to suppressed, how many the other way, of how
+    many (the held decisions, docs block linked_suppression_held)."""
+    con = duckdb.connect(str(database), read_only=True)
+    hidden, shown, same = con.execute(
+        "select count(*) filter (where now.is_suppressed and not last.is_suppressed), "
+        "count(*) filter (where last.is_suppressed and not now.is_suppressed), count(*) "
+        f"from intermediate.{SDC_ENGINE} as now "
+        f"join read_parquet('{last}') as last using (mart, cell_id) "
+        "where now.n_exact = last.n_exact"
+    ).fetchone()
+    con.close()
+    return f"{hidden} hidden, {shown} shown of {same}"
+
+
 def run_audit(database: Path, out: Path, env) -> tuple[float, bool, int]:
     """`studentflow audit` on the published marts: (seconds, passed, peak RSS bytes).
     It keeps the LP results per component in ``out`` and reuses those of unchanged
@@ -268,6 +295,8 @@ def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: 
 
 def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir: Path, env, full_s):
     """One more year delivered, then an incremental build."""
+    last_release = target_dir.parent / "decisions_last_release.parquet"
+    save_decisions(database, last_release)
     start = time.perf_counter()
     generate(raw_dir, args.scale, args.seed, args.end_year, env)
     figures["generator_one_more_year_s"] = round(time.perf_counter() - start, 1)
@@ -281,6 +310,8 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     figures["incremental_sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
     for name, count in engine_components(database).items():
         figures[f"incremental_sdc_{name}"] = count
+    # cells whose count did not change keep last release's state (sdc/held.py)
+    figures["incremental_sdc_same_count_state_changes"] = state_changes(database, last_release)
     audit_s, passed, audit_peak = run_audit(database, target_dir.parent / "audit", env)
     figures["incremental_audit_s"] = round(audit_s, 1)
     figures["incremental_audit_passed"] = passed
