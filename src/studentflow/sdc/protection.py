@@ -155,6 +155,7 @@ class Protection:
         self.floor = np.minimum(self.floor, self.point)
         moved = inside[np.abs(change) > MOVED]
         self.released += int(self.fixed[moved].sum())
+        self.fixed[moved] = False  # released: suppressed from now on
         return sorted(moved[~suppressed[moved]].tolist())
 
     def _one_at_a_time(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
