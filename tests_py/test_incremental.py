@@ -18,6 +18,8 @@ import duckdb
 import pytest
 from conftest import generate, run_dbt
 
+from studentflow.bench import save_decisions
+
 # Relations compared: everything a user can see or that feeds it (staging too:
 # its large models are incremental by year).
 SCHEMAS = ("staging", "intermediate", "aggregates", "published")
@@ -116,11 +118,7 @@ def incremental_and_full(tmp_path_factory):
     result = run_dbt(["build", *NO_TESTS, *linked], workdir=incremental, raw_dir=raw)
     assert result.returncode == 0, result.output
     last_release = root / "decisions_last_release.parquet"
-    with duckdb.connect(str(incremental / "warehouse.duckdb"), read_only=True) as con:
-        con.execute(
-            "copy (select mart, cell_id, is_suppressed, n_exact "
-            f"from intermediate.int_sdc_cells_suppressed) to '{last_release}' (format parquet)"
-        )
+    save_decisions(incremental / "warehouse.duckdb", last_release)
     # this year's delivery: the same seed, one more year, revising old years
     shutil.rmtree(raw)
     generate(raw, scale=SCALE, extra=["--end-year", "2024"])

@@ -40,16 +40,18 @@ def _newcomers(seed: int) -> pd.DataFrame:
     return persons
 
 
+def _lookup(last: pd.DataFrame) -> held.Lookup:
+    """The last release's cells (held.COLUMNS) as the model reads them: from a table."""
+    con = duckdb.connect()
+    con.register("last_release", last)
+    return held.lookup_in(con, "last_release")
+
+
 def _release(persons: pd.DataFrame, last: pd.DataFrame | None = None):
     """(structure, result, cells with their states and counts); ``last``: the
     previous release's cells, as int_sdc_cells_suppressed stores them."""
     structure = build_structure(linked_spec(), linked_frames(persons))
-    lookup = None
-    if last is not None:
-        con = duckdb.connect()
-        con.register("last_release", last)
-        lookup = held.lookup_in(con, "last_release")
-    result = protect(structure, K, held=lookup)
+    result = protect(structure, K, held=None if last is None else _lookup(last))
     return structure, result, result.cells(structure.cells)
 
 
@@ -117,9 +119,7 @@ def test_a_cell_whose_count_changed_is_decided_afresh():
             "n_exact": [2, 29, 31, 63, 63],
         }
     )
-    con = duckdb.connect()
-    con.register("last_release", last)
-    states = held.held_states(cells, values, held.lookup_in(con, "last_release"))
+    states = held.held_states(cells, values, _lookup(last))
     # b's count changed; d was published in one mart and suppressed in another:
     # published wins (the attacker knows it)
     assert states.tolist() == [held.SUPPRESSED, held.NONE, held.SUPPRESSED, held.PUBLISHED]
@@ -135,9 +135,7 @@ def test_held_cells_that_leave_no_protection_are_released_as_few_as_possible():
     last = structure.cells.assign(
         is_suppressed=False, n_exact=[structure.values[v] for v in structure.cells["var"]]
     )
-    con = duckdb.connect()
-    con.register("last_release", last[["mart", "cell_id", "is_suppressed", "n_exact"]])
-    result = protect(structure, K, held=held.lookup_in(con, "last_release"))
+    result = protect(structure, K, held=_lookup(last[list(held.COLUMNS)]))
     assert sum(result.is_suppressed) == 2
     assert result.stats["held_released"] == 1
     assert attack(structure, result.is_suppressed) == ([], [])

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from studentflow.sdc import held
+
 PROJECT = Path(__file__).resolve().parents[2]
 EXTRACTS = [
     "personer",
@@ -165,8 +167,8 @@ def save_decisions(database: Path, path: Path) -> None:
     (what var sdc_previous_decisions reads) to compare the next release with."""
     con = duckdb.connect(str(database), read_only=True)
     con.execute(
-        "copy (select mart, cell_id, is_suppressed, n_exact "
-        f"from intermediate.{SDC_ENGINE}) to '{path}' (format parquet)"
+        f"copy (select {', '.join(held.COLUMNS)} from intermediate.{SDC_ENGINE}) "
+        f"to '{path}' (format parquet)"
     )
     con.close()
 

@@ -30,7 +30,7 @@ import pandas as pd
 import yaml
 
 from studentflow import frames
-from studentflow.sdc.held import lookup_in
+from studentflow.sdc import held as holding
 from studentflow.sdc.reuse import read_stored_cells, read_stored_slices
 from studentflow.sdc.run import COLUMNS, engine_columns, suppress, with_kept_slices
 from studentflow.sql import quote_ident, sql_text
@@ -131,14 +131,14 @@ def _held(dbt, session, decisions: str | None):
                 "last release's int_sdc_cells_suppressed: mart, cell_id, is_suppressed, n_exact)"
             )
         relation = f"read_parquet({sql_text(str(path.resolve()))})"
-        missing = {"mart", "cell_id", "is_suppressed", "n_exact"} - set(
+        missing = set(holding.COLUMNS) - set(
             session.sql(f"select * from {relation} limit 0").columns
         )
         if missing:
             raise ValueError(f"var sdc_previous_decisions: '{decisions}' lacks {sorted(missing)}")
-        return lookup_in(session, relation)
+        return holding.lookup_in(session, relation)
     if dbt.is_incremental and "n_exact" in session.sql(f"select * from {dbt.this} limit 0").columns:
-        return lookup_in(session, str(dbt.this))
+        return holding.lookup_in(session, str(dbt.this))
     return None
 
 

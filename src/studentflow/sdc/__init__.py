@@ -10,4 +10,5 @@ Modules, one job each:
 - ``intervals``: the attacker's interval (linear programming) for suppressed
   cells, so that no small cell can be proven small and no cell exact.
 - ``protect``: orchestration per independent component.
+- ``held``: last release's decisions, held where a cell's count did not change.
 """

@@ -28,8 +28,9 @@ NONE = 0  # decided afresh: a new cell, or a count that changed
 PUBLISHED = 1  # published last release with this count
 SUPPRESSED = 2  # suppressed last release with this count
 
-# (mart, cell_id) of some cells -> those of them the last release decided, with
-# columns mart, cell_id, is_suppressed, n_exact
+# what a release's decisions are kept as (int_sdc_cells_suppressed's columns)
+COLUMNS = ("mart", "cell_id", "is_suppressed", "n_exact")
+# (mart, cell_id) of some cells -> those of them the last release decided (COLUMNS)
 Lookup = Callable[[pd.DataFrame], pd.DataFrame]
 
 _PROBE = "sdc_held_probe"
@@ -43,7 +44,7 @@ def lookup_in(con, relation: str) -> Lookup:
         con.register(_PROBE, cells[["mart", "cell_id"]])
         try:
             return con.sql(
-                "select last.mart, last.cell_id, last.is_suppressed, last.n_exact "
+                f"select {', '.join(f'last.{column}' for column in COLUMNS)} "
                 f"from {_PROBE} as probe join {relation} as last "
                 "on last.mart = probe.mart and last.cell_id = probe.cell_id "
                 "where last.n_exact is not null"
