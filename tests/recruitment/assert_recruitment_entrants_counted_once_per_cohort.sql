@@ -3,7 +3,9 @@
     of analysis 1, each institution's and each programme's entrants of a
     window sum over the recruitment counties (Okänt included) to the 'Totalt'
     row, and that row equals the number of entrants in the intermediate
-    cohort models. Returns the cohorts that break it.
+    cohort models in the complete windows (int_academic_windows_completed;
+    a cell of an open window has no cohort here and fails). Returns the
+    cohorts that break it.
 #}
 {%- set total = var('total_label') -%}
 
@@ -28,7 +30,13 @@ county_sums as (
 
 ),
 
-cohorts as (
+completed_windows as (
+
+    select window_start_year from {{ ref('int_academic_windows_completed') }}
+
+),
+
+all_cohorts as (
 
     select
         institution_code,
@@ -49,6 +57,15 @@ cohorts as (
     from {{ ref('int_students_entered_programme') }}
     where is_counted_entrant
     group by institution_code, programme_code, {{ window_start_year('entry_academic_year') }}
+
+),
+
+cohorts as (
+
+    select all_cohorts.*
+    from all_cohorts
+    inner join completed_windows
+        on all_cohorts.window_start_year = completed_windows.window_start_year
 
 ),
 

@@ -94,7 +94,13 @@ intermediate_totals as (
             as total_key,
         count(*) as n_expected
     from {{ ref('int_students_entered_institution') }}
-    where is_counted_entrant
+    -- complete entry windows only (an open window's total is not published)
+    where
+        is_counted_entrant
+        and {{ window_start_year('entry_academic_year') }} in (
+            select completed.window_start_year
+            from {{ ref('int_academic_windows_completed') }} as completed
+        )
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 
     union all

@@ -4,7 +4,8 @@
     and institution, with the entry window, every attribute the entrant marts
     group by (sex, recruitment county, UKÄ's two background indicators) and
     the person's record key. The institution rows of populations
-    entrants_per_window and entrants_background_indicators.
+    entrants_per_window and entrants_background_indicators. Only complete
+    entry windows (int_academic_windows_completed).
 #}
 {%- set unknown = var('unknown_code') -%}
 
@@ -27,13 +28,19 @@ record_keys as (
 
 ),
 
+completed_windows as (
+
+    select window_start_year from {{ ref('int_academic_windows_completed') }}
+
+),
+
 profiled as (
 
     select
         entrants.person_id,
         entrants.institution_code,
         entrants.entry_academic_year,
-        {{ window_start_year('entrants.entry_academic_year') }} as window_start_year,
+        completed_windows.window_start_year,
         entrants.entered_on_programme,
         entrants.sex,
         entrants.recruitment_county_code,
@@ -43,6 +50,8 @@ profiled as (
         -- a person without a key adds 0 to a cell key (as sdc_count_cells did)
         coalesce(record_keys.record_key, 0) as record_key
     from entrants
+    inner join completed_windows
+        on {{ window_start_year('entrants.entry_academic_year') }} = completed_windows.window_start_year
     left join indicators
         on entrants.person_id = indicators.person_id
     left join record_keys

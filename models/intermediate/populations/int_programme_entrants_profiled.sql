@@ -6,7 +6,8 @@
     programme '{{ no_programme_label() }}' in the institution entry window, so
     every institution entrant is in some part. Attributes (sex, recruitment
     county, background indicators, record key) are the person's, as in
-    int_institution_entrants_profiled.
+    int_institution_entrants_profiled, and so are the complete entry windows
+    (int_academic_windows_completed).
 #}
 {%- set unknown = var('unknown_code') -%}
 
@@ -42,6 +43,12 @@ record_keys as (
 
 ),
 
+completed_windows as (
+
+    select window_start_year from {{ ref('int_academic_windows_completed') }}
+
+),
+
 programme_parts as (
 
     select
@@ -49,7 +56,7 @@ programme_parts as (
         programme_entrants.institution_code,
         programme_entrants.programme_code,
         programme_entrants.entry_academic_year,
-        {{ window_start_year('programme_entrants.entry_academic_year') }} as window_start_year,
+        completed_windows.window_start_year,
         programme_entrants.sex,
         programme_entrants.recruitment_county_code,
         coalesce(indicators.has_highly_educated_parents, '{{ unknown }}')
@@ -58,6 +65,8 @@ programme_parts as (
         -- a person without a key adds 0 to a cell key (as sdc_count_cells did)
         coalesce(record_keys.record_key, 0) as record_key
     from programme_entrants
+    inner join completed_windows
+        on {{ window_start_year('programme_entrants.entry_academic_year') }} = completed_windows.window_start_year
     left join indicators
         on programme_entrants.person_id = indicators.person_id
     left join record_keys

@@ -1,7 +1,9 @@
 {#
     Persons registered at an institution (and on a programme there, NULL for
     freestanding courses only) at least once in a window of academic years,
-    with the recruitment region as of their entry to that institution.
+    with the recruitment region as of their entry to that institution. Only
+    complete windows (int_academic_windows_completed): an open window would
+    grow by a year's registered persons in each release.
 #}
 with registrations as (
 
@@ -15,14 +17,22 @@ institution_entries as (
 
 ),
 
+completed_windows as (
+
+    select window_start_year from {{ ref('int_academic_windows_completed') }}
+
+),
+
 registered_in_window as (
 
     select distinct
-        person_id,
-        institution_code,
-        programme_code,
-        {{ window_start_year('academic_year') }} as window_start_year
+        registrations.person_id,
+        registrations.institution_code,
+        registrations.programme_code,
+        completed_windows.window_start_year
     from registrations
+    inner join completed_windows
+        on {{ window_start_year('registrations.academic_year') }} = completed_windows.window_start_year
 
 ),
 
