@@ -74,6 +74,11 @@ complete_entrants as (
             'credits.last_complete_entry_year',
         ) }}
         and first_terms.is_counted_entrant
+        and {{ window_start_year('first_terms.first_academic_year') }} in (
+            select completed.window_start_year
+            from {{ ref('int_academic_windows_completed') }} as completed
+            where completed.is_complete_for_entrants
+        )
 
 ),
 
@@ -100,6 +105,7 @@ intermediate_totals as (
         and {{ window_start_year('entry_academic_year') }} in (
             select completed.window_start_year
             from {{ ref('int_academic_windows_completed') }} as completed
+            where completed.is_complete_for_entrants
         )
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 

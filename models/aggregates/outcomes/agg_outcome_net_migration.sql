@@ -40,6 +40,12 @@ with graduates as (
             window_start_year('entry_academic_year'),
             'last_arrived_graduation_year - ' ~ within_years ~ ' + 1',
         ) }}
+        -- ... whose every entry year is delivered and counted (not left-censored)
+        and {{ window_start_year('entry_academic_year') }} in (
+            select entrant_windows.window_start_year
+            from {{ ref('int_academic_windows_completed') }} as entrant_windows
+            where entrant_windows.is_complete_for_entrants
+        )
 
 ),
 

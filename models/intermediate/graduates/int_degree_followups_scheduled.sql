@@ -2,7 +2,8 @@
     One row per degree (all cycles) and follow-up (var followup_years: 1, 3,
     5 years after graduation): the calendar year of the follow-up, whether
     its register data has arrived and whether every graduation year of the
-    degree's window has arrived for that follow-up. Rules: docs blocks
+    degree's window has arrived for that follow-up and is in the degree
+    extracts whole. Rules: docs blocks
     followup_year, followup_arrival and complete_windows.
 #}
 with degrees as (
@@ -44,6 +45,21 @@ last_data_year as (
 
 ),
 
+-- the earliest graduation academic year in the degree extracts may be
+-- partial (an extract need not start on 1 July), so the first whole year is
+-- the next one unless var degrees_first_complete_year names it
+{%- set first_year_var = var('degrees_first_complete_year') %}
+first_complete_year as (
+
+    select
+        coalesce(
+            {{ first_year_var | int if first_year_var is not none else 'null' }},
+            min(graduation_academic_year) + 1
+        ) as first_complete_graduation_year
+    from degrees
+
+),
+
 scheduled as (
 
     select
@@ -55,10 +71,12 @@ scheduled as (
         {{ followup_year('degrees.graduation_academic_year', 'followups.years_after_graduation') }}
             as followup_year,
         last_data_year.last_data_year - {{ var('data_lag_years') }}
-            as last_arrived_followup_year
+            as last_arrived_followup_year,
+        first_complete_year.first_complete_graduation_year
     from degrees
     cross join followups
     cross join last_data_year
+    cross join first_complete_year
 
 ),
 
@@ -81,7 +99,11 @@ select
     followup_year,
     last_arrived_followup_year,
     last_arrived_graduation_year,
+    first_complete_graduation_year,
     coalesce(followup_year <= last_arrived_followup_year, false) as has_arrived,
-    {{ window_is_complete('window_start_year', 'last_arrived_graduation_year') }}
-        as is_window_complete
+    {{ window_is_complete(
+        'window_start_year',
+        'last_arrived_graduation_year',
+        'first_complete_graduation_year',
+    ) }} as is_window_complete
 from with_last_year

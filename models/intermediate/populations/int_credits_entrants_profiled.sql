@@ -1,7 +1,8 @@
 {#
     Population fact model entrants_credits_followup: högskolenybörjare
     (int_students_first_term, is_counted_entrant) in a complete entry window
-    for the credits follow-up (docs block complete_windows: every entry year's
+    for the credits follow-up (docs block complete_windows: every entry year
+    is delivered and counted, int_academic_windows_completed, and its
     follow-up of var credits_within_years years has arrived), one row per
     person, with start university, window, sex, credits band, foreign
     background, parents' education and the person's record key.
@@ -39,6 +40,13 @@ record_keys as (
 
 ),
 
+entrant_windows as (
+
+    select window_start_year from {{ ref('int_academic_windows_completed') }}
+    where is_complete_for_entrants
+
+),
+
 profiled as (
 
     select
@@ -56,12 +64,16 @@ profiled as (
     from first_terms
     inner join credits
         on first_terms.person_id = credits.person_id
+    -- every entry year of the window delivered and not left-censored ...
+    inner join entrant_windows
+        on {{ window_start_year('first_terms.first_academic_year') }} = entrant_windows.window_start_year
     left join foreign_backgrounds
         on first_terms.person_id = foreign_backgrounds.person_id
     left join parents
         on first_terms.person_id = parents.person_id
     left join record_keys
         on first_terms.person_id = record_keys.person_id
+    -- ... and every entry year followed up for the credits
     where
         {{ window_is_complete(
             window_start_year('first_terms.first_academic_year'),

@@ -31,6 +31,7 @@ record_keys as (
 completed_windows as (
 
     select window_start_year from {{ ref('int_academic_windows_completed') }}
+    where is_complete_for_entrants
 
 ),
 
