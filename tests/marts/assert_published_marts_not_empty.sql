@@ -44,7 +44,8 @@ with problems as (
     {% for mart in published_marts %}
         select
             '{{ mart }}' as model_name,
-            'no rows' as problem
+            'no rows (a mart per window: is any window complete in this delivery? docs block complete_windows)'
+                as problem
         where not exists (select 1 from {{ ref(mart) }})
         {% if not loop.last or unlisted %}union all{% endif %}
     {%- endfor %}
