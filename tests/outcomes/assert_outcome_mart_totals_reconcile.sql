@@ -274,6 +274,7 @@ expected_totals as (
     where
         followups.degree_level = 'grund- och avancerad nivå'
         and followups.years_after_graduation = 1
+        and followups.is_graduation_year_complete
     group by relationstal_bases.mart_name, followups.graduation_academic_year
 
     {%- for category, mart in alumni_marts.items() %}

@@ -3,7 +3,8 @@
     academic year by municipality of residence one year after graduation
     (basis 'bosatt'; emigrated as 'Utvandrad') and by recruitment
     municipality (basis 'rekryterad', from int_students_first_term). Both
-    bases count the same persons.
+    bases count the same persons. Only graduation years the degree extracts
+    hold whole (is_graduation_year_complete; docs block complete_windows).
 #}
 with graduates as (
 
@@ -15,7 +16,11 @@ with graduates as (
         residence_municipality_code,
         recruitment_municipality_code
     from {{ ref('int_degree_followups_joined') }}
-    where is_graduation_year_representative and years_after_graduation = 1
+    where
+        is_graduation_year_representative
+        and years_after_graduation = 1
+        -- whole graduation years only (the extracts' first may be partial)
+        and is_graduation_year_complete
 
 ),
 

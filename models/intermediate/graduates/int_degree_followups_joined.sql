@@ -13,7 +13,8 @@ with followups as (
         years_after_graduation,
         followup_year,
         last_arrived_graduation_year,
-        is_window_complete
+        is_window_complete,
+        is_graduation_year_complete
     from {{ ref('int_degree_followups_scheduled') }}
     where has_arrived
 
@@ -85,6 +86,7 @@ followup_degrees as (
         followups.followup_year,
         followups.last_arrived_graduation_year,
         followups.is_window_complete,
+        followups.is_graduation_year_complete,
         degrees.degree_level,
         degrees.institution_code,
         degrees.degree_date,
@@ -163,6 +165,7 @@ joined as (
         followup_degrees.followup_year,
         followup_degrees.last_arrived_graduation_year,
         followup_degrees.is_window_complete,
+        followup_degrees.is_graduation_year_complete,
         followup_degrees.degree_level,
         followup_degrees.institution_code,
         followup_degrees.degree_date,

@@ -101,6 +101,9 @@ select
     last_arrived_graduation_year,
     first_complete_graduation_year,
     coalesce(followup_year <= last_arrived_followup_year, false) as has_arrived,
+    -- the per-year analysis (11) publishes whole graduation years only
+    coalesce(graduation_academic_year >= first_complete_graduation_year, false)
+        as is_graduation_year_complete,
     {{ window_is_complete(
         'window_start_year',
         'last_arrived_graduation_year',

@@ -13,6 +13,10 @@
     entrant models against it. Exchange terms are skipped as the entrant
     models skip them (macro entrants_skip_exchange_terms), unless a person has
     nothing else.
+    A person whose first delivered term is left-censored (before the first
+    trusted entry year, docs block hogskolenyborjare) may have started
+    before the registrations begin, when they often already lived in the
+    study town: their recruitment municipality is not known, so Okänt.
 #}
 {% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with registrations as (
@@ -49,29 +53,46 @@ first_terms as (
                 end
             ),
             min(term_calendar_year)
-        ) as first_term_calendar_year
+        ) as first_term_calendar_year,
+        coalesce(
+            min(case when not ({{ skip_exchange }} and is_exchange_student) then academic_year end),
+            min(academic_year)
+        ) as first_academic_year
     from registrations
     group by person_id
+
+),
+
+censoring as (
+
+    select
+        *,
+        coalesce(first_academic_year < {{ first_trusted_entry_year() }}, false)
+            as is_first_term_left_censored
+    from first_terms
 
 ),
 
 assigned as (
 
     select
-        first_terms.person_id,
-        first_terms.first_term_index,
-        first_terms.first_term_calendar_year,
-        {{ recruitment_reference_year('first_terms.first_term_calendar_year') }}
+        censoring.person_id,
+        censoring.first_term_index,
+        censoring.first_term_calendar_year,
+        {{ recruitment_reference_year('censoring.first_term_calendar_year') }}
             as recruitment_reference_year,
+        censoring.is_first_term_left_censored,
         coalesce(residences.municipality_code, '{{ var("unknown_code") }}')
             as recruitment_municipality_code,
         {{ county_of_municipality('residences.municipality_code') }}
             as recruitment_county_code
-    from first_terms
+    from censoring
+    -- no residence is looked up for a left-censored first term: Okänt
     left join residences
         on
-            first_terms.person_id = residences.person_id
-            and {{ recruitment_reference_year('first_terms.first_term_calendar_year') }}
+            censoring.person_id = residences.person_id
+            and not censoring.is_first_term_left_censored
+            and {{ recruitment_reference_year('censoring.first_term_calendar_year') }}
             = residences.residence_year
 
 )

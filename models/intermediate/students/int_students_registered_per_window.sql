@@ -3,7 +3,8 @@
     freestanding courses only) at least once in a window of academic years,
     with the recruitment region as of their entry to that institution. Only
     complete windows (int_academic_windows_completed): an open window would
-    grow by a year's registered persons in each release.
+    grow by a year's registered persons in each release, and one that starts
+    before the delivery would name years it does not hold.
 #}
 with registrations as (
 
