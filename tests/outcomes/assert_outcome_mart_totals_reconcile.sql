@@ -249,11 +249,7 @@ expected_totals as (
         and {{ window_end_year(window_start_year('persons.entry_academic_year')) }}
         + {{ var('net_migration_graduated_within_years') }} - 1
         <= persons.last_arrived_graduation_year
-        and {{ window_start_year('persons.entry_academic_year') }} in (
-            select completed.window_start_year
-            from {{ ref('int_academic_windows_completed') }} as completed
-            where completed.is_complete_for_entrants
-        )
+        and {{ in_complete_academic_window('persons.entry_academic_year', for_entrants=true) }}
     group by
         net_migration_bases.mart_name,
         persons.start_institution_code,

@@ -74,11 +74,7 @@ complete_entrants as (
             'credits.last_complete_entry_year',
         ) }}
         and first_terms.is_counted_entrant
-        and {{ window_start_year('first_terms.first_academic_year') }} in (
-            select completed.window_start_year
-            from {{ ref('int_academic_windows_completed') }} as completed
-            where completed.is_complete_for_entrants
-        )
+        and {{ in_complete_academic_window('first_terms.first_academic_year', for_entrants=true) }}
 
 ),
 
@@ -102,11 +98,7 @@ intermediate_totals as (
     -- complete entry windows only (an open window's total is not published)
     where
         is_counted_entrant
-        and {{ window_start_year('entry_academic_year') }} in (
-            select completed.window_start_year
-            from {{ ref('int_academic_windows_completed') }} as completed
-            where completed.is_complete_for_entrants
-        )
+        and {{ in_complete_academic_window('entry_academic_year', for_entrants=true) }}
     group by institution_code, {{ window_start_year('entry_academic_year') }}
 
     union all

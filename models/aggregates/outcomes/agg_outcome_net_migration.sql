@@ -41,11 +41,7 @@ with graduates as (
             'last_arrived_graduation_year - ' ~ within_years ~ ' + 1',
         ) }}
         -- ... whose every entry year is delivered and counted (not left-censored)
-        and {{ window_start_year('entry_academic_year') }} in (
-            select entrant_windows.window_start_year
-            from {{ ref('int_academic_windows_completed') }} as entrant_windows
-            where entrant_windows.is_complete_for_entrants
-        )
+        and {{ in_complete_academic_window('entry_academic_year', for_entrants=true) }}
 
 ),
 

@@ -12,7 +12,10 @@
 with first_terms as (
 
     select * from {{ ref('int_students_first_term') }}
-    where is_counted_entrant
+    where
+        is_counted_entrant
+        -- every entry year of the window delivered and not left-censored ...
+        and {{ in_complete_academic_window('first_academic_year', for_entrants=true) }}
 
 ),
 
@@ -40,13 +43,6 @@ record_keys as (
 
 ),
 
-entrant_windows as (
-
-    select window_start_year from {{ ref('int_academic_windows_completed') }}
-    where is_complete_for_entrants
-
-),
-
 profiled as (
 
     select
@@ -64,9 +60,6 @@ profiled as (
     from first_terms
     inner join credits
         on first_terms.person_id = credits.person_id
-    -- every entry year of the window delivered and not left-censored ...
-    inner join entrant_windows
-        on {{ window_start_year('first_terms.first_academic_year') }} = entrant_windows.window_start_year
     left join foreign_backgrounds
         on first_terms.person_id = foreign_backgrounds.person_id
     left join parents

@@ -12,7 +12,9 @@
 with entrants as (
 
     select * from {{ ref('int_students_entered_institution') }}
-    where is_counted_entrant
+    where
+        is_counted_entrant
+        and {{ in_complete_academic_window('entry_academic_year', for_entrants=true) }}
 
 ),
 
@@ -28,20 +30,13 @@ record_keys as (
 
 ),
 
-completed_windows as (
-
-    select window_start_year from {{ ref('int_academic_windows_completed') }}
-    where is_complete_for_entrants
-
-),
-
 profiled as (
 
     select
         entrants.person_id,
         entrants.institution_code,
         entrants.entry_academic_year,
-        completed_windows.window_start_year,
+        {{ window_start_year('entrants.entry_academic_year') }} as window_start_year,
         entrants.entered_on_programme,
         entrants.sex,
         entrants.recruitment_county_code,
@@ -51,8 +46,6 @@ profiled as (
         -- a person without a key adds 0 to a cell key (as sdc_count_cells did)
         coalesce(record_keys.record_key, 0) as record_key
     from entrants
-    inner join completed_windows
-        on {{ window_start_year('entrants.entry_academic_year') }} = completed_windows.window_start_year
     left join indicators
         on entrants.person_id = indicators.person_id
     left join record_keys

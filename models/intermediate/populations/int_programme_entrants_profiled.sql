@@ -21,7 +21,9 @@ with programme_entrants as (
         sex,
         recruitment_county_code
     from {{ ref('int_students_entered_programme') }}
-    where is_counted_entrant
+    where
+        is_counted_entrant
+        and {{ in_complete_academic_window('entry_academic_year', for_entrants=true) }}
 
 ),
 
@@ -43,13 +45,6 @@ record_keys as (
 
 ),
 
-completed_windows as (
-
-    select window_start_year from {{ ref('int_academic_windows_completed') }}
-    where is_complete_for_entrants
-
-),
-
 programme_parts as (
 
     select
@@ -57,7 +52,7 @@ programme_parts as (
         programme_entrants.institution_code,
         programme_entrants.programme_code,
         programme_entrants.entry_academic_year,
-        completed_windows.window_start_year,
+        {{ window_start_year('programme_entrants.entry_academic_year') }} as window_start_year,
         programme_entrants.sex,
         programme_entrants.recruitment_county_code,
         coalesce(indicators.has_highly_educated_parents, '{{ unknown }}')
@@ -66,8 +61,6 @@ programme_parts as (
         -- a person without a key adds 0 to a cell key (as sdc_count_cells did)
         coalesce(record_keys.record_key, 0) as record_key
     from programme_entrants
-    inner join completed_windows
-        on {{ window_start_year('programme_entrants.entry_academic_year') }} = completed_windows.window_start_year
     left join indicators
         on programme_entrants.person_id = indicators.person_id
     left join record_keys

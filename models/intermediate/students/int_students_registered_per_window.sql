@@ -18,22 +18,15 @@ institution_entries as (
 
 ),
 
-completed_windows as (
-
-    select window_start_year from {{ ref('int_academic_windows_completed') }}
-
-),
-
 registered_in_window as (
 
     select distinct
-        registrations.person_id,
-        registrations.institution_code,
-        registrations.programme_code,
-        completed_windows.window_start_year
+        person_id,
+        institution_code,
+        programme_code,
+        {{ window_start_year('academic_year') }} as window_start_year
     from registrations
-    inner join completed_windows
-        on {{ window_start_year('registrations.academic_year') }} = completed_windows.window_start_year
+    where {{ in_complete_academic_window('academic_year') }}
 
 ),
 
