@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 
 from . import config as C
+from .delivery_start import within_delivery
 from .output import EXTRACTS, DeliveryWriter, to_table
 from .population import befolkning
 from .sim import sampling_fraction, simulate_cohort
@@ -55,7 +56,8 @@ def generate(
     prog_codes = list(w.cat.code)
     with _timer(secs, "program"):
         writer.write("program", _program_table(w, prog_codes))
-    cohorts = range(sc["first_cohort"], end_year + 1)
+    # cohorts before the first are simulated only for what the delivery holds of them
+    cohorts = range(sc["first_cohort"] - sc.get("history_cohorts", 0), end_year + 1)
     sim_secs = _write_cohorts(w, cohorts, end_year, writer, prog_codes, secs, log, t_all)
     first_pop = max(C.KNOBS["first_register_year"], sc["first_cohort"] - 1)
     with _timer(secs, "befolkning_kommun"):
@@ -115,10 +117,18 @@ def _write_cohorts(w, cohorts, end_year, writer, prog_codes, secs, log, t_all) -
         t = time.perf_counter()
         chunk = simulate_cohort(w, c, end_year)
         sim_secs += time.perf_counter() - t
+        tables = {}
         for e in COHORT_EXTRACTS:
             with _timer(secs, e):
-                writer.write(e, to_table(e, chunk[e], prog_codes))
+                tables[e] = to_table(e, chunk[e], prog_codes)
         del chunk
+        first = C.SCALES[w.scale]["first_cohort"]
+        if c < first:
+            tables = within_delivery(tables, first)
+        for e in COHORT_EXTRACTS:
+            with _timer(secs, e):
+                writer.write(e, tables[e])
+        del tables
         if w.scale == "national":
             log(f"  cohort {c} simulated ({time.perf_counter() - t_all:.0f} s)")
     return sim_secs
