@@ -20,6 +20,7 @@ with graduates as (
         is_emigrated,
         is_employed,
         is_studying,
+        has_employment_record,
         earned_income_sek,
         residence_county_code,
         recruitment_municipality_code,
@@ -107,7 +108,13 @@ unpivoted as (
     select
         graduates.*,
         'studier' as variable,
-        case when graduates.is_studying then 'studerande' else 'ej studerande' end as category_code,
+        -- no sysselsättning row (the register covers ages 16-74): studying is not
+        -- known, as in every other variable of the person (Okänt stays a value)
+        case
+            when not graduates.has_employment_record then '{{ var('unknown_code') }}'
+            when graduates.is_studying then 'studerande'
+            else 'ej studerande'
+        end as category_code,
         cast(null as integer) as income_sek
     from graduates
     where not graduates.is_emigrated

@@ -42,6 +42,7 @@ project_categories as (
         ('sektor', 'ej förvärvsarbetande', 'Ej förvärvsarbetande i november'),
         ('studier', 'studerande', 'Studerande'),
         ('studier', 'ej studerande', 'Ej studerande'),
+        ('studier', '{{ var('unknown_code') }}', '{{ var('unknown_code') }}'),
         ('inkomst', 'förvärvsarbetande', 'Förvärvsarbetande i november'),
         ('sysselsattning', 'sysselsatt', 'Förvärvsarbetande i november'),
         ('sysselsattning', 'ej sysselsatt', 'Ej förvärvsarbetande i november'),
