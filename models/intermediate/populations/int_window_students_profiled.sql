@@ -35,7 +35,7 @@ record_keys as (
 
 ),
 
--- region and sex are per person and institution (as of the institution entry)
+-- sex and recruitment region are per person (region: before the first term in higher education)
 window_students as (
 
     select

@@ -1,10 +1,13 @@
 {#
     Credits completed at any institution within var('credits_within_years')
     years of the first term ever (that term and the next 2N - 1 terms). A
-    person's follow-up is complete only when the data reaches its last term;
-    analysis 7 publishes an entry window only when the follow-up of its last
-    entry year is complete (docs block complete_windows), so late cohorts are
-    not understated and a published window never grows.
+    person's follow-up is complete only when the credits have arrived for its
+    last term: completed credits (HpPrest) of a term may arrive in later
+    deliveries (raw-extracts.md), so the data reaches the last term with
+    credits delivered less var('credits_completed_lag_terms') terms. Analysis
+    7 publishes an entry window only when the follow-up of its last entry
+    year is complete (docs block complete_windows), so late cohorts are not
+    understated and a published window never grows.
     Bands: under 120 hp, 120 to 240 hp inclusive, over 240 hp.
 #}
 with first_terms as (
@@ -21,7 +24,9 @@ registrations as (
 
 data_coverage as (
 
-    select max(term_index) as last_term_index from registrations
+    select max(term_index) - {{ var('credits_completed_lag_terms') }} as last_term_index
+    from registrations
+    where credits_completed is not null
 
 ),
 

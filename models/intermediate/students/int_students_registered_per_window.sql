@@ -1,7 +1,8 @@
 {#
     Persons registered at an institution (and on a programme there, NULL for
     freestanding courses only) at least once in a window of academic years,
-    with the recruitment region as of their entry to that institution. Only
+    with their recruitment region (fixed per person: residence before their
+    first term in higher education, docs block rekryteringskommun). Only
     complete windows (int_academic_windows_completed): an open window would
     grow by a year's registered persons in each release, and one that starts
     before the delivery would name years it does not hold.

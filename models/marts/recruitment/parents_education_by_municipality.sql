@@ -1,5 +1,5 @@
 {#
-    Analysis 5 per municipality: registered persons aged 18-25 per academic
+    Analysis 5 per municipality: registered persons of any age per academic
     year by parents' highest education (7 SUN levels + Okänt), with shares.
 #}
 with published as (
