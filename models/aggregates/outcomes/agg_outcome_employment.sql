@@ -2,8 +2,11 @@
     Analysis 8, exact counts: graduates with a degree code in a window by
     institution (rolled up to the national total), sex and whether gainfully
     employed in November of the follow-up year. Emigrated graduates are left
-    out (no labour-market data abroad); each person counts once per degree
-    code and window, at the institution of the latest such degree.
+    out (no labour-market data abroad). A person counts at every institution
+    that awarded them the degree code in the window (by the latest such
+    degree there) and once in the national row (by their latest such degree),
+    so the national row is at most the sum of the institutions' (linked_tables:
+    institution_code covering); macro outcome_degree_code_cells.
 #}
 with facts as (
 
@@ -18,17 +21,15 @@ with facts as (
             when employment_status = '1' then 'sysselsatt'
             when employment_status = '5' then 'ej sysselsatt'
             else '{{ var('unknown_code') }}'
-        end as category_code
+        end as category_code,
+        is_institution_degree_code_representative,
+        is_degree_code_representative
     from {{ ref('int_degree_followups_joined') }}
-    where is_degree_code_representative and is_window_complete and not is_emigrated
+    where
+        (is_institution_degree_code_representative or is_degree_code_representative)
+        and is_window_complete
+        and not is_emigrated
 
 )
 
-{#- persons_unique: is_degree_code_representative keeps one row per person,
-    degree code, window and follow-up (a grain test on int_degree_followups_joined) -#}
-{{ sdc_count_cells(
-    from='facts',
-    dims=['degree_code', 'window_start_year', 'years_after_graduation'],
-    hierarchies=[['institution_code'], ['sex'], ['category_code']],
-    persons_unique=true,
-) }}
+{{ outcome_degree_code_cells('facts') }}

@@ -3,7 +3,9 @@
     institution (and the national total), sex and occupation (SSYK 2012 major
     group) in the follow-up year, with the extra categories utvandrad (shown
     here, not removed), studerande, övrigt and Okänt (docs block
-    occupation_categories).
+    occupation_categories). A person counts at every institution that
+    awarded them the degree code in the window and once in the national row,
+    as in analysis 8 (macro outcome_degree_code_cells).
 #}
 with facts as (
 
@@ -21,17 +23,14 @@ with facts as (
             when is_studying then 'studerande'
             when employment_status = '5' then 'övrigt'
             else '{{ var('unknown_code') }}'
-        end as category_code
+        end as category_code,
+        is_institution_degree_code_representative,
+        is_degree_code_representative
     from {{ ref('int_degree_followups_joined') }}
-    where is_degree_code_representative and is_window_complete
+    where
+        (is_institution_degree_code_representative or is_degree_code_representative)
+        and is_window_complete
 
 )
 
-{#- persons_unique: is_degree_code_representative keeps one row per person,
-    degree code, window and follow-up (a grain test on int_degree_followups_joined) -#}
-{{ sdc_count_cells(
-    from='facts',
-    dims=['degree_code', 'window_start_year', 'years_after_graduation'],
-    hierarchies=[['institution_code'], ['sex'], ['category_code']],
-    persons_unique=true,
-) }}
+{{ outcome_degree_code_cells('facts') }}

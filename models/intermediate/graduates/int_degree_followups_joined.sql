@@ -139,6 +139,9 @@ beaten as (
             'degree_level', 'degree_code', 'window_start_year'
         ]) }} and {{ later }}) as is_beaten_in_degree_code,
         bool_or({{ same_values('rival', 'degree', [
+            'degree_level', 'institution_code', 'degree_code', 'window_start_year'
+        ]) }} and {{ later }}) as is_beaten_in_institution_degree_code,
+        bool_or({{ same_values('rival', 'degree', [
             'degree_level', 'institution_code', 'programme_code', 'window_start_year'
         ]) }} and {{ later }}) as is_beaten_in_programme,
         bool_or({{ same_values('rival', 'degree', [
@@ -216,6 +219,9 @@ joined as (
         followup_degrees.is_first_cycle
         and not coalesce(beaten.is_beaten_in_degree_code, false)
             as is_degree_code_representative,
+        followup_degrees.is_first_cycle
+        and not coalesce(beaten.is_beaten_in_institution_degree_code, false)
+            as is_institution_degree_code_representative,
         followup_degrees.is_first_cycle
         and followup_degrees.programme_code is not null
         and not coalesce(beaten.is_beaten_in_programme, false)
