@@ -31,21 +31,15 @@
             where is_degree_code_representative
         )
     {%- endset -%}
+    {%- for facts_of_rows in [institution_facts, national_facts] %}
+    {% if not loop.first %}union all{% endif %}
     select * from (
         {{ sdc_count_cells(
-            from=institution_facts,
+            from=facts_of_rows,
             dims=dims,
             hierarchies=[['sex'], ['category_code']],
             persons_unique=true,
         ) }}
-    ) as institution_cells
-    union all
-    select * from (
-        {{ sdc_count_cells(
-            from=national_facts,
-            dims=dims,
-            hierarchies=[['sex'], ['category_code']],
-            persons_unique=true,
-        ) }}
-    ) as national_cells
+    ) as cells_{{ loop.index }}
+    {%- endfor %}
 {% endmacro %}
