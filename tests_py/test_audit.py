@@ -708,3 +708,65 @@ def test_lp_cache_gives_back_every_stored_result(tmp_path):
             assert got.determined is None
         else:
             np.testing.assert_array_equal(got.determined, expected.determined)
+
+
+def test_relation_sides_match_on_the_attributes_they_share(tmp_path):
+    """Alumni category 1 names its degree code twice (group_code, degree_code);
+    analysis 8 has degree_code alone. A relation between them is matched on the
+    attributes both sides share, as the engine matches it: the category-1 cell
+    hidden beside analysis 8's published 7 is found, exactly (the old audit
+    stopped with 'matches on')."""
+    alumni = pd.DataFrame(
+        {
+            "institution_code": ["uu", "uu"],
+            "group_code": ["SJSK", "SJSK"],
+            "degree_code": ["SJSK", "SJSK"],
+            "sex": ["Kvinnor", "Totalt"],
+            "n": [7, 7],
+        }
+    )
+    employment = pd.DataFrame(
+        {"degree_code": ["SJSK"], "institution_code": ["uu"], "sex": ["Kvinnor"], "n": [7]}
+    )
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {
+            "alumni": {
+                "relations": [
+                    {
+                        "total": {"mart": "alumni", "where": {}},
+                        "parts": [{"mart": "employment", "where": {}}],
+                    }
+                ]
+            },
+            "graduates": {},
+        },
+        "marts": {
+            "alumni": {
+                "population": "alumni",
+                "aggregate": "agg_alumni",
+                "count": "n",
+                "cells": ["institution_code", "group_code", "degree_code", "sex"],
+                "additive": ["sex"],
+                "rows": "present_only",
+            },
+            "employment": {
+                "population": "graduates",
+                "aggregate": "agg_employment",
+                "count": "n",
+                "cells": ["degree_code", "institution_code", "sex"],
+                "rows": "present_only",
+            },
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(
+        db,
+        {"alumni": alumni, "employment": employment},
+        {"alumni": pd.Series([True, True]), "employment": pd.Series([False])},
+    )
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
+    assert result.failed
+    leaked = result.frame.loc[result.leaks["cell_index"]]
+    assert set(zip(leaked["mart"], leaked["sex"], strict=True)) >= {("alumni", "Kvinnor")}

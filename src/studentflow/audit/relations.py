@@ -213,7 +213,19 @@ def common_cells(cells: Cells, manifest: Manifest, out: Relations) -> None:
         out.add(rel, cell, coef, len(pairs), "eq", f"common cell in {population}")
 
 
-def _side(cells: Cells, manifest: Manifest, side: dict) -> tuple[pd.DataFrame, list[str]]:
+def _attributes(manifest: Manifest, side: dict) -> set[str]:
+    """The attributes a relation's side leaves free (not fixed by its ``where``)."""
+    spec = manifest.marts[side["mart"]]
+    where = side.get("where") or {}
+    extras = {a for e in spec.counts.values() for a in e}
+    return {spec.attribute(c) for c in spec.cells if c not in where} | (extras - set(where))
+
+
+def _side(
+    cells: Cells, manifest: Manifest, side: dict, on: list[str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The side's cells keyed by their free attributes, or by ``on`` (the
+    attributes every side of a relation shares, as the engine matches them)."""
     spec = manifest.marts[side["mart"]]
     where = side.get("where") or {}
     extras = {a for e in spec.counts.values() for a in e}
@@ -226,7 +238,7 @@ def _side(cells: Cells, manifest: Manifest, side: dict) -> tuple[pd.DataFrame, l
     free = {spec.attribute(c): c for c in spec.cells if c not in where}
     free.update({a: a for a in extras if a not in where})
     keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
-    attributes = sorted(free)
+    attributes = sorted(free) if on is None else list(on)
     renamed = sub.rename(columns={v: k for k, v in free.items()})
     keyed["key"] = _key(renamed, attributes) + SEP + sub["quantity"].astype(str)
     return keyed, attributes
@@ -242,16 +254,18 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         sides = [relation["total"]] + list(relation["parts"])
         if not all(side["mart"] in present for side in sides):
             continue
-        total, attributes = _side(cells, manifest, relation["total"])
-        parts = []
-        for side in relation["parts"]:
-            part, part_attributes = _side(cells, manifest, side)
-            if part_attributes != attributes:
+        # matched on the attributes all sides share, as the engine does
+        # (sdc/structure.py): alumni category 1's group_code is its degree
+        # code, which analysis 8 has as degree_code alone
+        shared = sorted(set.intersection(*(_attributes(manifest, side) for side in sides)))
+        keyed = [_side(cells, manifest, side, shared)[0] for side in sides]
+        for side, side_keyed in zip(sides, keyed, strict=True):
+            if side_keyed["key"].duplicated().any():
                 raise ManifestError(
-                    f"relation in {relation['population']}: {side['mart']} matches on "
-                    f"{part_attributes}, the total on {attributes}"
+                    f"relation in {relation['population']}: several cells of {side['mart']} "
+                    f"match one combination of {shared}"
                 )
-            parts.append(part)
+        total, parts = keyed[0], keyed[1:]
         merged = [total.merge(part, on="key", suffixes=("", "_part")) for part in parts]
         found = set().union(*(set(m["cell"]) for m in merged))
         total = total[total["cell"].isin(found)].reset_index(drop=True)
