@@ -213,12 +213,14 @@ def common_cells(cells: Cells, manifest: Manifest, out: Relations) -> None:
         out.add(rel, cell, coef, len(pairs), "eq", f"common cell in {population}")
 
 
-def _attributes(manifest: Manifest, side: dict) -> set[str]:
-    """The attributes a relation's side leaves free (not fixed by its ``where``)."""
+def _free(manifest: Manifest, side: dict) -> dict[str, str]:
+    """The attributes a relation's side leaves free (not fixed by its ``where``),
+    each with the mart column holding it."""
     spec = manifest.marts[side["mart"]]
     where = side.get("where") or {}
-    extras = {a for e in spec.counts.values() for a in e}
-    return {spec.attribute(c) for c in spec.cells if c not in where} | (extras - set(where))
+    free = {spec.attribute(c): c for c in spec.cells if c not in where}
+    free.update({a: a for e in spec.counts.values() for a in e if a not in where})
+    return free
 
 
 def _side(
@@ -235,8 +237,7 @@ def _side(
     sub = cells.of_mart(side["mart"])[used]
     for column, value in where.items():
         sub = sub[sub[column].astype(str) == str(value)]
-    free = {spec.attribute(c): c for c in spec.cells if c not in where}
-    free.update({a: a for a in extras if a not in where})
+    free = _free(manifest, side)
     keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
     attributes = sorted(free) if on is None else list(on)
     renamed = sub.rename(columns={v: k for k, v in free.items()})
@@ -257,7 +258,7 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         # matched on the attributes all sides share, as the engine does
         # (sdc/structure.py): alumni category 1's group_code is its degree
         # code, which analysis 8 has as degree_code alone
-        shared = sorted(set.intersection(*(_attributes(manifest, side) for side in sides)))
+        shared = sorted(set.intersection(*(set(_free(manifest, side)) for side in sides)))
         keyed = [_side(cells, manifest, side, shared)[0] for side in sides]
         for side, side_keyed in zip(sides, keyed, strict=True):
             if side_keyed["key"].duplicated().any():
