@@ -5,7 +5,9 @@ The declaration is the public structure both the secondary suppression and
 mart does not have, would silently drop relations from both. The dbt model
 YAML of models/marts/** is the reference: every model there must be declared,
 its cells must equal the mart's grain (its unique_combination test) and every
-declared column must be a column of the mart.
+declared column must be a column of the mart. Marts counted from one pass over
+a population (an int_*_cells_counted model in the dbt lineage) must be linked
+(studentflow.structure.linked_passes).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import PROJECT
 
 from studentflow.audit import manifest as manifest_module
+from studentflow.structure import linked_passes
+from studentflow.structure.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,13 +70,13 @@ def test_every_published_mart_is_declared_with_its_dims():
 
 def test_check_names_a_missing_mart_and_a_wrong_dim(tmp_path):
     raw = yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
-    del raw["marts"]["students_by_municipality"]
+    del raw["marts"]["parents_education_by_programme"]
     raw["marts"]["recruitment_by_county"]["cells"][-1] = "county_code"
     raw["marts"]["recruitment_by_county"]["additive"] = ["sex"]
     path = tmp_path / "linked_tables.yml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     problems = check(manifest_module.load(path), _published_models())
-    assert "published mart students_by_municipality is not declared" in problems[0]
+    assert "published mart parents_education_by_programme is not declared" in problems[0]
     assert any("recruitment_by_county: declared column county_code" in p for p in problems)
     assert any("recruitment_by_county: cells" in p for p in problems)
 
@@ -95,3 +100,31 @@ def test_internal_reasons_model_lists_every_declared_mart():
         assert f"'{spec.aggregate}'" in blocks[name], name
         cells = [c for c in blocks[name].split("'") if c in spec.cells]
         assert cells[: len(spec.cells)] == spec.cells, name
+
+
+@pytest.fixture(scope="module")
+def dbt_manifest(tmp_path_factory) -> dict:
+    return load_manifest(PROJECT, tmp_path_factory.mktemp("linked") / "target")
+
+
+def _linked_tables() -> dict:
+    return yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+
+
+def test_marts_counted_from_one_pass_are_linked(dbt_manifest):
+    assert linked_passes.unlinked_marts(dbt_manifest, _linked_tables()) == []
+
+
+def test_marts_of_one_pass_in_unlinked_populations_are_named(dbt_manifest):
+    """The declaration before 2026-12-05: the headline indicators as a population
+    of their own, although int_entrants_cells_counted counts analysis 1's
+    entrants too."""
+    raw = _linked_tables()
+    raw["populations"]["entrants_background_indicators"] = {"period": "window_start_year"}
+    raw["marts"]["entrant_background_indicators"]["population"] = "entrants_background_indicators"
+    problems = linked_passes.unlinked_marts(dbt_manifest, raw)
+    assert problems == [
+        "entrant_background_indicators and recruitment_by_county are both counted from "
+        "int_entrants_cells_counted, but sdc/linked_tables.yml links them by no "
+        "population or relation"
+    ]

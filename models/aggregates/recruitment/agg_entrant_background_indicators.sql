@@ -7,8 +7,9 @@
     entrants, '{{ no_programme_label() }}' the institution entrants who started
     without a programme, the institution row (programme_code 'Totalt') counts
     institution entrants. Only counted entrants (is_counted_entrant). Each
-    person is counted once per indicator (indicator is not additive).
-    Population entrants_background_indicators, rolled up from its one pass
+    person is counted once per indicator (indicator is not additive), so
+    each indicator's total is analysis 1's total: population
+    entrants_per_window, rolled up from its one pass
     (int_entrants_cells_counted, institution row included).
 
     indicator_group is 'ja' or 'nej_okant'; indicator_value splits

@@ -1,6 +1,6 @@
 {#
-    One pass over populations entrants_per_window and
-    entrants_background_indicators: persons and the sum of their record keys
+    One pass over population entrants_per_window (analysis 1 and the
+    headline indicators): persons and the sum of their record keys
     per finest cell (institution, programme - '{{ var("total_label") }}' for
     the institution row, counted from the institution entrants - window, sex,
     recruitment county, the two background indicators). Each fact model has

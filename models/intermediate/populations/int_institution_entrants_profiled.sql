@@ -3,8 +3,8 @@
     lärosätet, is_counted_entrant; docs: hogskolenyborjare), one row per person
     and institution, with the entry window, every attribute the entrant marts
     group by (sex, recruitment county, UKÄ's two background indicators) and
-    the person's record key. The institution rows of populations
-    entrants_per_window and entrants_background_indicators. Only complete
+    the person's record key. The institution rows of population
+    entrants_per_window. Only complete
     entry windows (int_academic_windows_completed).
 #}
 {%- set unknown = var('unknown_code') -%}
