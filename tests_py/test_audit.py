@@ -770,3 +770,63 @@ def test_relation_sides_match_on_the_attributes_they_share(tmp_path):
     assert result.failed
     leaked = result.frame.loc[result.leaks["cell_index"]]
     assert set(zip(leaked["mart"], leaked["sex"], strict=True)) >= {("alumni", "Kvinnor")}
+
+
+def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
+    """total >= sum(parts): the entrants' 10 published, 8 of them published in
+    one part, the other part hidden. The attacker learns 1..2 for it (present
+    row: at least 1), not 2: the old audit read any sense but '<=' as '='."""
+    total = pd.DataFrame({"a": ["1"], "n": [10]})
+    parts = pd.DataFrame({"a": ["1", "1"], "b": ["ja", "nej"], "n": [8, 2]})
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {
+            "p": {
+                "relations": [
+                    {
+                        "total": {"mart": "total", "where": {}},
+                        "parts": [
+                            {"mart": "parts", "where": {"b": "ja"}},
+                            {"mart": "parts", "where": {"b": "nej"}},
+                        ],
+                        "sense": ">=",
+                    }
+                ]
+            },
+            "q": {},
+        },
+        "marts": {
+            "total": {
+                "population": "p",
+                "aggregate": "agg_total",
+                "count": "n",
+                "cells": ["a"],
+                "rows": "present_only",
+            },
+            "parts": {
+                "population": "q",
+                "aggregate": "agg_parts",
+                "count": "n",
+                "cells": ["a", "b"],
+                "rows": "present_only",
+            },
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(
+        db,
+        {"total": total, "parts": parts},
+        {"total": pd.Series([False]), "parts": pd.Series([False, True])},
+    )
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
+    assert result.cells[["mart", "b", "low", "high", "status"]].values.tolist() == [
+        ["parts", "nej", 1.0, 2.0, "small"]
+    ]
+
+
+def test_relation_with_an_unknown_sense_is_refused(tmp_path):
+    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+    raw["populations"]["registered_per_year"]["relations"][0]["sense"] = "=<"
+    with pytest.raises(manifest.ManifestError, match="sense '=<' is not one of"):
+        manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))

@@ -10,12 +10,16 @@ attacker of test_sdc_engine.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 import pandas as pd
 from sdc_linked_fixtures import TOTAL, linked_frames, linked_spec
 from test_sdc_engine import K, attack
 
-from studentflow.sdc.protect import protect
+from studentflow.sdc import held as holding
+from studentflow.sdc.identities import merge_identities
+from studentflow.sdc.protect import _merged_component, protect
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.structure import build_structure
 
@@ -234,3 +238,28 @@ def test_protection_moves_suppressed_cells_three_relations_away_before_publishin
     protection = Protection(equations, [], values, lower)
     assert protection.cells_to_suppress([a], K, suppressed) == []
     assert protection.point[[a, t1, t2, e]].tolist() == [5.0, 25.0, 26.0, 6.0]
+
+
+def _sandwiched_component(n_covering):
+    """T <= a + b (a covering dim) and two declared bounds, X >= Y and
+    X <= Y + b, that read as equations would fix b at zero. b (3) is primary."""
+    values = [8, 6, 3, 5, 4]  # T, a, b, X, Y
+    ineqs = [
+        {0: 1.0, 1: -1.0, 2: -1.0},  # T - a - b <= 0
+        {4: 1.0, 3: -1.0},  # Y - X <= 0
+        {3: 1.0, 4: -1.0, 2: -1.0},  # X - Y - b <= 0
+    ]
+    return merge_identities(
+        values, [1.0] * 5, list(range(5)), [1, 0, 0, 0, 0], [], ineqs, n_covering
+    )
+
+
+def test_declared_bounds_leave_no_covering_relation_with_one_suppressed_cell():
+    """Gauss holds the covering relations as equations, not the declared bounds:
+    as equations these fix b at zero, Gauss gave up on it and left b alone in
+    its covering relation (each mart's sdc_no_single_suppressed_part failed on
+    the demo's analysis 9)."""
+    merged = _sandwiched_component(n_covering=1)
+    assert merged.covering == [{0: 1.0, 1: -1.0, 2: -1.0}]
+    suppressed = _merged_component(merged, K, False, True, defaultdict(float), [holding.NONE] * 5)
+    assert 2 in suppressed and {0, 1} & set(suppressed)

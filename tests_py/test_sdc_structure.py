@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from studentflow.sdc.structure import StructureError, build_structure, cell_id
+from studentflow.sdc.tasks import Tasks
 
 SPEC = {"marts": {"t": {"cells": ["a", "b"], "additive": ["b"], "rows": "all"}}}
 
@@ -145,3 +146,56 @@ def test_declared_relation_matching_several_cells_is_an_error():
     spec["populations"]["p"]["relations"][0]["total"] = {"mart": "all", "where": {"a": "1"}}
     with pytest.raises(StructureError, match=r"several cells match \{\}"):
         build_structure(spec, frames)
+
+
+def test_declared_relation_with_sense_ge_is_parts_minus_total_at_most_zero():
+    """total >= sum(parts): an inequality sum(parts) - total <= 0, checked on the
+    exact counts (the old engine read any sense but '<=' as '=')."""
+    spec, frames = _declared()
+    spec["populations"]["p"]["relations"][0]["sense"] = ">="
+    frames["all"]["n_persons"] = [11, 20, 35]
+    structure = build_structure(spec, frames)
+    assert not [r for r in _relations_by_cell(structure, structure.equations) if "all:a=1" in r]
+    assert _relations_by_cell(structure, structure.inequalities) == [
+        {"all:a=1": -1.0, "sub:a=1|b=ja": 1.0, "sub:a=1|b=nej": 1.0},
+        {"all:a=2": -1.0, "sub:a=2|b=ja": 1.0},
+        {"all:a=3": -1.0, "sub:a=3|b=ja": 1.0, "sub:a=3|b=nej": 1.0},
+    ]
+    frames["all"]["n_persons"] = [9, 20, 35]
+    with pytest.raises(StructureError, match=r"does not hold .* \(residual \+1\)"):
+        build_structure(spec, frames)
+
+
+def test_declared_relation_with_an_unknown_sense_is_an_error():
+    spec, frames = _declared()
+    spec["populations"]["p"]["relations"][0]["sense"] = "=>"
+    with pytest.raises(StructureError, match="sense '=>' is not one of"):
+        build_structure(spec, frames)
+
+
+def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
+    """Gauss and the single-suppressed-part rule read the covering dims only; a
+    declared bound after them is counted apart (the old structure mixed both)."""
+    spec = {
+        "marts": {"m": {"cells": ["prog"], "covering": ["prog"], "population": "p", "rows": "all"}},
+        "populations": {
+            "p": {
+                "relations": [
+                    {
+                        "total": {"mart": "m", "where": {"prog": "x"}},
+                        "parts": [{"mart": "m", "where": {"prog": "y"}}],
+                        "sense": "<=",
+                    }
+                ]
+            }
+        },
+    }
+    frame = pd.DataFrame({"prog": ["Totalt", "x", "y"], "n_persons": [5, 3, 4]})
+    structure = build_structure(spec, {"m": frame})
+    assert structure.n_covering == 1
+    assert _relations_by_cell(structure, structure.inequalities) == [
+        {"m:prog=Totalt": 1.0, "m:prog=x": -1.0, "m:prog=y": -1.0},
+        {"m:prog=x": 1.0, "m:prog=y": -1.0},
+    ]
+    task = Tasks(structure, 5, insiders=False).task(0)
+    assert task.n_covering == 1 and len(task.ineqs.dicts()) == 2

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 
 DEFAULT_PATH = Path("sdc/linked_tables.yml")
+# a relation's total = sum(parts) (default), <= sum(parts) or >= sum(parts)
+SENSES = ("=", "<=", ">=")
 ROWS = ("present_only", "all")
 
 
@@ -99,6 +101,11 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         marts=marts,
     )
     for relation in manifest.relations():
+        if str(relation.get("sense", "=")) not in SENSES:
+            raise ManifestError(
+                f"population {relation['population']}: relation sense "
+                f"'{relation['sense']}' is not one of {SENSES}"
+            )
         sides = [relation] if relation.get("kind") == "same_cohort" else [relation["total"]]
         sides += relation.get("parts") or []
         for side in sides:

@@ -266,6 +266,8 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
                     f"relation in {relation['population']}: several cells of {side['mart']} "
                     f"match one combination of {shared}"
                 )
+        # total >= sum(parts) is sum(parts) - total <= 0: the same row, signs flipped
+        sign = -1.0 if relation.get("sense") == ">=" else 1.0
         total, parts = keyed[0], keyed[1:]
         merged = [total.merge(part, on="key", suffixes=("", "_part")) for part in parts]
         found = set().union(*(set(m["cell"]) for m in merged))
@@ -273,15 +275,18 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         number = pd.Series(np.arange(len(total)), index=total["cell"].to_numpy())
         rel = [number.to_numpy()]
         cell = [total["cell"].to_numpy()]
-        coef = [np.ones(len(total))]
+        coef = [np.full(len(total), sign)]
         for m in merged:
             m = m[m["cell"].isin(found)]
             rel.append(number.loc[m["cell"].to_numpy()].to_numpy())
             cell.append(m["cell_part"].to_numpy())
-            coef.append(-np.ones(len(m)))
-        sense = "le" if relation.get("sense") == "<=" else "eq"
+            coef.append(np.full(len(m), -sign))
+        sense = "eq" if relation.get("sense", "=") == "=" else "le"
         names = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in relation["parts"])
-        label = f"{relation['total']['mart']}{relation['total'].get('where', {})} = {names}"
+        label = (
+            f"{relation['total']['mart']}{relation['total'].get('where', {})} "
+            f"{relation.get('sense', '=')} {names}"
+        )
         out.add(
             np.concatenate(rel),
             np.concatenate(cell),

@@ -25,8 +25,15 @@ class Merged:
     keys: list[int]
     totals: list[int]
     eqs: list[dict[int, float]]
-    ineqs: list[dict[int, float]]
+    ineqs: list[dict[int, float]]  # the covering relations first
     groups: list[list[int]]  # per merged variable: its cells in the component
+    # the leading ineqs that are covering dims (the rest: declared '<=' and
+    # '>=' relations between populations)
+    n_covering: int = 0
+
+    @property
+    def covering(self) -> list[dict[int, float]]:
+        return self.ineqs[: self.n_covering]
 
     def expand(self, merged: Sequence[int]) -> list[int]:
         """The component's cells of the given merged variables, ascending."""
@@ -74,6 +81,13 @@ def _mapped(relations, new_of: list[int]) -> list[dict[int, float]]:
     return mapped
 
 
+def _inequalities(relations, new_of: list[int]) -> list[dict[int, float]]:
+    """Inequalities over the merged variables. One left with no positive term (a
+    total merged with one of its parts) holds for any counts: it tells the
+    attacker nothing, and kept it would read as a relation with one cell."""
+    return [r for r in _mapped(relations, new_of) if any(c > 0 for c in r.values())]
+
+
 def merge_identities(
     values: Sequence[int],
     low: Sequence[float],
@@ -81,10 +95,12 @@ def merge_identities(
     totals: Sequence[int],
     eqs: Sequence[dict[int, float]],
     ineqs: Sequence[dict[int, float]],
+    n_covering: int | None = None,
 ) -> Merged:
     """The component with its identity-linked cells merged. A group takes the
     largest lower bound of its cells (the attacker knows they are equal), the
-    first key in the preference order and the largest total."""
+    first key in the preference order and the largest total. The first
+    ``n_covering`` ineqs are covering dims (None: all)."""
     n = len(values)
     identities = [relation for relation in eqs if _is_identity(relation)]
     roots = _roots(n, identities)
@@ -101,12 +117,16 @@ def merge_identities(
             raise ValueError(
                 f"cells {group} are equal by a relation but hold {[values[c] for c in group]}"
             )
+    n_covering = len(ineqs) if n_covering is None else n_covering
+    covering = _inequalities(ineqs[:n_covering], new_of)
+    bounds = _inequalities(ineqs[n_covering:], new_of)
     return Merged(
         values=[values[group[0]] for group in groups],
         low=[max(low[cell] for cell in group) for group in groups],
         keys=[min(keys[cell] for cell in group) for group in groups],
         totals=[max(totals[cell] for cell in group) for group in groups],
         eqs=_mapped((relation for relation in eqs if not _is_identity(relation)), new_of),
-        ineqs=_mapped(ineqs, new_of),
+        ineqs=covering + bounds,
         groups=groups,
+        n_covering=len(covering),
     )

@@ -233,6 +233,7 @@ def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
         task.totals.tolist(),
         task.eqs.dicts(),
         task.ineqs.dicts(),
+        task.n_covering,
     )
     stats["cells_merged"] += len(task) - len(merged.values)
     states = [holding.NONE] * len(merged.values)
@@ -259,7 +260,7 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
     # so the check finds it and a protection LP lifts it. Gauss runs only where
     # a covering relation is left with one suppressed cell.
     suppressed = primary | kept_in
-    if _single_in_covering(suppressed, ineqs):
+    if _single_in_covering(suppressed, merged.covering):
         suppressed |= gauss(suppressed)
     protection = Protection(eqs, ineqs, values, low, fixed=sorted(kept_out))
     certified: set[int] = set()  # primary cells shown to reach k
@@ -273,25 +274,39 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
     # for that too: a cell one of them moves is not determined, so only the
     # cells no point moves need an LP (the demo's largest components: 5.6 s
     # of that check -> 0.5 s, the same decisions).
-    for _ in range(2):
+    for attempt in range(CHECKS):
         stats["lp_runs"] += 1
         certified |= protection.certified(k) & primary
         moved |= protection.moved()
         failures, determined = _check(merged, suppressed, primary, k, certified, moved)
         if not failures:
-            stats["held_released"] += protection.released
             # a held suppressed cell too: this release shows it anyway
+            shown = suppressed - set(determined)
+            if attempt < CHECKS - 1 and _single_in_covering(shown, merged.covering):
+                # showing a determined cell left its covering relation with one
+                # suppressed cell: Gauss adds a partner other than the determined
+                # cells, and the check runs again (the protection points stay
+                # feasible: they keep determined cells at their values, and a
+                # partner only widens the set)
+                suppressed = shown | gauss(shown, frozenset(determined))
+                continue
+            stats["held_released"] += protection.released
             stats["published_as_determined"] += len(determined)
-            return sorted(suppressed - set(determined))
+            return sorted(shown)
         stats["interval_failures"] += len(failures)
         is_suppressed = np.zeros(n, dtype=bool)
         is_suppressed[sorted(suppressed)] = True
         suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
-        if _single_in_covering(suppressed, ineqs):
+        if _single_in_covering(suppressed, merged.covering):
             # an inequality-only protection point left a covering relation with
             # one suppressed cell: Gauss (covering as equations) adds partners
             suppressed |= gauss(suppressed)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
+
+
+# interval checks per component: the first, one after the protection LPs, and
+# spares for a covering relation that showing determined cells leaves alone
+CHECKS = 4
 
 
 def _gauss_runner(merged: Merged, primary, secondary_zeros, held, stats):
@@ -300,15 +315,21 @@ def _gauss_runner(merged: Merged, primary, secondary_zeros, held, stats):
     kept_out, kept_in = held
     prepared: list = []  # (columns, candidates)
 
-    def gauss(protected: set[int]) -> set[int]:
+    def gauss(protected: set[int], known: frozenset[int] = frozenset()) -> set[int]:
+        """``known``: cells the attacker works out, offered for publication first."""
         if not prepared:
             prepared.append(_gauss_inputs(merged, primary, secondary_zeros, kept_out, kept_in))
         stats["gauss_runs"] += 1
-        withheld = gauss_suppress(*prepared[0], protected)
+        columns, candidates = prepared[0]
+        if known:
+            candidates = [i for i in candidates if i in known] + [
+                i for i in candidates if i not in known
+            ]
+        withheld = gauss_suppress(columns, candidates, protected)
         # a held published cell is known: withholding it hides nothing (the
         # interval check decides whether the pattern is safe without it)
         stats["held_published_gauss"] += len(withheld & kept_out)
-        return withheld - kept_out
+        return withheld - kept_out - known
 
     return gauss
 
@@ -338,11 +359,14 @@ def _gauss_inputs(
     parts) as equations too: more than the attacker knows, so the linear
     guarantee holds a fortiori, and each mart's sdc_no_single_suppressed_part
     test (which declares covering dims additive) holds as well. The LP keeps
-    them as inequalities. Held published cells (``kept_out``) come first among
+    them as inequalities. Declared '<=' and '>=' relations stay out: as
+    equations a pair of them (employed >= the SSYK groups, employed <= the SSYK
+    groups + Okänt) would fix a cell at zero, which no pattern can protect.
+    Held published cells (``kept_out``) come first among
     the candidates, held suppressed ones (``kept_in``) are none."""
     values, keys, totals = merged.values, merged.keys, merged.totals
     columns = free_parametrisation(
-        len(values), merged.eqs + merged.ineqs, lambda i: (values[i], totals[i], -keys[i])
+        len(values), merged.eqs + merged.covering, lambda i: (values[i], totals[i], -keys[i])
     )
     excluded = primary | set(kept_in)
     candidates = sorted(

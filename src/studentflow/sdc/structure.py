@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import yaml
 
 from studentflow.ranks import tuple_rank
-from studentflow.sdc.relations import DistinctRelations, Relations, as_relations
+from studentflow.sdc.relations import DistinctRelations, Relations, as_relations, concatenate
 
 SEPARATOR = "|"
 
@@ -57,12 +57,14 @@ class Structure:
     # given is converted)
     equations: Relations = field(default_factory=list)
     # sum(coef * y) <= 0: covering dims (a total counts each person once, a
-    # person may be in several parts) and relations with sense '<='
+    # person may be in several parts), then relations with sense '<=' or '>='
     inequalities: Relations = field(default_factory=list)
     # per variable the index of its period in ``period_texts`` (the text of the
     # declared period dim, slices.py); None when built without periods
     period: np.ndarray | None = None
     period_texts: list[str] = field(default_factory=list)
+    # the leading inequalities that are covering dims (None: all of them)
+    n_covering: int | None = None
 
     def __post_init__(self):
         self.equations = as_relations(self.equations)
@@ -425,12 +427,13 @@ class _Variables:
 
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
-    """(equations, inequalities): the marts' additive and covering dims, then the
-    populations' declared relations, each checked against the exact counts."""
+    """(equations, inequalities, how many of them lead as covering dims): the
+    marts' additive and covering dims, then the populations' declared
+    relations, each checked against the exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
     # each distinct relation once, over equations and inequalities together
-    found_relations = DistinctRelations(2)
+    found_relations = DistinctRelations(3)
     values = np.asarray(values, dtype=float)
     for name, mart in marts.items():
         for kind, target in (("additive", EQUATIONS), ("covering", INEQUALITIES)):
@@ -444,13 +447,28 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
                 entries = _entries(_same_cohort_equations(relation, marts, mart_cells))
                 target = EQUATIONS
             else:
-                entries = _declared_entries(relation, marts, mart_cells)
-                target = INEQUALITIES if relation.get("sense", "=") == "<=" else EQUATIONS
-            _check(*entries, values, target == INEQUALITIES, population, relation)
+                sense = _sense(population, relation)
+                group, variables, coefs = _declared_entries(relation, marts, mart_cells)
+                # total >= sum(parts) is sum(parts) - total <= 0
+                entries = (group, variables, -coefs if sense == ">=" else coefs)
+                target = EQUATIONS if sense == "=" else BOUNDS
+            _check(*entries, values, target == BOUNDS, population, relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
             found_relations.add_many(target, _merged(*entries))
-    equations, inequalities = found_relations.relations()
-    return equations, inequalities
+    equations, covering, bounds = found_relations.relations()
+    return equations, concatenate([covering, bounds]), len(covering)
+
+
+SENSES = ("=", "<=", ">=")  # total = sum(parts), total <= sum(parts), total >= sum(parts)
+
+
+def _sense(population: str, relation: dict) -> str:
+    sense = str(relation.get("sense", "="))
+    if sense not in SENSES:
+        raise StructureError(
+            f"population '{population}': relation sense '{sense}' is not one of {SENSES}"
+        )
+    return sense
 
 
 def build_structure(
@@ -478,7 +496,7 @@ def build_structure(
             "differ between marts - not the same persons? Fix sdc/linked_tables.yml. First: "
             + "; ".join(found.conflicts[:5])
         )
-    equations, inequalities = _relations(spec, mart_cells, found.values)
+    equations, inequalities, n_covering = _relations(spec, mart_cells, found.values)
     period, period_texts = None, []
     if periods is not None:
         period, period_texts = _periods(mart_cells, periods, len(found.values))
@@ -494,6 +512,7 @@ def build_structure(
         inequalities,
         period,
         period_texts,
+        n_covering,
     )
 
 
@@ -509,7 +528,10 @@ def _periods(mart_cells: dict[str, pd.DataFrame], periods: dict[str, str], n_var
     return period, list(texts)
 
 
-EQUATIONS, INEQUALITIES = 0, 1  # the targets of DistinctRelations in _relations
+# the targets of DistinctRelations in _relations: inequalities are covering
+# dims (INEQUALITIES) or declared relations (BOUNDS); Gauss and each mart's
+# sdc_no_single_suppressed_part test read only the covering ones
+EQUATIONS, INEQUALITIES, BOUNDS = 0, 1, 2
 
 
 def _additive_relations(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str):

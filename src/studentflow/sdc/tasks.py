@@ -56,13 +56,14 @@ class Task:
     values: np.ndarray  # exact count per variable (int64)
     low: np.ndarray  # the attacker's lower bound per variable (float64)
     eqs: LocalRelations
-    ineqs: LocalRelations
+    ineqs: LocalRelations  # covering dims first, then declared '<=' / '>=' relations
     keys: np.ndarray  # rank of each cell in the deterministic preference order (int64)
     totals: np.ndarray  # total members in each cell's key (int64)
     # per variable: last release's state where its count did not change
     # (held.py; None: nothing held). Not in the fingerprint: a component whose
     # fingerprint is stored keeps its decision, which holds every cell anyway
     held: np.ndarray | None = None
+    n_covering: int | None = None  # the leading ineqs that are covering dims (None: all)
 
     def __len__(self) -> int:
         return len(self.members)
@@ -81,6 +82,7 @@ class Task:
             self.ineqs.coefs,
             self.keys,
             self.totals,
+            np.array([-1 if self.n_covering is None else self.n_covering]),
         )
         return [f"{a.dtype.str}{a.shape}".encode() + a.tobytes() for a in arrays]
 
@@ -149,6 +151,7 @@ class _Grouped:
     indptr: np.ndarray
     indices: np.ndarray
     coefs: np.ndarray
+    leading: np.ndarray  # per component: how many of its relations were leading rows
 
     def of(self, component: int) -> LocalRelations:
         first, last = self.starts[component], self.starts[component + 1]
@@ -160,7 +163,9 @@ class _Grouped:
         )
 
 
-def _grouped(relations: Relations, layout: _Layout) -> _Grouped:
+def _grouped(relations: Relations, layout: _Layout, n_leading: int = 0) -> _Grouped:
+    """``n_leading``: the first rows of ``relations`` that stay first in each
+    component (its covering dims among the inequalities), counted per component."""
     rows = _nonempty(relations)
     owner = layout.component[relations.indices[relations.indptr[rows]]]
     order = np.argsort(owner, kind="stable")
@@ -172,6 +177,7 @@ def _grouped(relations: Relations, layout: _Layout) -> _Grouped:
         indptr=np.r_[0, np.cumsum(sizes)].astype(np.int64),
         indices=layout.local[relations.indices[source]].astype(np.int32),
         coefs=relations.coefs[source].copy(),
+        leading=np.bincount(owner[rows < n_leading], minlength=layout.n_components),
     )
 
 
@@ -190,7 +196,10 @@ class Tasks:
         self.sort_keys = np.asarray(structure.sort_keys, dtype=np.int64)
         self.totals = np.asarray(structure.is_total, dtype=np.int64)
         self.equations = _grouped(equations, self.layout)
-        self.inequalities = _grouped(inequalities, self.layout)
+        n_covering = structure.n_covering
+        self.inequalities = _grouped(
+            inequalities, self.layout, len(inequalities) if n_covering is None else n_covering
+        )
         primary = (self.values > 0) & (self.values < k)
         self.with_primary = np.flatnonzero(
             np.bincount(self.layout.component[primary], minlength=self.layout.n_components)
@@ -216,6 +225,7 @@ class Tasks:
             ineqs=self.inequalities.of(component),
             keys=ranks,
             totals=self.totals[members],
+            n_covering=int(self.inequalities.leading[component]),
         )
 
     def identity(self, component: int) -> list[bytes]:
