@@ -826,7 +826,11 @@ def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
 
 
 def test_relation_with_an_unknown_sense_is_refused(tmp_path):
-    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(
+            encoding="utf-8"
+        )
+    )
     raw["populations"]["registered_per_year"]["relations"][0]["sense"] = "=<"
     with pytest.raises(manifest.ManifestError, match="sense '=<' is not one of"):
         manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))
