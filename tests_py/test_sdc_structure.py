@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from studentflow.sdc.run import align_to_aggregate
 from studentflow.sdc.structure import StructureError, build_structure, cell_id
 from studentflow.sdc.tasks import Tasks
 
@@ -199,3 +200,28 @@ def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
     ]
     task = Tasks(structure, 5, insiders=False).task(0)
     assert task.n_covering == 1 and len(task.ineqs.dicts()) == 2
+
+
+def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():
+    """outcome_matching_by_programme publishes the aggregate's category_code as
+    matching_code; a relation's `where` names the mart's column (as the audit
+    reads it). The old engine looked for matching_code among the aggregate's
+    columns and stopped ("relation selects 'matching_code'")."""
+    mart = {
+        "cells": ["prog", "matching_code"],
+        "attributes": {"matching_code": "category_code"},
+        "population": "p",
+        "rows": "present_only",
+    }
+    where = lambda code: {"mart": "m", "where": {"matching_code": code}}  # noqa: E731
+    spec = {
+        "marts": {"m": align_to_aggregate(mart, ["prog", "category_code", "n_persons"])},
+        "populations": {"p": {"relations": [{"total": where("Totalt"), "parts": [where("11")]}]}},
+    }
+    frame = pd.DataFrame(
+        {"prog": ["P1", "P1"], "category_code": ["Totalt", "11"], "n_persons": [4, 4]}
+    )
+    structure = build_structure(spec, {"m": frame})
+    assert _relations_by_cell(structure, structure.equations) == [
+        {"m:category_code=Totalt|prog=P1": 1.0, "m:category_code=11|prog=P1": -1.0}
+    ]

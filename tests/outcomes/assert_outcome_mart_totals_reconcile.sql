@@ -133,6 +133,8 @@ latest_per_degree_code as (
 
 ),
 
+-- analysis 12: the latest degree with the programme's own degree code, else
+-- the latest (a key of 100 000 days for the own code outranks any date)
 latest_per_programme as (
 
     select
@@ -142,7 +144,11 @@ latest_per_programme as (
         programme_degree_code,
         window_start_year,
         years_after_graduation,
-        arg_max(is_emigrated, degree_date) as is_emigrated_at_latest
+        arg_max(
+            is_emigrated,
+            case when degree_code = programme_degree_code then 100000 else 0 end
+            + (degree_date - date '1900-01-01')
+        ) as is_emigrated_at_latest
     from followups
     where
         degree_level = 'grund- och avancerad nivå'

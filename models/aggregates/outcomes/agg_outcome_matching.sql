@@ -2,7 +2,8 @@
     Analysis 12, exact counts: graduates of a programme (degrees earned
     within it) in a window by sex and SCB matching-indicator category in the
     follow-up year. Emigrated graduates are left out; a person counts once
-    per programme and window (latest degree).
+    per programme and window, by the latest degree with the programme's own
+    degree code (else the latest degree; is_programme_representative).
 #}
 with facts as (
 

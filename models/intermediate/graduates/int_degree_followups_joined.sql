@@ -128,6 +128,15 @@ beaten as (
             ~ ' or (rival.degree_date = degree.degree_date'
             ~ ' and rival.degree_key < degree.degree_key))' %}
         {#- for the first degree: an earlier degree, or the same day and a lower key -#}
+        {#- analysis 12: a degree with the programme's own degree code comes first,
+            then the later one (alumni category 2 follows up that degree too, so
+            its graduates of a programme are among analysis 12's with the same
+            follow-up: a relation in sdc/linked_tables.yml) -#}
+        {%- set own_first = '(coalesce(rival.degree_code = rival.programme_degree_code, false)'
+            ~ ' and not coalesce(degree.degree_code = degree.programme_degree_code, false))'
+            ~ ' or (coalesce(rival.degree_code = rival.programme_degree_code, false)'
+            ~ ' = coalesce(degree.degree_code = degree.programme_degree_code, false)'
+            ~ ' and ' ~ later ~ ')' %}
         {%- set earlier = '(rival.degree_date < degree.degree_date'
             ~ ' or (rival.degree_date = degree.degree_date'
             ~ ' and rival.degree_key < degree.degree_key))' %}
@@ -143,7 +152,7 @@ beaten as (
         ]) }} and {{ later }}) as is_beaten_in_institution_degree_code,
         bool_or({{ same_values('rival', 'degree', [
             'degree_level', 'institution_code', 'programme_code', 'window_start_year'
-        ]) }} and {{ later }}) as is_beaten_in_programme,
+        ]) }} and ({{ own_first }})) as is_beaten_in_programme,
         bool_or({{ same_values('rival', 'degree', [
             'degree_level', 'graduation_academic_year'
         ]) }} and {{ later }}) as is_beaten_in_graduation_year,

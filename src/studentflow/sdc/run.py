@@ -59,6 +59,8 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
     for kind in ("additive", "covering"):
         aligned[kind] = [to_aggregate[dim] for dim in mart.get(kind) or []]
     aligned["attributes"] = {to_aggregate[dim]: renames.get(dim, dim) for dim in mart_dims(mart)}
+    # a relation's `where` names the mart's columns (structure._select)
+    aligned["aggregate_columns"] = to_aggregate
     return aligned
 
 

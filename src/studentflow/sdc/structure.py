@@ -604,17 +604,22 @@ def _sorted_codes(column: pd.Series) -> np.ndarray:
 
 
 def _select(frame: pd.DataFrame, mart: dict, where: dict) -> pd.DataFrame:
-    """Rows matching `where` (population attribute names): the other attributes,
+    """Rows matching `where` (mart columns, as the audit reads them; a population
+    attribute name of a renamed column is taken too): the other attributes,
     under their population names, and the variable."""
     rename = _attributes(mart)
     by_attr = {attr: dim for dim, attr in rename.items()}
+    columns = mart.get("aggregate_columns") or {}  # mart column -> aggregate's (run.py)
     mask = np.ones(len(frame), dtype=bool)
-    for attr, value in where.items():
-        dim = by_attr.get(attr, attr)
+    fixed = set()
+    for key, value in where.items():
+        dim = columns.get(key, key)
+        dim = dim if dim in rename else by_attr.get(dim, dim)
         if dim not in frame.columns:
-            raise StructureError(f"relation selects '{attr}', not a cell of the mart")
+            raise StructureError(f"relation selects '{key}', not a cell of the mart")
         mask &= (frame[dim] == _text(value)).to_numpy()
-    rest = [d for d in mart_dims(mart) if rename[d] not in where]
+        fixed.add(dim)
+    rest = [d for d in mart_dims(mart) if d not in fixed]
     selected = frame.loc[mask, rest + ["__var"]].rename(columns=rename)
     return selected.reset_index(drop=True)
 
