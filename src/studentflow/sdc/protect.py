@@ -285,11 +285,8 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
             known |= set(determined)
             shown = suppressed - set(determined)
             if attempt < CHECKS - 1 and _single_in_covering(shown, merged.covering):
-                # showing a determined cell left its covering relation with one
-                # suppressed cell: Gauss adds a partner other than the determined
-                # cells, and the check runs again (the protection points stay
-                # feasible: they keep determined cells at their values, and a
-                # partner only widens the set)
+                # a shown cell left a covering relation alone: Gauss adds a partner
+                # (the protection points stay feasible: see CHECKS)
                 suppressed = shown | gauss(shown, frozenset(known))
                 continue
             stats["held_released"] += protection.released
@@ -307,7 +304,10 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
 
 
 # interval checks per component: the first, one after the protection LPs, and
-# spares for a covering relation that showing determined cells leaves alone
+# spares for a covering relation that showing determined cells leaves with one
+# suppressed cell. Gauss then adds a partner other than a cell a check proved,
+# and the check runs again; the protection points stay feasible, since they
+# keep determined cells at their values and a partner only widens the set.
 CHECKS = 4
 
 
