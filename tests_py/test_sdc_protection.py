@@ -263,3 +263,33 @@ def test_declared_bounds_leave_no_covering_relation_with_one_suppressed_cell():
     assert merged.covering == [{0: 1.0, 1: -1.0, 2: -1.0}]
     suppressed = _merged_component(merged, K, False, True, defaultdict(float), [holding.NONE] * 5)
     assert 2 in suppressed and {0, 1} & set(suppressed)
+
+
+def test_the_first_protection_try_keeps_declared_bounds_as_inequalities():
+    """Only covering relations are equations of the change in the first tries.
+    Read as equations the declared bounds pin b (the old behaviour, all
+    inequalities covering: n_covering None), that try has no solution and the
+    last one, inequalities only, moves b alone; most first tries of the
+    national category-1 group failed so. Kept as inequalities, the first try
+    moves b's partner in T <= a + b too."""
+    merged = _sandwiched_component(n_covering=1)
+    suppressed = np.zeros(5, dtype=bool)
+    suppressed[2] = True
+    args = (merged.eqs, merged.ineqs, merged.values, merged.low, ())
+    assert set(Protection(*args, n_covering=1).cells_to_suppress([2], K, suppressed)) & {0, 1}
+    assert Protection(*args, n_covering=None).cells_to_suppress([2], K, suppressed) == []
+
+
+def test_a_try_over_the_whole_component_is_not_solved_twice(monkeypatch):
+    """Within 4 relations is all of this component: the try over the whole
+    component with the same relations would be the same LP (no solution
+    again), so only the last try (inequalities only) is solved after it."""
+    merged = _sandwiched_component(n_covering=None)
+    suppressed = np.zeros(5, dtype=bool)
+    suppressed[2] = True
+    protection = Protection(merged.eqs, merged.ineqs, merged.values, merged.low)
+    solved = []
+    solve = protection._solve
+    monkeypatch.setattr(protection, "_solve", lambda *a, **kw: solved.append(a[4]) or solve(*a))
+    protection.cells_to_suppress([2], K, suppressed)
+    assert solved == [True, False]

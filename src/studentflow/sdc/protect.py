@@ -1,6 +1,6 @@
 """Orchestration: primary rule, interval protection and (where a covering
-relation needs it) Gaussian secondary suppression per independent component
-of the linked structure.
+relation needs it) a partner per independent component of the linked
+structure.
 
 Components (variables connected by relations: in practice one period of one
 population) share no relation, so each is solved on its own from its task
@@ -16,11 +16,13 @@ population) share no relation, so each is solved on its own from its task
    (``gauss.gauss_suppress``) suppressed more: the demo published 84 579
    cells instead of 85 290, the national replay 2 357 443 instead of
    2 402 853 (benchmarks/results.md, 2026-12-03);
-3. Gauss runs only for a covering relation (total <= sum of parts) left with
-   one suppressed cell, which no interval shows: candidates in order of
-   preference to publish, non-zero before zero when ``secondary_zeros``,
-   then larger counts, then more total members (totals), then cell order -
-   deterministic;
+3. a covering relation (total <= sum of parts) left with one suppressed
+   cell, which no interval shows, gets a partner (``partners.py``): the cell
+   last in the order of preference to publish (non-zero before zero when
+   ``secondary_zeros``, then larger counts, then more total members
+   (totals), then cell order - deterministic). Gauss (``gauss.py``) did
+   this until 2026-12-05 and is left for ``intervals=False``, the linear
+   rule alone, which the tests compare with;
 4. a non-primary suppressed cell the attacker can prove exactly anyway (e.g. a
    zero that a linked present-only mart shows by the absence of its row) is
    published: that adds nothing to what the attacker knows.
@@ -43,6 +45,7 @@ from studentflow.sdc import held as holding
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
+from studentflow.sdc.partners import covering_partners
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
 from studentflow.sdc.structure import Structure, texts_at
@@ -251,18 +254,18 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
     # cell is suppressed whatever it was (with the same k it was suppressed too)
     kept_out = {i for i, state in enumerate(held) if state == holding.PUBLISHED} - primary
     kept_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED}
-    gauss = _gauss_runner(merged, primary, secondary_zeros, (kept_out, kept_in), stats)
     if not intervals:
+        gauss = _gauss_runner(merged, primary, secondary_zeros, (kept_out, kept_in), stats)
         first = primary | kept_in
         return sorted(first | gauss(first))
+    partners = _partner_runner(merged, secondary_zeros, kept_out, stats)
     # The interval check and the protection LPs alone decide: a primary cell
     # that Gauss would protect from exact recovery is also provably below k,
-    # so the check finds it and a protection LP lifts it. Gauss runs only where
-    # a covering relation is left with one suppressed cell.
+    # so the check finds it and a protection LP lifts it. A covering relation
+    # left with one suppressed cell gets a partner (partners.py).
     suppressed = primary | kept_in
-    if _single_in_covering(suppressed, merged.covering):
-        suppressed |= gauss(suppressed)
-    protection = Protection(eqs, ineqs, values, low, fixed=sorted(kept_out))
+    suppressed |= partners(suppressed)
+    protection = Protection(eqs, ineqs, values, low, sorted(kept_out), merged.n_covering)
     certified: set[int] = set()  # primary cells shown to reach k
     moved: set[int] = set()  # cells some feasible point takes off their value
     # The cells the protection LPs add are moved by a point the attacker
@@ -274,7 +277,7 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
     # for that too: a cell one of them moves is not determined, so only the
     # cells no point moves need an LP (the demo's largest components: 5.6 s
     # of that check -> 0.5 s, the same decisions).
-    known: set[int] = set()  # cells a check proved exactly: never Gauss's partner
+    known: set[int] = set()  # cells a check proved exactly: never a partner
     for attempt in range(CHECKS):
         stats["lp_runs"] += 1
         certified |= protection.certified(k) & primary
@@ -284,10 +287,11 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
             # a held suppressed cell too: this release shows it anyway
             known |= set(determined)
             shown = suppressed - set(determined)
-            if attempt < CHECKS - 1 and _single_in_covering(shown, merged.covering):
-                # a shown cell left a covering relation alone: Gauss adds a partner
+            added = partners(shown, frozenset(known)) if attempt < CHECKS - 1 else set()
+            if added:
+                # a shown cell left a covering relation alone: it gets a partner
                 # (the protection points stay feasible: see CHECKS)
-                suppressed = shown | gauss(shown, frozenset(known))
+                suppressed = shown | added
                 continue
             stats["held_released"] += protection.released
             stats["published_as_determined"] += len(determined)
@@ -296,19 +300,34 @@ def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held
         is_suppressed = np.zeros(n, dtype=bool)
         is_suppressed[sorted(suppressed)] = True
         suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
-        if _single_in_covering(suppressed, merged.covering):
-            # an inequality-only protection point left a covering relation with
-            # one suppressed cell: Gauss (covering as equations) adds partners
-            suppressed |= gauss(suppressed)
+        # an inequality-only protection point can leave a covering relation
+        # with one suppressed cell
+        suppressed |= partners(suppressed, frozenset(known))
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
 
 
 # interval checks per component: the first, one after the protection LPs, and
 # spares for a covering relation that showing determined cells leaves with one
-# suppressed cell. Gauss then adds a partner other than a cell a check proved,
+# suppressed cell. It then gets a partner other than a cell a check proved,
 # and the check runs again; the protection points stay feasible, since they
 # keep determined cells at their values and a partner only widens the set.
 CHECKS = 4
+
+
+def _partner_runner(merged: Merged, secondary_zeros: bool, kept_out: set[int], stats):
+    """The partners (partners.py) for a set of suppressed cells, in Gauss's order
+    of preference to publish; a held published cell is never one."""
+    rank = np.empty(len(merged.values), dtype=np.int64)
+    rank[_publishing_order(merged, secondary_zeros, kept_out)] = np.arange(len(rank))
+    order = rank.tolist()
+
+    def partners(suppressed: set[int], known: frozenset[int] = frozenset()) -> set[int]:
+        """``known``: cells the attacker works out, never taken."""
+        added = covering_partners(suppressed, merged.covering, order, kept_out | known, merged.eqs)
+        stats["partners"] += len(added)
+        return added
+
+    return partners
 
 
 def _gauss_runner(merged: Merged, primary, secondary_zeros, held, stats):
@@ -371,8 +390,17 @@ def _gauss_inputs(
         len(values), merged.eqs + merged.covering, lambda i: (values[i], totals[i], -keys[i])
     )
     excluded = primary | set(kept_in)
-    candidates = sorted(
-        (i for i in range(len(values)) if i not in excluded),
+    order = _publishing_order(merged, secondary_zeros, kept_out)
+    return columns, [i for i in order if i not in excluded]
+
+
+def _publishing_order(merged: Merged, secondary_zeros: bool, kept_out) -> list[int]:
+    """Every cell, in order of preference to publish: held published cells,
+    then non-zero before zero when ``secondary_zeros``, then larger counts,
+    then more total members (totals), then cell order - deterministic."""
+    values, keys, totals = merged.values, merged.keys, merged.totals
+    return sorted(
+        range(len(values)),
         key=lambda i: (
             i not in kept_out,
             secondary_zeros and values[i] == 0,
@@ -381,11 +409,6 @@ def _gauss_inputs(
             keys[i],
         ),
     )
-    return columns, candidates
-
-
-def _single_in_covering(suppressed: set[int], ineqs) -> bool:
-    return any(sum(var in suppressed for var in relation) == 1 for relation in ineqs)
 
 
 def _protect_failures(protection: Protection, failures, k, is_suppressed, stats) -> set[int]:

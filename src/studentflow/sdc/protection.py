@@ -58,7 +58,10 @@ class Protection:
         values: Sequence[int],
         lower: Sequence[float],
         fixed: Sequence[int] = (),
+        n_covering: int | None = None,
     ):
+        """``n_covering``: the leading inequalities that are covering dims (None:
+        all); the others are bounds declared between populations."""
         relations = list(equations) + list(inequalities)
         n = len(values)
         self.n = n
@@ -86,15 +89,22 @@ class Protection:
         self.by_relation = incidence.tocsr()
         self.by_var = incidence.T.tocsr()
         # A covering relation (total <= sum of parts) is first held as an
-        # equation of the change, as Gauss holds it: a moved cell then has a
-        # moved partner in each of its relations, so no relation is left with
-        # a single suppressed cell (each mart's sdc_no_single_suppressed_part
-        # test declares covering dims additive). That can be infeasible (the
-        # truth scaled up changes a covering relation's slack), so the last
-        # try over the whole component keeps only the inequality the attacker
-        # knows, where the scaled truth is always a solution; the caller then
-        # runs Gauss again for the covering relations left with one cell.
-        self.is_equation = np.arange(len(relations)) < len(equations)
+        # equation of the change: a moved cell then has a moved partner in
+        # each of its relations, so no relation is left with a single
+        # suppressed cell (each mart's sdc_no_single_suppressed_part test
+        # declares covering dims additive). That can be infeasible (the truth
+        # scaled up changes a covering relation's slack), so the last try over
+        # the whole component keeps only the inequality the attacker knows,
+        # where the scaled truth is always a solution; the caller then gives
+        # a covering relation left with one cell a partner (partners.py). A
+        # declared bound stays an inequality in every try: as equations a
+        # pair of them (employed >= the SSYK groups, employed <= the SSYK
+        # groups + Okänt) pins a cell, and most first tries of the national
+        # category-1 group had no solution (benchmarks/results.md).
+        n_covering = len(inequalities) if n_covering is None else n_covering
+        index = np.arange(len(relations))
+        self.is_equation = index < len(equations)
+        self.is_covering = ~self.is_equation & (index < len(equations) + n_covering)
         self.slack = -(self.matrix @ self.values)
         self.highs: highspy.Highs | None = None  # _solver
 
@@ -121,8 +131,13 @@ class Protection:
         cells = [var for var in cells if self.reach[var] < k - MOVED and self.values[var] < k]
         if not cells:
             return []
+        whole_tried = set()  # the tries over the whole component: not solved twice
         for radius, exact in TRIES:
             inside = self._near(cells, radius)
+            if len(inside) == self.n:
+                if exact in whole_tried:
+                    continue  # the neighbourhood was the whole component already
+                whole_tried.add(exact)
             change = self._solve(cells, k, inside, suppressed, exact)
             if change is not None:
                 return self._taken(change, inside, suppressed)
@@ -216,7 +231,7 @@ class Protection:
         targets = np.searchsorted(inside, cells)
         up_lower[targets] = k - self.values[cells]
         down_upper[targets] = 0.0
-        equal = self.is_equation[used] | exact
+        equal = self.is_equation[used] | (exact & self.is_covering[used])
         nnz = len(rows)
         solver = self._solver()
         pass_columnwise(

@@ -30,6 +30,7 @@ _ENGINE_MODULES = (
     "highs_lp.py",
     "identities.py",
     "intervals.py",
+    "partners.py",
     "protect.py",
     "protection.py",
     "relations.py",
