@@ -21,6 +21,57 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 
+class Partners:
+    """One component's relations, indexed once for every call of :meth:`of`.
+
+    ``rank``: per cell, its place in the order of preference to publish (the
+    highest is taken first among cells alone in equally many relations)."""
+
+    def __init__(
+        self,
+        covering: Sequence[dict[int, float]],
+        rank: Sequence[int],
+        equations: Sequence[dict[int, float]] = (),
+    ):
+        self.relations = [*covering, *equations]
+        self.n_covering = len(covering)
+        self.rank = rank
+        self.relations_of: dict[int, list[int]] = defaultdict(list)
+        for index, relation in enumerate(self.relations):
+            for var in relation:
+                self.relations_of[var].append(index)
+
+    def of(self, suppressed: Iterable[int], barred: frozenset[int] | set[int] = frozenset()):
+        """The cells to suppress besides ``suppressed`` so that no covering
+        relation, and no relation a new cell is in, holds exactly one
+        suppressed cell. ``barred``: cells never taken (the attacker works them
+        out, or they stay published); a relation whose other cells are all
+        barred is left as it is."""
+        relations, relations_of, rank = self.relations, self.relations_of, self.rank
+        chosen = set(suppressed)
+        inside = [sum(var in chosen for var in relation) for relation in relations]
+
+        def alone_in(var: int) -> int:
+            return sum(inside[index] == 0 for index in relations_of[var])
+
+        added: set[int] = set()
+        queue = list(range(self.n_covering))
+        while queue:
+            index = queue.pop()
+            if inside[index] != 1:
+                continue
+            options = [v for v in relations[index] if v not in chosen and v not in barred]
+            if not options:
+                continue
+            partner = min(options, key=lambda var: (alone_in(var), -rank[var]))
+            chosen.add(partner)
+            added.add(partner)
+            for other in relations_of[partner]:
+                inside[other] += 1
+                queue.append(other)
+        return added
+
+
 def covering_partners(
     suppressed: Iterable[int],
     covering: Sequence[dict[int, float]],
@@ -28,36 +79,5 @@ def covering_partners(
     barred: frozenset[int] | set[int] = frozenset(),
     equations: Sequence[dict[int, float]] = (),
 ) -> set[int]:
-    """The cells to suppress besides ``suppressed`` so that no covering relation,
-    and no relation a new cell is in, holds exactly one suppressed cell.
-    ``rank``: per cell, its place in the order of preference to publish (higher
-    is taken first); ``barred``: cells never taken (the attacker works them
-    out, or they stay published). A relation whose other cells are all barred
-    is left as it is."""
-    relations = [*covering, *equations]
-    chosen = set(suppressed)
-    relations_of: dict[int, list[int]] = defaultdict(list)
-    for index, relation in enumerate(relations):
-        for var in relation:
-            relations_of[var].append(index)
-    inside = [sum(var in chosen for var in relation) for relation in relations]
-
-    def alone_in(var: int) -> int:
-        return sum(inside[index] == 0 for index in relations_of[var])
-
-    added: set[int] = set()
-    queue = list(range(len(covering)))
-    while queue:
-        index = queue.pop()
-        if inside[index] != 1:
-            continue
-        options = [var for var in relations[index] if var not in chosen and var not in barred]
-        if not options:
-            continue
-        partner = min(options, key=lambda var: (alone_in(var), -rank[var]))
-        chosen.add(partner)
-        added.add(partner)
-        for other in relations_of[partner]:
-            inside[other] += 1
-            queue.append(other)
-    return added
+    """:meth:`Partners.of` for one call."""
+    return Partners(covering, rank, equations).of(suppressed, barred)

@@ -17,10 +17,12 @@ population) share no relation, so each is solved on its own from its task
    cells instead of 85 290, the national replay 2 357 443 instead of
    2 402 853 (benchmarks/results.md, 2026-12-03);
 3. a covering relation (total <= sum of parts) left with one suppressed
-   cell, which no interval shows, gets a partner (``partners.py``): the cell
-   last in the order of preference to publish (non-zero before zero when
-   ``secondary_zeros``, then larger counts, then more total members
-   (totals), then cell order - deterministic). Gauss (``gauss.py``) did
+   cell, which no interval shows, gets a partner (``partners.py``), and so
+   does every relation the partner is then alone in: the cell alone in the
+   fewest other relations, then the last in the order of preference to
+   publish (non-zero before zero when ``secondary_zeros``, then larger
+   counts, then more total members (totals), then cell order -
+   deterministic). Gauss (``gauss.py``) did
    this until 2026-12-05 and is left for ``intervals=False``, the linear
    rule alone, which the tests compare with;
 4. a non-primary suppressed cell the attacker can prove exactly anyway (e.g. a
@@ -45,7 +47,7 @@ from studentflow.sdc import held as holding
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
-from studentflow.sdc.partners import covering_partners
+from studentflow.sdc.partners import Partners
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
 from studentflow.sdc.structure import Structure, texts_at
@@ -319,11 +321,13 @@ def _partner_runner(merged: Merged, secondary_zeros: bool, kept_out: set[int], s
     of preference to publish; a held published cell is never one."""
     rank = np.empty(len(merged.values), dtype=np.int64)
     rank[_publishing_order(merged, secondary_zeros, kept_out)] = np.arange(len(rank))
-    order = rank.tolist()
+    finder: list[Partners] = []  # the relations indexed the first time partners are sought
 
     def partners(suppressed: set[int], known: frozenset[int] = frozenset()) -> set[int]:
         """``known``: cells the attacker works out, never taken."""
-        added = covering_partners(suppressed, merged.covering, order, kept_out | known, merged.eqs)
+        if not finder:
+            finder.append(Partners(merged.covering, rank.tolist(), merged.eqs))
+        added = finder[0].of(suppressed, kept_out | known)
         stats["partners"] += len(added)
         return added
 
