@@ -1,6 +1,10 @@
-"""covering_partners: no covering relation left with one suppressed cell."""
+"""Partners: no covering relation left with one suppressed cell."""
 
-from studentflow.sdc.partners import covering_partners
+from studentflow.sdc.partners import Partners
+
+
+def covering_partners(suppressed, covering, rank, barred=frozenset(), equations=()):
+    return Partners(covering, rank, equations).of(suppressed, barred)
 
 
 def _covering(total: int, parts: list[int]) -> dict[int, float]:

@@ -41,7 +41,9 @@ class Partners:
             for var in relation:
                 self.relations_of[var].append(index)
 
-    def of(self, suppressed: Iterable[int], barred: frozenset[int] | set[int] = frozenset()):
+    def of(
+        self, suppressed: Iterable[int], barred: frozenset[int] | set[int] = frozenset()
+    ) -> set[int]:
         """The cells to suppress besides ``suppressed`` so that no covering
         relation, and no relation a new cell is in, holds exactly one
         suppressed cell. ``barred``: cells never taken (the attacker works them
@@ -70,14 +72,3 @@ class Partners:
                 inside[other] += 1
                 queue.append(other)
         return added
-
-
-def covering_partners(
-    suppressed: Iterable[int],
-    covering: Sequence[dict[int, float]],
-    rank: Sequence[int],
-    barred: frozenset[int] | set[int] = frozenset(),
-    equations: Sequence[dict[int, float]] = (),
-) -> set[int]:
-    """:meth:`Partners.of` for one call."""
-    return Partners(covering, rank, equations).of(suppressed, barred)
