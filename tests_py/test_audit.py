@@ -834,3 +834,41 @@ def test_relation_with_an_unknown_sense_is_refused(tmp_path):
     raw["populations"]["registered_per_year"]["relations"][0]["sense"] = "=<"
     with pytest.raises(manifest.ManifestError, match="sense '=<' is not one of"):
         manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))
+
+
+def test_a_part_of_a_covering_dim_bounds_its_total_from_below(tmp_path):
+    """Programme rows cover an institution's 'Totalt' (a person on two programmes
+    counts in both, once in the total), so the attacker also knows each
+    programme <= the total. Here the men's total is hidden but one programme
+    publishes 5 men, so the men are at least 5, the women at most 9 - 5 = 4:
+    the women's 4 is determined. Without the part <= total relation the audit
+    saw 4..8 for it (safe)."""
+    cells = pd.DataFrame(
+        {
+            "programme": [fx.TOTAL, fx.TOTAL, fx.TOTAL, "P1", "P1", "P2", "P2"],
+            "sex": [fx.TOTAL, "Kvinnor", "Män", fx.TOTAL, "Kvinnor", fx.TOTAL, "Män"],
+            "n": [9, 4, 5, 4, 4, 5, 5],
+        }
+    )
+    hidden = pd.Series([False, True, True, True, True, False, False])
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {"p": {}},
+        "marts": {
+            "m": {
+                "population": "p",
+                "aggregate": "agg_m",
+                "count": "n",
+                "cells": ["programme", "sex"],
+                "additive": ["sex"],
+                "covering": ["programme"],
+                "rows": "present_only",
+            }
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(db, {"m": cells}, {"m": hidden})
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
+    women = result.cells.set_index(["programme", "sex"]).loc[(fx.TOTAL, "Kvinnor")]
+    assert (women["low"], women["high"], women["status"]) == (4.0, 4.0, "exact")

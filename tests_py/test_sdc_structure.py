@@ -196,10 +196,43 @@ def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
     assert structure.n_covering == 1
     assert _relations_by_cell(structure, structure.inequalities) == [
         {"m:prog=Totalt": 1.0, "m:prog=x": -1.0, "m:prog=y": -1.0},
+        {"m:prog=x": 1.0, "m:prog=Totalt": -1.0},
+        {"m:prog=y": 1.0, "m:prog=Totalt": -1.0},
         {"m:prog=x": 1.0, "m:prog=y": -1.0},
     ]
     task = Tasks(structure, 5, insiders=False).task(0)
-    assert task.n_covering == 1 and len(task.ineqs.dicts()) == 2
+    assert task.n_covering == 1 and len(task.ineqs.dicts()) == 4
+
+
+def test_each_part_of_a_covering_dim_is_at_most_its_total():
+    """A covering total counts the union of its parts' persons, so every part is
+    at most the total: a bound the attacker reads in the definition (a hidden
+    total is then at least its largest published part). Checked on the exact
+    counts like a declared relation."""
+    spec = {
+        "marts": {
+            "m": {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
+        }
+    }
+    frame = pd.DataFrame(
+        {
+            "prog": ["Totalt", "x", "y", "Totalt", "x"],
+            "sex": ["K", "K", "K", "M", "M"],
+            "n_persons": [6, 4, 5, 3, 3],
+        }
+    )
+    structure = build_structure(spec, {"m": frame})
+    assert structure.n_covering == 2
+    assert _relations_by_cell(structure, structure.inequalities)[2:] == [
+        {"m:prog=x|sex=K": 1.0, "m:prog=Totalt|sex=K": -1.0},
+        {"m:prog=y|sex=K": 1.0, "m:prog=Totalt|sex=K": -1.0},
+        {"m:prog=x|sex=M": 1.0, "m:prog=Totalt|sex=M": -1.0},
+    ]
+    frame["n_persons"] = [6, 4, 7, 3, 3]
+    with pytest.raises(
+        StructureError, match=r"mart 'm': relation part <= total .* \(residual \+1\)"
+    ):
+        build_structure(spec, {"m": frame})
 
 
 def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():

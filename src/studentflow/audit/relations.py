@@ -113,7 +113,21 @@ def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, se
     coefs = np.where(is_total[keep], 1.0, -1.0)
     count = int(valid.sum())
     out.add(rel, sub.index.to_numpy()[keep], coefs, count, sense, label)
+    if sense == "le":
+        _parts_within_total(out, sub.index.to_numpy(), group, is_total, valid, label)
     return count
+
+
+def _parts_within_total(out: Relations, index, group, is_total, valid, label) -> None:
+    """part - total <= 0 for every part of a covering dim: the total counts the
+    union of the parts' persons (each once), so no part exceeds it."""
+    total_of_group = np.full(len(valid), -1, dtype=np.int64)
+    total_of_group[group[is_total]] = index[is_total]
+    parts = ~is_total & valid[group]
+    count = int(parts.sum())
+    cells = np.column_stack([index[parts], total_of_group[group[parts]]]).ravel()
+    rel = np.repeat(np.arange(count), 2)
+    out.add(rel, cells, np.tile([1.0, -1.0], count), count, "le", f"{label}: part <= total")
 
 
 def within_marts(cells: Cells, manifest: Manifest, out: Relations) -> None:

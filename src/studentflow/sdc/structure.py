@@ -428,8 +428,9 @@ class _Variables:
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
     """(equations, inequalities, how many of them lead as covering dims): the
-    marts' additive and covering dims, then the populations' declared
-    relations, each checked against the exact counts."""
+    marts' additive and covering dims, each covering part at most its total,
+    then the populations' declared relations; the bounds checked against the
+    exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
     # each distinct relation once, over equations and inequalities together
@@ -441,6 +442,11 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
                 found_relations.add_many(
                     target, _additive_relations(mart_cells[name], mart, total, kind, dim)
                 )
+        for dim in mart.get("covering") or []:
+            entries = _entries_within_total(mart_cells[name], mart, total, dim)
+            relation = f"part <= total along covering dim '{dim}'"
+            _check(*entries, values, True, f"mart '{name}'", relation)
+            found_relations.add_many(BOUNDS, _merged(*entries))
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
@@ -452,7 +458,7 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
                 # total >= sum(parts) is sum(parts) - total <= 0
                 entries = (group, variables, -coefs if sense == ">=" else coefs)
                 target = EQUATIONS if sense == "=" else BOUNDS
-            _check(*entries, values, target == BOUNDS, population, relation)
+            _check(*entries, values, target == BOUNDS, f"population '{population}'", relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
             found_relations.add_many(target, _merged(*entries))
     equations, covering, bounds = found_relations.relations()
@@ -552,6 +558,25 @@ def _additive_relations(frame: pd.DataFrame, mart: dict, total: str, kind: str, 
     variables = frame["__var"].to_numpy(dtype=np.int64)[rows]
     coefs = np.where(is_total[rows], 1.0, -1.0)
     return _merged(group, variables, coefs)
+
+
+def _entries_within_total(frame: pd.DataFrame, mart: dict, total: str, dim: str):
+    """part - total <= 0 for each part of a covering dim, as entries (group,
+    variable, coefficient): the total counts the union of the parts' persons
+    (each once), so no part exceeds it, and an attacker knows that from the
+    definition. A bound, not a covering relation: no partner is owed."""
+    is_total = frame[dim].to_numpy(dtype=object) == total
+    order, starts, n_totals = _groups(frame, [d for d in mart_dims(mart) if d != dim], is_total)
+    sizes = np.diff(np.r_[starts, len(order)])
+    group_at = np.repeat(np.arange(len(sizes)), sizes)
+    # a group's one total row comes first (_groups); the rows after it are parts
+    is_part = (n_totals == 1)[group_at] & (np.arange(len(order)) != starts[group_at])
+    variables = frame["__var"].to_numpy(dtype=np.int64)
+    parts = variables[order[is_part]]
+    totals = variables[order[starts[group_at[is_part]]]]
+    group = np.repeat(np.arange(len(parts)), 2)
+    pairs = np.column_stack([parts, totals]).ravel()
+    return group, pairs, np.tile([1.0, -1.0], len(parts))
 
 
 def _merged(group: np.ndarray, variables: np.ndarray, coefs: np.ndarray) -> Relations:
@@ -685,8 +710,9 @@ def _entries(relations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return group, variables, coefs
 
 
-def _check(group, variables, coefs, values, inequality, population, relation) -> None:
-    """A declared relation must hold for the exact counts, or the yml is wrong."""
+def _check(group, variables, coefs, values, inequality, owner: str, relation) -> None:
+    """A declared relation must hold for the exact counts, or the yml is wrong;
+    ``owner``: the population or mart it is declared on, as the error names it."""
     if not len(group):
         return
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
@@ -694,7 +720,7 @@ def _check(group, variables, coefs, values, inequality, population, relation) ->
     wrong = (residual > 0.5) | ((not inequality) & (residual < -0.5))
     if wrong.any():
         raise StructureError(
-            f"population '{population}': relation {relation} does not hold for the exact "
+            f"{owner}: relation {relation} does not hold for the exact "
             f"counts (residual {residual[wrong][0]:+.0f}); fix sdc/linked_tables.yml"
         )
 
