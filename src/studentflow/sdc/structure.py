@@ -439,14 +439,14 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     for name, mart in marts.items():
         for kind, target in (("additive", EQUATIONS), ("covering", INEQUALITIES)):
             for dim in mart.get(kind) or []:
-                found_relations.add_many(
-                    target, _additive_relations(mart_cells[name], mart, total, kind, dim)
-                )
-        for dim in mart.get("covering") or []:
-            entries = _entries_within_total(mart_cells[name], mart, total, dim)
-            relation = f"part <= total along covering dim '{dim}'"
-            _check(*entries, values, True, f"mart '{name}'", relation)
-            found_relations.add_many(BOUNDS, _merged(*entries))
+                frame = mart_cells[name]
+                groups = _partition(frame, mart, total, kind, dim)
+                found_relations.add_many(target, _additive_relations(frame, groups))
+                if kind == "covering":
+                    entries = _entries_within_total(frame, groups)
+                    relation = f"part <= total along covering dim '{dim}'"
+                    _check(*entries, values, True, f"mart '{name}'", relation)
+                    found_relations.add_many(BOUNDS, _merged(*entries))
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
@@ -540,16 +540,22 @@ def _periods(mart_cells: dict[str, pd.DataFrame], periods: dict[str, str], n_var
 EQUATIONS, INEQUALITIES, BOUNDS = 0, 1, 2
 
 
-def _additive_relations(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str):
-    """total - sum(parts) for each group of rows equal in every cell dim but ``dim``
-    (listed under ``kind``), as :class:`Relations`: entries in row order (totals
-    first), a variable in several rows added up at its first place, entries that
-    cancel out dropped."""
+def _partition(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str):
+    """(is_total, order, starts, n_totals): the rows grouped by every cell dim but
+    ``dim`` (listed under ``kind``), as :func:`_groups` gives them, once for both
+    the dim's relations and, for a covering dim, its parts' bounds."""
     dims = mart_dims(mart)
     if dim not in dims:
         raise StructureError(f"{kind} dim '{dim}' is not among the cells {dims}")
     is_total = frame[dim].to_numpy(dtype=object) == total
-    order, starts, n_totals = _groups(frame, [d for d in dims if d != dim], is_total)
+    return (is_total, *_groups(frame, [d for d in dims if d != dim], is_total))
+
+
+def _additive_relations(frame: pd.DataFrame, groups) -> Relations:
+    """total - sum(parts) for each group of rows of :func:`_partition`, as
+    :class:`Relations`: entries in row order (totals first), a variable in
+    several rows added up at its first place, entries that cancel out dropped."""
+    is_total, order, starts, n_totals = groups
     sizes = np.diff(np.r_[starts, len(order)])
     # no total row, or a total with no parts: no equation
     keep = (n_totals > 0) & (n_totals < sizes)
@@ -560,13 +566,13 @@ def _additive_relations(frame: pd.DataFrame, mart: dict, total: str, kind: str, 
     return _merged(group, variables, coefs)
 
 
-def _entries_within_total(frame: pd.DataFrame, mart: dict, total: str, dim: str):
-    """part - total <= 0 for each part of a covering dim, as entries (group,
-    variable, coefficient): the total counts the union of the parts' persons
-    (each once), so no part exceeds it, and an attacker knows that from the
-    definition. A bound, not a covering relation: no partner is owed."""
-    is_total = frame[dim].to_numpy(dtype=object) == total
-    order, starts, n_totals = _groups(frame, [d for d in mart_dims(mart) if d != dim], is_total)
+def _entries_within_total(frame: pd.DataFrame, groups):
+    """part - total <= 0 for each part of a covering dim (the groups of
+    :func:`_partition`), as entries (group, variable, coefficient): the total
+    counts the union of the parts' persons (each once), so no part exceeds it,
+    and an attacker knows that from the definition. A bound, not a covering
+    relation: no partner is owed."""
+    _, order, starts, n_totals = groups
     sizes = np.diff(np.r_[starts, len(order)])
     group_at = np.repeat(np.arange(len(sizes)), sizes)
     # a group's one total row comes first (_groups); the rows after it are parts
