@@ -872,3 +872,72 @@ def test_a_part_of_a_covering_dim_bounds_its_total_from_below(tmp_path):
     result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
     women = result.cells.set_index(["programme", "sex"]).loc[(fx.TOTAL, "Kvinnor")]
     assert (women["low"], women["high"], women["status"]) == (4.0, 4.0, "exact")
+
+
+def test_a_relation_side_can_leave_values_out_of_the_matched_column(tmp_path):
+    """Programme entrants <= programme students per programme, the 'Totalt' rows
+    left out (institution entrants include 'Utan program', who are no
+    programme students). The students' hidden P1 is 2..5 from its own mart
+    (Totalt 5 <= P1 + P2 = P1 + 3, P1 <= Totalt); the entrants' published 5 on
+    P1 pins it to 5. The entrants' hidden Totalt stays safe (5..7). The old audit
+    read no `except` and matched the Totalt rows too: it held the entrants'
+    Totalt at most the students' 5, wrongly exact (the truth is 7)."""
+    students = pd.DataFrame({"programme": [fx.TOTAL, "P1", "P2"], "n": [5, 5, 3]})
+    entrants = pd.DataFrame({"programme": [fx.TOTAL, "P1", "Utan program"], "n": [7, 5, 2]})
+    programme = {"except": {"programme": [fx.TOTAL]}}
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {
+            "students": {
+                "relations": [
+                    {
+                        "total": {"mart": "students", **programme},
+                        "parts": [
+                            {
+                                "mart": "entrants",
+                                "except": {"programme": [fx.TOTAL, "Utan program"]},
+                            }
+                        ],
+                        "sense": ">=",
+                    }
+                ]
+            },
+            "entrants": {},
+        },
+        "marts": {
+            name: {
+                "population": name,
+                "aggregate": f"agg_{name}",
+                "count": "n",
+                "cells": ["programme"],
+                "covering": ["programme"],
+                "rows": "present_only",
+            }
+            for name in ("students", "entrants")
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(
+        db,
+        {"students": students, "entrants": entrants},
+        {"students": pd.Series([False, True, False]), "entrants": pd.Series([True, False, False])},
+    )
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
+    found = result.cells.set_index(["mart", "programme"])
+    assert found.loc[("entrants", fx.TOTAL), "status"] == "safe"
+    students = found.loc[("students", "P1")]
+    assert (students["low"], students["high"], students["status"]) == (5.0, 5.0, "exact")
+
+
+def test_a_relation_excluding_a_column_that_is_no_cell_dim_is_refused(tmp_path):
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(
+            encoding="utf-8"
+        )
+    )
+    raw["populations"]["registered_per_year"]["relations"][0]["total"]["except"] = {
+        "programme_code": [fx.TOTAL]
+    }
+    with pytest.raises(manifest.ManifestError, match="except column 'programme_code' is not"):
+        manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))

@@ -222,17 +222,50 @@ def test_each_part_of_a_covering_dim_is_at_most_its_total():
         }
     )
     structure = build_structure(spec, {"m": frame})
-    assert structure.n_covering == 2
-    assert _relations_by_cell(structure, structure.inequalities)[2:] == [
+    assert structure.n_covering == 1
+    assert _relations_by_cell(structure, structure.inequalities)[1:] == [
         {"m:prog=x|sex=K": 1.0, "m:prog=Totalt|sex=K": -1.0},
         {"m:prog=y|sex=K": 1.0, "m:prog=Totalt|sex=K": -1.0},
-        {"m:prog=x|sex=M": 1.0, "m:prog=Totalt|sex=M": -1.0},
     ]
     frame["n_persons"] = [6, 4, 7, 3, 3]
     with pytest.raises(
         StructureError, match=r"mart 'm': relation part <= total .* \(residual \+1\)"
     ):
         build_structure(spec, {"m": frame})
+
+
+def test_a_covering_total_with_a_single_part_equals_it():
+    """total <= its one part and part <= total: the two are total = part, one
+    equation (identities.py then merges the cells into one variable) instead of
+    two inequalities in every LP. Checked on the exact counts both ways."""
+    spec = {
+        "marts": {
+            "m": {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
+        }
+    }
+    frame = pd.DataFrame(
+        {
+            "prog": ["Totalt", "x", "y", "Totalt", "x"],
+            "sex": ["K", "K", "K", "M", "M"],
+            "n_persons": [6, 4, 5, 3, 3],
+        }
+    )
+    structure = build_structure(spec, {"m": frame})
+    assert _relations_by_cell(structure, structure.equations) == [
+        {"m:prog=Totalt|sex=M": 1.0, "m:prog=x|sex=M": -1.0}
+    ]
+    assert all(
+        "sex=M" not in cell
+        for r in _relations_by_cell(structure, structure.inequalities)
+        for cell in r
+    )
+    for wrong, residual in ((4, "-1"), (2, r"\+1")):
+        frame["n_persons"] = [6, 4, 5, 3, wrong]
+        with pytest.raises(
+            StructureError,
+            match=rf"mart 'm': relation total = its single part .* \(residual {residual}\)",
+        ):
+            build_structure(spec, {"m": frame})
 
 
 def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():
@@ -258,3 +291,37 @@ def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():
     assert _relations_by_cell(structure, structure.equations) == [
         {"m:category_code=Totalt|prog=P1": 1.0, "m:category_code=11|prog=P1": -1.0}
     ]
+
+
+def test_a_relation_side_leaves_the_values_of_except_out_and_matches_the_rest():
+    """Programme entrants <= programme students per programme and sex: the
+    'Totalt' rows are left out (institution entrants include 'Utan program',
+    no programme students), the programme column still matched between the
+    sides. Without `except` the Totalt rows would be paired and 'Utan program'
+    held at most an absent (zero) students' row."""
+    marts = {
+        name: {"cells": ["prog", "sex"], "covering": ["prog"], "population": name, "rows": "all"}
+        for name in ("students", "entrants")
+    }
+    relation = {
+        "total": {"mart": "students", "except": {"prog": ["Totalt"]}},
+        "parts": [{"mart": "entrants", "except": {"prog": ["Totalt", "Utan program"]}}],
+        "sense": ">=",
+    }
+    spec = {"marts": marts, "populations": {"students": {"relations": [relation]}}}
+    frames = {
+        "students": pd.DataFrame(
+            {"prog": ["Totalt", "x", "y"], "sex": ["K"] * 3, "n_persons": [5, 4, 3]}
+        ),
+        "entrants": pd.DataFrame(
+            {"prog": ["Totalt", "x", "Utan program"], "sex": ["K"] * 3, "n_persons": [6, 4, 2]}
+        ),
+    }
+    structure = build_structure(spec, frames)
+    relations = _relations_by_cell(structure, structure.inequalities)
+    assert [r for r in relations if len({cell.split(":")[0] for cell in r}) == 2] == [
+        {"students:prog=x|sex=K": -1.0, "entrants:prog=x|sex=K": 1.0}
+    ]
+    frames["entrants"]["n_persons"] = [6, 5, 2]
+    with pytest.raises(StructureError, match=r"population 'students'.* \(residual \+1\)"):
+        build_structure(spec, frames)

@@ -109,16 +109,27 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         sides = [relation] if relation.get("kind") == "same_cohort" else [relation["total"]]
         sides += relation.get("parts") or []
         for side in sides:
-            if side["mart"] not in marts:
-                raise ManifestError(
-                    f"population {relation['population']}: relation names undeclared mart "
-                    f"'{side['mart']}'"
-                )
-            spec = marts[side["mart"]]
-            extra = {key for extras in spec.counts.values() for key in extras}
-            for column in side.get("where") or {}:
-                if column not in spec.cells and column not in extra:
-                    raise ManifestError(
-                        f"relation on {side['mart']}: where column '{column}' is not a cell dim"
-                    )
+            _check_side(relation["population"], side, marts)
     return manifest
+
+
+def _check_side(population: str, side: dict, marts: dict) -> None:
+    """A relation's side names a declared mart, and `where` and `except` its
+    cell dims (`except` with a list of values)."""
+    if side["mart"] not in marts:
+        raise ManifestError(
+            f"population {population}: relation names undeclared mart '{side['mart']}'"
+        )
+    spec = marts[side["mart"]]
+    extra = {key for extras in spec.counts.values() for key in extras}
+    for key in ("where", "except"):
+        for column in side.get(key) or {}:
+            if column not in spec.cells and column not in extra:
+                raise ManifestError(
+                    f"relation on {side['mart']}: {key} column '{column}' is not a cell dim"
+                )
+    for column, values in (side.get("except") or {}).items():
+        if not isinstance(values, list):
+            raise ManifestError(
+                f"relation on {side['mart']}: except column '{column}' needs a list of values"
+            )

@@ -251,6 +251,9 @@ def _side(
     sub = cells.of_mart(side["mart"])[used]
     for column, value in where.items():
         sub = sub[sub[column].astype(str) == str(value)]
+    # an excluded value leaves the column free, matched with the other sides
+    for column, values in (side.get("except") or {}).items():
+        sub = sub[~sub[column].astype(str).isin([str(value) for value in values])]
     free = _free(manifest, side)
     keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
     attributes = sorted(free) if on is None else list(on)
@@ -296,11 +299,8 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             cell.append(m["cell_part"].to_numpy())
             coef.append(np.full(len(m), -sign))
         sense = "eq" if relation.get("sense", "=") == "=" else "le"
-        names = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in relation["parts"])
-        label = (
-            f"{relation['total']['mart']}{relation['total'].get('where', {})} "
-            f"{relation.get('sense', '=')} {names}"
-        )
+        names = " + ".join(_side_label(s) for s in relation["parts"])
+        label = f"{_side_label(relation['total'])} {relation.get('sense', '=')} {names}"
         out.add(
             np.concatenate(rel),
             np.concatenate(cell),
@@ -309,6 +309,11 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             sense,
             label,
         )
+
+
+def _side_label(side: dict) -> str:
+    excluded = side.get("except")
+    return f"{side['mart']}{side.get('where', {})}" + (f" except {excluded}" if excluded else "")
 
 
 def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:

@@ -437,16 +437,12 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     found_relations = DistinctRelations(3)
     values = np.asarray(values, dtype=float)
     for name, mart in marts.items():
-        for kind, target in (("additive", EQUATIONS), ("covering", INEQUALITIES)):
-            for dim in mart.get(kind) or []:
-                frame = mart_cells[name]
-                groups = _partition(frame, mart, total, kind, dim)
-                found_relations.add_many(target, _additive_relations(frame, groups))
-                if kind == "covering":
-                    entries = _entries_within_total(frame, groups)
-                    relation = f"part <= total along covering dim '{dim}'"
-                    _check(*entries, values, True, f"mart '{name}'", relation)
-                    found_relations.add_many(BOUNDS, _merged(*entries))
+        for dim in mart.get("additive") or []:
+            groups = _partition(mart_cells[name], mart, total, "additive", dim)
+            found_relations.add_many(EQUATIONS, _additive_relations(mart_cells[name], groups))
+        for dim in mart.get("covering") or []:
+            groups = _partition(mart_cells[name], mart, total, "covering", dim)
+            _add_covering(found_relations, mart_cells[name], groups, values, f"mart '{name}'", dim)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
@@ -551,14 +547,44 @@ def _partition(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str)
     return (is_total, *_groups(frame, [d for d in dims if d != dim], is_total))
 
 
-def _additive_relations(frame: pd.DataFrame, groups) -> Relations:
-    """total - sum(parts) for each group of rows of :func:`_partition`, as
-    :class:`Relations`: entries in row order (totals first), a variable in
-    several rows added up at its first place, entries that cancel out dropped."""
+def _add_covering(found, frame: pd.DataFrame, groups, values, owner: str, dim: str) -> None:
+    """A covering dim's relations: total <= sum(parts), and each part <= total
+    (checked on the exact counts). Where a group has a single part the two say
+    total = part: one equation, which identities.py merges into one variable,
+    instead of two inequalities in every LP."""
+    single = _single_part(groups)
+    identities = _additive_relations(frame, groups, single)
+    _check(
+        identities.row_of_entry(),
+        identities.indices.astype(np.int64),
+        identities.coefs,
+        values,
+        False,
+        owner,
+        f"total = its single part along covering dim '{dim}'",
+    )
+    found.add_many(EQUATIONS, identities)
+    found.add_many(INEQUALITIES, _additive_relations(frame, groups, ~single))
+    entries = _entries_within_total(frame, groups, ~single)
+    _check(*entries, values, True, owner, f"part <= total along covering dim '{dim}'")
+    found.add_many(BOUNDS, _merged(*entries))
+
+
+def _single_part(groups) -> np.ndarray:
+    """Per group of :func:`_partition`: one total row and one part row."""
+    _, order, starts, n_totals = groups
+    return (n_totals == 1) & (np.diff(np.r_[starts, len(order)]) == 2)
+
+
+def _additive_relations(frame: pd.DataFrame, groups, among=None) -> Relations:
+    """total - sum(parts) for each group of rows of :func:`_partition` (those
+    where ``among`` is true, if given), as :class:`Relations`: entries in row
+    order (totals first), a variable in several rows added up at its first
+    place, entries that cancel out dropped."""
     is_total, order, starts, n_totals = groups
     sizes = np.diff(np.r_[starts, len(order)])
     # no total row, or a total with no parts: no equation
-    keep = (n_totals > 0) & (n_totals < sizes)
+    keep = (n_totals > 0) & (n_totals < sizes) & (True if among is None else among)
     group = np.repeat(np.arange(len(sizes)), sizes)[np.repeat(keep, sizes)]
     rows = order[np.repeat(keep, sizes)]
     variables = frame["__var"].to_numpy(dtype=np.int64)[rows]
@@ -566,17 +592,17 @@ def _additive_relations(frame: pd.DataFrame, groups) -> Relations:
     return _merged(group, variables, coefs)
 
 
-def _entries_within_total(frame: pd.DataFrame, groups):
+def _entries_within_total(frame: pd.DataFrame, groups, among: np.ndarray):
     """part - total <= 0 for each part of a covering dim (the groups of
-    :func:`_partition`), as entries (group, variable, coefficient): the total
-    counts the union of the parts' persons (each once), so no part exceeds it,
-    and an attacker knows that from the definition. A bound, not a covering
-    relation: no partner is owed."""
+    :func:`_partition` where ``among`` is true), as entries (group, variable,
+    coefficient): the total counts the union of the parts' persons (each once),
+    so no part exceeds it, and an attacker knows that from the definition. A
+    bound, not a covering relation: no partner is owed."""
     _, order, starts, n_totals = groups
     sizes = np.diff(np.r_[starts, len(order)])
     group_at = np.repeat(np.arange(len(sizes)), sizes)
     # a group's one total row comes first (_groups); the rows after it are parts
-    is_part = (n_totals == 1)[group_at] & (np.arange(len(order)) != starts[group_at])
+    is_part = ((n_totals == 1) & among)[group_at] & (np.arange(len(order)) != starts[group_at])
     variables = frame["__var"].to_numpy(dtype=np.int64)
     parts = variables[order[is_part]]
     totals = variables[order[starts[group_at[is_part]]]]
@@ -634,22 +660,30 @@ def _sorted_codes(column: pd.Series) -> np.ndarray:
     return rank[values.codes]
 
 
-def _select(frame: pd.DataFrame, mart: dict, where: dict) -> pd.DataFrame:
-    """Rows matching `where` (mart columns, as the audit reads them; a population
-    attribute name of a renamed column is taken too): the other attributes,
+def _select(frame: pd.DataFrame, mart: dict, side: dict) -> pd.DataFrame:
+    """Rows matching the side's `where` and none of the values its `except`
+    lists (mart columns, as the audit reads them; a population attribute name
+    of a renamed column is taken too): the attributes `where` leaves free,
     under their population names, and the variable."""
     rename = _attributes(mart)
     by_attr = {attr: dim for dim, attr in rename.items()}
     columns = mart.get("aggregate_columns") or {}  # mart column -> aggregate's (run.py)
-    mask = np.ones(len(frame), dtype=bool)
-    fixed = set()
-    for key, value in where.items():
+
+    def dim_of(key: str) -> str:
         dim = columns.get(key, key)
         dim = dim if dim in rename else by_attr.get(dim, dim)
         if dim not in frame.columns:
             raise StructureError(f"relation selects '{key}', not a cell of the mart")
-        mask &= (frame[dim] == _text(value)).to_numpy()
-        fixed.add(dim)
+        return dim
+
+    mask = np.ones(len(frame), dtype=bool)
+    fixed = set()
+    for key, value in (side.get("where") or {}).items():
+        mask &= (frame[dim_of(key)] == _text(value)).to_numpy()
+        fixed.add(dim_of(key))
+    # an excluded value leaves the column free: matched with the other sides
+    for key, values in (side.get("except") or {}).items():
+        mask &= ~frame[dim_of(key)].isin([_text(value) for value in values]).to_numpy()
     rest = [d for d in mart_dims(mart) if d not in fixed]
     selected = frame.loc[mask, rest + ["__var"]].rename(columns=rename)
     return selected.reset_index(drop=True)
@@ -665,7 +699,7 @@ def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
         mart_name = side["mart"]
         if mart_name not in marts:
             raise StructureError(f"relation names unknown mart '{mart_name}'")
-        selected = _select(mart_cells[mart_name], marts[mart_name], side.get("where") or {})
+        selected = _select(mart_cells[mart_name], marts[mart_name], side)
         selections.append((sign, selected))
     shared: set[str] | None = None
     for _, selected in selections:
