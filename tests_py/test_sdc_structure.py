@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from studentflow.sdc.identities import merge_identities
 from studentflow.sdc.run import align_to_aggregate
 from studentflow.sdc.structure import StructureError, build_structure, cell_id
 from studentflow.sdc.tasks import Tasks
@@ -232,6 +233,12 @@ def test_each_part_of_a_covering_dim_is_at_most_its_total():
         StructureError, match=r"mart 'm': relation part <= total .* \(residual \+1\)"
     ):
         build_structure(spec, {"m": frame})
+    # and the total is at most the sum of its parts (persons in no part: not covering)
+    frame["n_persons"] = [10, 4, 5, 3, 3]
+    with pytest.raises(
+        StructureError, match=r"mart 'm': relation total <= sum of parts .* \(residual \+1\)"
+    ):
+        build_structure(spec, {"m": frame})
 
 
 def test_a_covering_total_with_a_single_part_equals_it():
@@ -254,6 +261,18 @@ def test_a_covering_total_with_a_single_part_equals_it():
     assert _relations_by_cell(structure, structure.equations) == [
         {"m:prog=Totalt|sex=M": 1.0, "m:prog=x|sex=M": -1.0}
     ]
+    assert structure.n_covering == 1
+    tasks = Tasks(structure, 5, insiders=False)
+    names = structure.cells.set_index("var")["cell_id"]
+    merged_cells = []
+    for component in range(tasks.layout.n_components):
+        task = tasks.task(component)
+        merged = merge_identities(
+            task.values.tolist(), task.low.tolist(), task.keys.tolist(), task.totals.tolist(),
+            task.eqs.dicts(), task.ineqs.dicts(), task.n_covering,
+        )  # fmt: skip
+        merged_cells += [sorted(names[task.members[c]] for c in group) for group in merged.groups]
+    assert ["prog=Totalt|sex=M", "prog=x|sex=M"] in merged_cells
     assert all(
         "sex=M" not in cell
         for r in _relations_by_cell(structure, structure.inequalities)
@@ -295,17 +314,18 @@ def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():
 
 def test_a_relation_side_leaves_the_values_of_except_out_and_matches_the_rest():
     """Programme entrants <= programme students per programme and sex: the
-    'Totalt' rows are left out (institution entrants include 'Utan program',
-    no programme students), the programme column still matched between the
-    sides. Without `except` the Totalt rows would be paired and 'Utan program'
-    held at most an absent (zero) students' row."""
+    relation's `except` leaves the 'Totalt' rows out on both sides
+    (institution entrants include 'Utan program', no programme students), the
+    programme column still matched. Without it the Totalt rows are paired (6
+    entrants > 5 students: the build stops)."""
     marts = {
         name: {"cells": ["prog", "sex"], "covering": ["prog"], "population": name, "rows": "all"}
         for name in ("students", "entrants")
     }
     relation = {
-        "total": {"mart": "students", "except": {"prog": ["Totalt"]}},
-        "parts": [{"mart": "entrants", "except": {"prog": ["Totalt", "Utan program"]}}],
+        "total": {"mart": "students"},
+        "parts": [{"mart": "entrants"}],
+        "except": {"prog": ["Totalt"]},
         "sense": ">=",
     }
     spec = {"marts": marts, "populations": {"students": {"relations": [relation]}}}
@@ -324,4 +344,7 @@ def test_a_relation_side_leaves_the_values_of_except_out_and_matches_the_rest():
     ]
     frames["entrants"]["n_persons"] = [6, 5, 2]
     with pytest.raises(StructureError, match=r"population 'students'.* \(residual \+1\)"):
+        build_structure(spec, frames)
+    relation["except"] = {"prog": "Totalt"}  # a text, not a list: read letter by letter
+    with pytest.raises(StructureError, match=r"except needs a mapping column: \[values\]"):
         build_structure(spec, frames)

@@ -110,26 +110,41 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         sides += relation.get("parts") or []
         for side in sides:
             _check_side(relation["population"], side, marts)
+        _check_except(relation, sides, marts)
     return manifest
 
 
 def _check_side(population: str, side: dict, marts: dict) -> None:
-    """A relation's side names a declared mart, and `where` and `except` its
-    cell dims (`except` with a list of values)."""
+    """A relation's side names a declared mart, and `where` its cell dims."""
     if side["mart"] not in marts:
         raise ManifestError(
             f"population {population}: relation names undeclared mart '{side['mart']}'"
         )
     spec = marts[side["mart"]]
     extra = {key for extras in spec.counts.values() for key in extras}
-    for key in ("where", "except"):
-        for column in side.get(key) or {}:
-            if column not in spec.cells and column not in extra:
-                raise ManifestError(
-                    f"relation on {side['mart']}: {key} column '{column}' is not a cell dim"
-                )
-    for column, values in (side.get("except") or {}).items():
-        if not isinstance(values, list):
+    for column in side.get("where") or {}:
+        if column not in spec.cells and column not in extra:
             raise ManifestError(
-                f"relation on {side['mart']}: except column '{column}' needs a list of values"
+                f"relation on {side['mart']}: where column '{column}' is not a cell dim"
             )
+
+
+def _check_except(relation: dict, sides: list[dict], marts: dict) -> None:
+    """A relation's `except` maps cell dims of every side to lists of values
+    (the rows left out of the relation on every side); same_cohort has none."""
+    excluded = relation.get("except")
+    if excluded is None:
+        return
+    where = f"population {relation['population']}: relation's except"
+    if relation.get("kind") == "same_cohort":
+        raise ManifestError(f"{where}: a same_cohort relation takes no except")
+    if not isinstance(excluded, dict):
+        raise ManifestError(f"{where} needs a mapping column: [values]")
+    for column, values in excluded.items():
+        if not isinstance(values, list):
+            raise ManifestError(f"{where}: column '{column}' needs a list of values")
+        for side in sides:
+            if column not in marts[side["mart"]].cells:
+                raise ManifestError(
+                    f"{where}: column '{column}' is not a cell dim of {side['mart']}"
+                )

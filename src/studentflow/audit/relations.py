@@ -238,10 +238,11 @@ def _free(manifest: Manifest, side: dict) -> dict[str, str]:
 
 
 def _side(
-    cells: Cells, manifest: Manifest, side: dict, on: list[str] | None = None
+    cells: Cells, manifest: Manifest, side: dict, on: list[str] | None = None, excluded=None
 ) -> tuple[pd.DataFrame, list[str]]:
     """The side's cells keyed by their free attributes, or by ``on`` (the
-    attributes every side of a relation shares, as the engine matches them)."""
+    attributes every side of a relation shares, as the engine matches them);
+    the rows of a value ``excluded`` (the relation's `except`) lists left out."""
     spec = manifest.marts[side["mart"]]
     where = side.get("where") or {}
     extras = {a for e in spec.counts.values() for a in e}
@@ -252,7 +253,7 @@ def _side(
     for column, value in where.items():
         sub = sub[sub[column].astype(str) == str(value)]
     # an excluded value leaves the column free, matched with the other sides
-    for column, values in (side.get("except") or {}).items():
+    for column, values in (excluded or {}).items():
         sub = sub[~sub[column].astype(str).isin([str(value) for value in values])]
     free = _free(manifest, side)
     keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
@@ -276,7 +277,8 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         # (sdc/structure.py): alumni category 1's group_code is its degree
         # code, which analysis 8 has as degree_code alone
         shared = sorted(set.intersection(*(set(_free(manifest, side)) for side in sides)))
-        keyed = [_side(cells, manifest, side, shared)[0] for side in sides]
+        excluded = relation.get("except")
+        keyed = [_side(cells, manifest, side, shared, excluded)[0] for side in sides]
         for side, side_keyed in zip(sides, keyed, strict=True):
             if side_keyed["key"].duplicated().any():
                 raise ManifestError(
@@ -299,8 +301,11 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             cell.append(m["cell_part"].to_numpy())
             coef.append(np.full(len(m), -sign))
         sense = "eq" if relation.get("sense", "=") == "=" else "le"
-        names = " + ".join(_side_label(s) for s in relation["parts"])
-        label = f"{_side_label(relation['total'])} {relation.get('sense', '=')} {names}"
+        names = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in relation["parts"])
+        label = (
+            f"{relation['total']['mart']}{relation['total'].get('where', {})} "
+            f"{relation.get('sense', '=')} {names}" + (f" except {excluded}" if excluded else "")
+        )
         out.add(
             np.concatenate(rel),
             np.concatenate(cell),
@@ -309,11 +314,6 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             sense,
             label,
         )
-
-
-def _side_label(side: dict) -> str:
-    excluded = side.get("except")
-    return f"{side['mart']}{side.get('where', {})}" + (f" except {excluded}" if excluded else "")
 
 
 def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:

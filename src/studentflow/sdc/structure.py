@@ -446,6 +446,8 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
+                if "except" in relation:
+                    raise StructureError(f"population '{population}': same_cohort takes no except")
                 entries = _entries(_same_cohort_equations(relation, marts, mart_cells))
                 target = EQUATIONS
             else:
@@ -548,26 +550,26 @@ def _partition(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str)
 
 
 def _add_covering(found, frame: pd.DataFrame, groups, values, owner: str, dim: str) -> None:
-    """A covering dim's relations: total <= sum(parts), and each part <= total
-    (checked on the exact counts). Where a group has a single part the two say
-    total = part: one equation, which identities.py merges into one variable,
-    instead of two inequalities in every LP."""
+    """A covering dim's relations: total <= sum(parts), and each part <= total,
+    all checked on the exact counts. Where a group has a single part the two
+    say total = part: one equation, which identities.py merges into one
+    variable, instead of two inequalities in every LP."""
     single = _single_part(groups)
+    along = f"along covering dim '{dim}'"
     identities = _additive_relations(frame, groups, single)
-    _check(
-        identities.row_of_entry(),
-        identities.indices.astype(np.int64),
-        identities.coefs,
-        values,
-        False,
-        owner,
-        f"total = its single part along covering dim '{dim}'",
-    )
+    _check(*_as_entries(identities), values, False, owner, f"total = its single part {along}")
     found.add_many(EQUATIONS, identities)
-    found.add_many(INEQUALITIES, _additive_relations(frame, groups, ~single))
+    covering = _additive_relations(frame, groups, ~single)
+    _check(*_as_entries(covering), values, True, owner, f"total <= sum of parts {along}")
+    found.add_many(INEQUALITIES, covering)
     entries = _entries_within_total(frame, groups, ~single)
-    _check(*entries, values, True, owner, f"part <= total along covering dim '{dim}'")
+    _check(*entries, values, True, owner, f"part <= total {along}")
     found.add_many(BOUNDS, _merged(*entries))
+
+
+def _as_entries(relations: Relations):
+    """Relations as entries (group, variable, coefficient)."""
+    return relations.row_of_entry(), relations.indices.astype(np.int64), relations.coefs
 
 
 def _single_part(groups) -> np.ndarray:
@@ -660,11 +662,11 @@ def _sorted_codes(column: pd.Series) -> np.ndarray:
     return rank[values.codes]
 
 
-def _select(frame: pd.DataFrame, mart: dict, side: dict) -> pd.DataFrame:
-    """Rows matching the side's `where` and none of the values its `except`
-    lists (mart columns, as the audit reads them; a population attribute name
-    of a renamed column is taken too): the attributes `where` leaves free,
-    under their population names, and the variable."""
+def _select(frame: pd.DataFrame, mart: dict, where: dict, excluded: dict) -> pd.DataFrame:
+    """Rows matching `where` and none of the values ``excluded`` lists (the
+    relation's `except`; mart columns, as the audit reads them, a population
+    attribute name of a renamed column taken too): the attributes `where`
+    leaves free, under their population names, and the variable."""
     rename = _attributes(mart)
     by_attr = {attr: dim for dim, attr in rename.items()}
     columns = mart.get("aggregate_columns") or {}  # mart column -> aggregate's (run.py)
@@ -678,11 +680,11 @@ def _select(frame: pd.DataFrame, mart: dict, side: dict) -> pd.DataFrame:
 
     mask = np.ones(len(frame), dtype=bool)
     fixed = set()
-    for key, value in (side.get("where") or {}).items():
+    for key, value in where.items():
         mask &= (frame[dim_of(key)] == _text(value)).to_numpy()
         fixed.add(dim_of(key))
     # an excluded value leaves the column free: matched with the other sides
-    for key, values in (side.get("except") or {}).items():
+    for key, values in excluded.items():
         mask &= ~frame[dim_of(key)].isin([_text(value) for value in values]).to_numpy()
     rest = [d for d in mart_dims(mart) if d not in fixed]
     selected = frame.loc[mask, rest + ["__var"]].rename(columns=rename)
@@ -692,15 +694,18 @@ def _select(frame: pd.DataFrame, mart: dict, side: dict) -> pd.DataFrame:
 def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
     """One equation per combination of the attributes the sides share, as entries
     (group, variable, coefficient): the total's cell +1, each part's cell -1 (an
-    absent row is a public zero), groups in the sorted order of the shared values."""
+    absent row is a public zero; a row of a value the relation's `except` lists
+    is in no equation, on every side), groups in the sorted order of the shared
+    values."""
     sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
+    excluded = _excluded(relation)
     selections = []
     for sign, side in sides:
         mart_name = side["mart"]
         if mart_name not in marts:
             raise StructureError(f"relation names unknown mart '{mart_name}'")
-        selected = _select(mart_cells[mart_name], marts[mart_name], side)
-        selections.append((sign, selected))
+        where = side.get("where") or {}
+        selections.append((sign, _select(mart_cells[mart_name], marts[mart_name], where, excluded)))
     shared: set[str] | None = None
     for _, selected in selections:
         if len(selected):
@@ -733,6 +738,14 @@ def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
     group = np.concatenate(groups)
     order = np.lexsort((side, group))  # per equation the total, then the parts in order
     return group[order], np.concatenate(variables)[order], np.concatenate(coefs)[order]
+
+
+def _excluded(relation: dict) -> dict[str, list]:
+    """The relation's `except`: per column, the values left out of it."""
+    excluded = relation.get("except") or {}
+    if not isinstance(excluded, dict) or not all(isinstance(v, list) for v in excluded.values()):
+        raise StructureError(f"relation {relation}: except needs a mapping column: [values]")
+    return excluded
 
 
 def _as_text(selected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
