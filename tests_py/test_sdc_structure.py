@@ -205,11 +205,9 @@ def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
     assert task.n_covering == 1 and len(task.ineqs.dicts()) == 4
 
 
-def test_each_part_of_a_covering_dim_is_at_most_its_total():
-    """A covering total counts the union of its parts' persons, so every part is
-    at most the total: a bound the attacker reads in the definition (a hidden
-    total is then at least its largest published part). Checked on the exact
-    counts like a declared relation."""
+def _programmes_by_sex():
+    """A mart by programme (covering) and sex: the women on two programmes, the
+    men on one."""
     spec = {
         "marts": {
             "m": {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
@@ -222,6 +220,15 @@ def test_each_part_of_a_covering_dim_is_at_most_its_total():
             "n_persons": [6, 4, 5, 3, 3],
         }
     )
+    return spec, frame
+
+
+def test_each_part_of_a_covering_dim_is_at_most_its_total():
+    """A covering total counts the union of its parts' persons, so every part is
+    at most the total: a bound the attacker reads in the definition (a hidden
+    total is then at least its largest published part). Checked on the exact
+    counts like a declared relation."""
+    spec, frame = _programmes_by_sex()
     structure = build_structure(spec, {"m": frame})
     assert structure.n_covering == 1
     assert _relations_by_cell(structure, structure.inequalities)[1:] == [
@@ -245,18 +252,7 @@ def test_a_covering_total_with_a_single_part_equals_it():
     """total <= its one part and part <= total: the two are total = part, one
     equation (identities.py then merges the cells into one variable) instead of
     two inequalities in every LP. Checked on the exact counts both ways."""
-    spec = {
-        "marts": {
-            "m": {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
-        }
-    }
-    frame = pd.DataFrame(
-        {
-            "prog": ["Totalt", "x", "y", "Totalt", "x"],
-            "sex": ["K", "K", "K", "M", "M"],
-            "n_persons": [6, 4, 5, 3, 3],
-        }
-    )
+    spec, frame = _programmes_by_sex()
     structure = build_structure(spec, {"m": frame})
     assert _relations_by_cell(structure, structure.equations) == [
         {"m:prog=Totalt|sex=M": 1.0, "m:prog=x|sex=M": -1.0}

@@ -428,9 +428,9 @@ class _Variables:
 
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
     """(equations, inequalities, how many of them lead as covering dims): the
-    marts' additive and covering dims, each covering part at most its total,
-    then the populations' declared relations; the bounds checked against the
-    exact counts."""
+    marts' additive and covering dims (:func:`_add_covering`), then the
+    populations' declared relations; every relation but the additive ones
+    checked against the exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
     # each distinct relation once, over equations and inequalities together
