@@ -874,7 +874,7 @@ def test_a_part_of_a_covering_dim_bounds_its_total_from_below(tmp_path):
     assert (women["low"], women["high"], women["status"]) == (4.0, 4.0, "exact")
 
 
-def test_a_relation_side_can_leave_values_out_of_the_matched_column(tmp_path):
+def test_a_relation_can_leave_values_of_a_matched_column_out(tmp_path):
     """Programme entrants <= programme students per programme, the 'Totalt' rows
     left out (institution entrants include 'Utan program', who are no
     programme students). The students' hidden P1 is 2..5 from its own mart

@@ -308,7 +308,7 @@ def test_relation_where_names_the_marts_column_when_the_aggregate_renames_it():
     ]
 
 
-def test_a_relation_side_leaves_the_values_of_except_out_and_matches_the_rest():
+def test_a_relation_leaves_the_values_of_except_out_on_every_side():
     """Programme entrants <= programme students per programme and sex: the
     relation's `except` leaves the 'Totalt' rows out on both sides
     (institution entrants include 'Utan program', no programme students), the

@@ -681,8 +681,9 @@ def _select(frame: pd.DataFrame, mart: dict, where: dict, excluded: dict) -> pd.
     mask = np.ones(len(frame), dtype=bool)
     fixed = set()
     for key, value in where.items():
-        mask &= (frame[dim_of(key)] == _text(value)).to_numpy()
-        fixed.add(dim_of(key))
+        dim = dim_of(key)
+        mask &= (frame[dim] == _text(value)).to_numpy()
+        fixed.add(dim)
     # an excluded value leaves the column free: matched with the other sides
     for key, values in excluded.items():
         mask &= ~frame[dim_of(key)].isin([_text(value) for value in values]).to_numpy()
