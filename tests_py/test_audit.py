@@ -944,3 +944,29 @@ def test_a_relation_except_that_cannot_be_read_is_refused(tmp_path, excluded, me
     raw["populations"]["registered_per_year"]["relations"][0]["except"] = excluded
     with pytest.raises(manifest.ManifestError, match=message):
         manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))
+
+
+@pytest.mark.parametrize(
+    ("place", "value"),
+    [("where", True), ("where", 1.0), ("where", None), ("except", False), ("identity", 2.5)],
+)
+def test_a_relation_value_the_engine_and_the_audit_would_read_apart_is_refused(
+    tmp_path, place, value
+):
+    """A YAML boolean, float or null is text 'true', '1' or '' to the engine (as
+    SQL casts it) and 'True', '1.0' or 'None' to the audit: refused in a
+    relation and in an identity, so both read one declaration."""
+    raw = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(
+            encoding="utf-8"
+        )
+    )
+    relation = raw["populations"]["registered_per_year"]["relations"][0]
+    if place == "where":
+        relation["total"]["where"]["born_abroad"] = value
+    elif place == "except":
+        relation["except"] = {"sex": [value]}
+    else:
+        raw["populations"]["entrants_per_window"]["identities"][0]["left"]["indicator"] = value
+    with pytest.raises(manifest.ManifestError, match="must be a string or an integer"):
+        manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))

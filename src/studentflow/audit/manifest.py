@@ -111,7 +111,30 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         for side in sides:
             _check_side(relation["population"], side, marts)
         _check_except(relation, sides, marts)
+        _check_literals(relation)
+    for name in populations:
+        for identity in manifest.identities(name):
+            _check_literals({"population": name, **identity})
     return manifest
+
+
+def _check_literals(declaration: dict) -> None:
+    """Every value a relation or identity names is a string or an integer. The
+    engine reads a value as SQL casts it to text and the audit as Python prints
+    it; they agree on these and differ on YAML's floats, booleans and nulls
+    (1.0, true, ~), so the defender and the attacker would read two relations."""
+    where = f"population {declaration['population']}"
+    sides = [declaration, declaration.get("total") or {}, *(declaration.get("parts") or [])]
+    named = [(c, v) for side in sides for c, v in (side.get("where") or {}).items()]
+    named += [(c, v) for c, values in (declaration.get("except") or {}).items() for v in values]
+    named += [(declaration.get("column"), v) for v in declaration.get("values") or []]
+    for key in ("left", "right"):
+        named += list((declaration.get(key) or {}).items())
+    for column, value in named:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ManifestError(
+                f"{where}: value {value!r} of '{column}' must be a string or an integer (quote it)"
+            )
 
 
 def _check_side(population: str, side: dict, marts: dict) -> None:
