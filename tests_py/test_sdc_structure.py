@@ -179,7 +179,15 @@ def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
     """Gauss and the single-suppressed-part rule read the covering dims only; a
     declared bound after them is counted apart (the old structure mixed both)."""
     spec = {
-        "marts": {"m": {"cells": ["prog"], "covering": ["prog"], "population": "p", "rows": "all"}},
+        "marts": {
+            "m": {
+                "cells": ["prog"],
+                "covering": ["prog"],
+                "parts_within_total": ["prog"],
+                "population": "p",
+                "rows": "all",
+            }
+        },
         "populations": {
             "p": {
                 "relations": [
@@ -205,14 +213,14 @@ def test_covering_dims_lead_the_inequalities_of_the_structure_and_each_task():
     assert task.n_covering == 1 and len(task.ineqs.dicts()) == 4
 
 
-def _programmes_by_sex():
-    """A mart by programme (covering) and sex: the women on two programmes, the
-    men on one."""
-    spec = {
-        "marts": {
-            "m": {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
-        }
-    }
+def _programmes_by_sex(within_total: bool = True):
+    """A mart by programme (covering; by default its total the union of the
+    programmes, each at most it) and sex: the women on two programmes, the men
+    on one."""
+    mart = {"cells": ["prog", "sex"], "covering": ["prog"], "population": "p", "rows": "all"}
+    if within_total:
+        mart["parts_within_total"] = ["prog"]
+    spec = {"marts": {"m": mart}}
     frame = pd.DataFrame(
         {
             "prog": ["Totalt", "x", "y", "Totalt", "x"],
@@ -245,6 +253,33 @@ def test_each_part_of_a_covering_dim_is_at_most_its_total():
     with pytest.raises(
         StructureError, match=r"mart 'm': relation total <= sum of parts .* \(residual \+1\)"
     ):
+        build_structure(spec, {"m": frame})
+
+
+def test_a_covering_dim_not_declared_parts_within_total_bounds_no_part():
+    """Analysis 1's programme rows count programme entrants and its total
+    institution entrants: a master's programme's entrants began at the
+    institution earlier, so a programme row may exceed the total. Undeclared,
+    no part is bounded by the total and a single part is no equation; the old
+    engine bounded every covering dim's parts and stopped such a build."""
+    spec, frame = _programmes_by_sex(within_total=False)
+    frame["n_persons"] = [6, 4, 7, 3, 5]
+    structure = build_structure(spec, {"m": frame})
+    assert _relations_by_cell(structure, structure.equations) == []
+    assert _relations_by_cell(structure, structure.inequalities) == [
+        {"m:prog=Totalt|sex=K": 1.0, "m:prog=x|sex=K": -1.0, "m:prog=y|sex=K": -1.0},
+        {"m:prog=Totalt|sex=M": 1.0, "m:prog=x|sex=M": -1.0},
+    ]
+    assert structure.n_covering == 2
+    frame["n_persons"] = [12, 4, 7, 3, 5]
+    with pytest.raises(StructureError, match=r"relation total <= sum of parts .* \(residual \+1\)"):
+        build_structure(spec, {"m": frame})
+
+
+def test_parts_within_total_names_a_covering_dim():
+    spec, frame = _programmes_by_sex()
+    spec["marts"]["m"]["parts_within_total"] = ["sex"]
+    with pytest.raises(StructureError, match="parts_within_total dim 'sex' is not covering"):
         build_structure(spec, {"m": frame})
 
 

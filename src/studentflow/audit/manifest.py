@@ -28,6 +28,8 @@ class MartSpec:
     covering: list[str]
     attributes: dict[str, str]
     rows: str
+    # covering dims whose total is the union of its parts: each part at most it
+    parts_within_total: list[str] = field(default_factory=list)
     magnitudes: list[dict[str, str]] = field(default_factory=list)
 
     def attribute(self, column: str) -> str:
@@ -63,10 +65,16 @@ def _mart(name: str, raw: dict, populations: dict) -> MartSpec:
     cells = list(need("cells"))
     additive = list(raw.get("additive") or [])
     covering = list(raw.get("covering") or [])
-    for key, dims in (("additive", additive), ("covering", covering)):
+    within = list(raw.get("parts_within_total") or [])
+    for key, dims, among in (
+        ("additive", additive, cells),
+        ("covering", covering, cells),
+        ("parts_within_total", within, covering),
+    ):
         for dim in dims:
-            if dim not in cells:
-                raise ManifestError(f"mart {name}: {key} dim '{dim}' is not in cells")
+            if dim not in among:
+                kind = "cells" if among is cells else "covering"
+                raise ManifestError(f"mart {name}: {key} dim '{dim}' is not in {kind}")
     population = need("population")
     if population not in populations:
         raise ManifestError(f"mart {name}: population '{population}' is not declared")
@@ -81,6 +89,7 @@ def _mart(name: str, raw: dict, populations: dict) -> MartSpec:
         cells=cells,
         additive=additive,
         covering=covering,
+        parts_within_total=within,
         attributes=dict(raw.get("attributes") or {}),
         rows=rows,
         magnitudes=list(raw.get("magnitudes") or []),

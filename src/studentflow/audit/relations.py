@@ -6,7 +6,8 @@ later). Four sources:
 
 * within a mart, each additive dim: in every partition of the other cell dims
   that has a total row and at least one part, total - sum(parts) = 0; a
-  covering dim gives total - sum(parts) <= 0. A cell dim that holds the total
+  covering dim gives total - sum(parts) <= 0, and part - total <= 0 for each
+  part where declared ``parts_within_total``. A cell dim that holds the total
   label beside parts but is declared neither way is treated as additive and
   reported as inferred, so a missing declaration cannot hide a within-mart leak;
 * common cells: two cells of one population with the same attribute values
@@ -97,7 +98,9 @@ def _dims(spec, extras: dict) -> list[str]:
     return list(spec.cells) + sorted(extras)
 
 
-def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, sense, label, known):
+def _partition_relations(
+    out: Relations, sub: pd.DataFrame, dims, dim, total, sense, label, known, bounded=False
+):
     others = [d for d in dims if d != dim]
     is_total = (sub[dim] == total).to_numpy()
     group = _group_codes(sub, others, sort=False, known=known)
@@ -113,14 +116,18 @@ def _partition_relations(out: Relations, sub: pd.DataFrame, dims, dim, total, se
     coefs = np.where(is_total[keep], 1.0, -1.0)
     count = int(valid.sum())
     out.add(rel, sub.index.to_numpy()[keep], coefs, count, sense, label)
-    if sense == "le":
+    if bounded:
         _parts_within_total(out, sub.index.to_numpy(), group, is_total, valid, label)
     return count
 
 
 def _parts_within_total(out: Relations, index, group, is_total, valid, label) -> None:
-    """part - total <= 0 for every part of a covering dim: the total counts the
-    union of the parts' persons (each once), so no part exceeds it."""
+    """part - total <= 0 for every part of a covering dim declared
+    ``parts_within_total``: the total counts the union of the parts' persons
+    (each once), so no part exceeds it. Not for every covering dim: analysis
+    1's programme rows count programme entrants, its total institution
+    entrants (a master's programme's entrants began at the institution years
+    before), and a bound the definitions do not give is no attacker's."""
     total_of_group = np.full(len(valid), -1, dtype=np.int64)
     total_of_group[group[is_total]] = index[is_total]
     parts = ~is_total & valid[group]
@@ -154,7 +161,8 @@ def _within_mart(out: Relations, manifest: Manifest, mart, count, sub, total) ->
             continue
         tag = "covering" if sense == "le" else ("additive" if dim in declared else "inferred")
         label = f"{mart}: {dim} {tag}"
-        found = _partition_relations(out, sub, dims, dim, total, sense, label, known)
+        bounded = dim in spec.parts_within_total
+        found = _partition_relations(out, sub, dims, dim, total, sense, label, known, bounded)
         # a dim holding only the total label (alumni_cat3's pooled degree_code) is
         # a constant: it relates nothing, so there is no declaration to miss
         name = f"{mart}.{dim}"

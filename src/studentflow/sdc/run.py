@@ -56,8 +56,8 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
             )
     aligned = dict(mart)
     aligned["cells"] = [to_aggregate[dim] for dim in mart["cells"]]
-    for kind in ("additive", "covering"):
-        aligned[kind] = [to_aggregate[dim] for dim in mart.get(kind) or []]
+    for kind in ("additive", "covering", "parts_within_total"):
+        aligned[kind] = [to_aggregate.get(dim, dim) for dim in mart.get(kind) or []]
     aligned["attributes"] = {to_aggregate[dim]: renames.get(dim, dim) for dim in mart_dims(mart)}
     # a relation's `where` names the mart's columns (structure._select)
     aligned["aggregate_columns"] = to_aggregate

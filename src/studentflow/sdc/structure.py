@@ -442,7 +442,9 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             found_relations.add_many(EQUATIONS, _additive_relations(mart_cells[name], groups))
         for dim in mart.get("covering") or []:
             groups = _partition(mart_cells[name], mart, total, "covering", dim)
-            _add_covering(found_relations, mart_cells[name], groups, values, f"mart '{name}'", dim)
+            bounded = dim in _parts_within_total(name, mart)
+            owner = f"mart '{name}'"
+            _add_covering(found_relations, mart_cells[name], groups, values, owner, dim, bounded)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
@@ -549,13 +551,30 @@ def _partition(frame: pd.DataFrame, mart: dict, total: str, kind: str, dim: str)
     return (is_total, *_groups(frame, [d for d in dims if d != dim], is_total))
 
 
-def _add_covering(found, frame: pd.DataFrame, groups, values, owner: str, dim: str) -> None:
-    """A covering dim's relations: total <= sum(parts), and each part <= total,
-    all checked on the exact counts. Where a group has a single part the two
-    say total = part: one equation, which identities.py merges into one
-    variable, instead of two inequalities in every LP."""
-    single = _single_part(groups)
+def _parts_within_total(name: str, mart: dict) -> list[str]:
+    """The mart's covering dims whose total is the union of its parts."""
+    within = list(mart.get("parts_within_total") or [])
+    for dim in within:
+        if dim not in (mart.get("covering") or []):
+            raise StructureError(f"mart '{name}': parts_within_total dim '{dim}' is not covering")
+    return within
+
+
+def _add_covering(
+    found, frame: pd.DataFrame, groups, values, owner: str, dim: str, bounded: bool
+) -> None:
+    """A covering dim's relations, checked on the exact counts: total <=
+    sum(parts), and where the dim is ``bounded`` (its total is the union of
+    its parts) each part <= total. Bounded, a group with a single part says
+    total = part: one equation, which identities.py merges into one variable,
+    instead of two inequalities in every LP."""
     along = f"along covering dim '{dim}'"
+    if not bounded:
+        covering = _additive_relations(frame, groups)
+        _check(*_as_entries(covering), values, True, owner, f"total <= sum of parts {along}")
+        found.add_many(INEQUALITIES, covering)
+        return
+    single = _single_part(groups)
     identities = _additive_relations(frame, groups, single)
     _check(*_as_entries(identities), values, False, owner, f"total = its single part {along}")
     found.add_many(EQUATIONS, identities)
