@@ -21,6 +21,7 @@
     ('examina', 'Huvudomrade', 'stg_ladok__degrees', 'main_field_code'),
     ('forskarexamina', 'Larosate', 'stg_ladok__doctoral_degrees', 'institution_code'),
     ('forskarexamina', 'Forskningsamne', 'stg_ladok__doctoral_degrees', 'research_subject_code'),
+    ('forskarexamina', 'Examen', 'stg_ladok__doctoral_degrees', 'doctoral_degree_type'),
 ] -%}
 
 with unmapped as (

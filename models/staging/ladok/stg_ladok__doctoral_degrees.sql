@@ -13,7 +13,10 @@ renamed as (
         ) }} as institution_code,
         lower({{ nullif_blank('larosate') }}) as institution_code_delivered,
         cast(examensdatum as date) as degree_date,
-        upper({{ nullif_blank('examen') }}) as doctoral_degree_type,
+        {{ map_to_code_list(
+            'upper(' ~ nullif_blank('examen') ~ ')', 'forskarexamenstyper', 'doctoral_degree_type'
+        ) }} as doctoral_degree_type,
+        upper({{ nullif_blank('examen') }}) as doctoral_degree_type_delivered,
         {{ map_to_code_list(
             zero_pad('forskningsamne', 3), 'forskningsamnen', 'research_subject_code'
         ) }} as research_subject_code,
