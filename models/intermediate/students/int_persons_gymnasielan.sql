@@ -26,11 +26,7 @@ ranked_completions as (
             partition by completions.person_id
             order by
                 completions.graduation_year desc nulls last,
-                case
-                    when completions.school_municipality_code = '{{ var("unknown_code") }}'
-                        then 1
-                    else 0
-                end,
+                {{ unknown_last('completions.school_municipality_code') }} asc,
                 completions.school_municipality_code
         ) as completion_rank,
         count(*) over (partition by completions.person_id) as n_completions

@@ -2,7 +2,7 @@
     Högskolenybörjare: one row per person, at the first term ever registered
     in first- or second-cycle education at any institution. The start
     university is the institution of that term; ties go to the most registered
-    credits that term, then the institution code. Every registered person has
+    credits that term, then a known institution, then the institution code. Every registered person has
     a row (their parents' education and recruitment region are measured here);
     is_counted_entrant says who counts as a högskolenybörjare: not an incoming
     exchange student (unless var entrants_include_exchange_students) and not
@@ -47,6 +47,7 @@ ranked_entries as (
                     else 0
                 end asc,
                 institution_entries.entry_term_credits_registered desc,
+                {{ unknown_last('institution_entries.institution_code') }} asc,
                 institution_entries.institution_code asc
         ) as entry_rank,
         count(*) over (

@@ -1,6 +1,7 @@
 {#
     Main institution (huvudregistrering) per person and academic year: the
-    institution with the most registered credits that year; ties go to the
+    institution with the most registered credits that year; ties go to a
+    known institution (Okänt sorts before lowercase codes), then to the
     lowest institution code so the choice is stable between builds.
 #}
 with registrations as (
@@ -27,7 +28,10 @@ ranked as (
         *,
         row_number() over (
             partition by person_id, academic_year
-            order by credits_registered desc, institution_code asc
+            order by
+                credits_registered desc,
+                {{ unknown_last('institution_code') }} asc,
+                institution_code asc
         ) as institution_rank,
         count(*) over (partition by person_id, academic_year) as n_institutions
     from credits_per_institution

@@ -3,7 +3,8 @@
     year before the first term ever (one reference year per person, so a
     person has the same background in every table). A parent's level is the
     latest change-history row valid from that year or earlier (as-of join);
-    an unknown parent gives way to the other parent's level.
+    an unknown parent gives way to the other parent's level. Two rows valid
+    from the same year: a known level before Okänt, then the higher.
 #}
 with students as (
 
@@ -59,7 +60,10 @@ levels_as_of as (
         education_levels.sun_level,
         row_number() over (
             partition by parents.person_id, parents.parent_role
-            order by education_levels.valid_from_year desc, education_levels.sun_level desc
+            order by
+                education_levels.valid_from_year desc,
+                {{ unknown_last('education_levels.sun_level') }} asc,
+                education_levels.sun_level desc
         ) as level_rank
     from parents
     left join education_levels
