@@ -148,13 +148,5 @@ select
     alumni_category,
     group_code,
     cell_degree_code,
-    exclusion_reason,
-    -- a person counts once per cell: the latest degree of the cell is followed up
-    alumni_category is not null
-    and row_number() over (
-        partition by
-            person_id, alumni_category, institution_code, group_code,
-            cell_degree_code, window_start_year
-        order by degree_date desc, degree_key asc
-    ) = 1 as is_cell_representative
+    exclusion_reason
 from with_cells
