@@ -992,3 +992,43 @@ def test_a_relation_value_the_engine_and_the_audit_would_read_apart_is_refused(
         raw["populations"]["entrants_per_window"]["identities"][0]["left"]["indicator"] = value
     with pytest.raises(manifest.ManifestError, match="must be a string or an integer"):
         manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))
+
+
+def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path):
+    """`--score` joins the exact aggregates to the audited cells. A mart whose
+    `attributes` rename a cell column (category 2's group_code is a programme_code)
+    has an aggregate with the mart's names, as every agg_* model does; the old
+    score asked the aggregate for the attribute names and stopped with a binder
+    error. The true counts come back for every protected cell."""
+    marts = {
+        "alumni": pd.DataFrame(
+            {"group_code": ["P1", "P1", "P1"], "sex": ["Kvinnor", "Män", "Totalt"], "n": [3, 9, 12]}
+        )
+    }
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {"graduates": {}},
+        "marts": {
+            "alumni": {
+                "population": "graduates",
+                "aggregate": "agg_alumni",
+                "count": "n",
+                "cells": ["group_code", "sex"],
+                "additive": ["sex"],
+                "attributes": {"group_code": "programme_code"},
+                "rows": "present_only",
+            }
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(db, marts, {"alumni": pd.Series([True, True, False])})
+    manifest_path = fx.write_manifest(tmp_path / "m.yml", spec)
+    result = fx._audit(db, manifest_path)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cells, checks = run.score(con, manifest.load(manifest_path), result)
+    finally:
+        con.close()
+    assert sorted(cells["true_n"]) == [3, 9]
+    assert checks["intervals_missing_true_count"] == 0

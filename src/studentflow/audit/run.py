@@ -572,7 +572,12 @@ def _truth(con: duckdb.DuckDBPyConnection, manifest: Manifest, frame: pd.DataFra
         spec = manifest.marts[mart]
         extras = sorted({a for e in spec.counts.values() for a in e})
         columns = [spec.attribute(c) for c in spec.cells] + extras
-        select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in columns)
+        # an aggregate has the mart's column names; the cells are matched as
+        # population attributes (a mart's `attributes` renames them)
+        select = ", ".join(
+            f'cast("{c}" as varchar) as "{a}"'
+            for c, a in zip(spec.cells + extras, columns, strict=True)
+        )
         truth = con.execute(
             f'select {select}, n_persons as true_n from aggregates."{spec.aggregate}"'
         ).df()
