@@ -2,8 +2,9 @@
     Högskolenybörjare: one row per person, at the first term ever registered
     in first- or second-cycle education at any institution. The start
     university is the institution of that term; ties go to the most registered
-    credits that term, then a known institution, then the institution code. Every registered person has
-    a row (their parents' education and recruitment region are measured here);
+    credits that term, then a known institution, then the institution code.
+    Every registered person has a row (their parents' education and
+    recruitment region are measured here);
     is_counted_entrant says who counts as a högskolenybörjare: not an incoming
     exchange student (unless var entrants_include_exchange_students) and not
     left-censored (docs: hogskolenyborjare).
