@@ -1032,3 +1032,105 @@ def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path):
         con.close()
     assert sorted(cells["true_n"]) == [3, 9]
     assert checks["intervals_missing_true_count"] == 0
+
+
+def _each_within_spec(declared: bool) -> dict:
+    """Category 2's programme rows within analysis 9's rows of their institution
+    and degree code (`match`: the programme's degree code is a degree code)."""
+    relation = {
+        "kind": "each_within",
+        "total": {"mart": "occupation", "where": {}},
+        "parts": [{"mart": "programmes", "where": {}}],
+        "match": {"programme_degree_code": "degree_code"},
+    }
+    return {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {"alumni": {"relations": [relation] if declared else []}, "graduates": {}},
+        "marts": {
+            "programmes": {
+                "population": "alumni",
+                "aggregate": "agg_programmes",
+                "count": "n",
+                "cells": ["institution_code", "group_code", "degree_code", "sex"],
+                "attributes": {
+                    "group_code": "programme_code",
+                    "degree_code": "programme_degree_code",
+                },
+                "additive": ["sex"],
+                "rows": "present_only",
+            },
+            "occupation": {
+                "population": "graduates",
+                "aggregate": "agg_occupation",
+                "count": "n",
+                "cells": ["degree_code", "institution_code", "sex"],
+                "additive": ["sex"],
+                "rows": "present_only",
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("declared", "status", "high"), [(True, "exact", 1.0), (False, "small", 3.0)]
+)
+def test_each_part_cell_within_its_total_bounds_it(tmp_path, declared, status, high):
+    """Programme P1 publishes 4 graduates of KAND at uu, its women and men hidden;
+    analysis 9 publishes uu's KAND graduates as 1 woman and 5 men. P1's women are
+    among uu's: at most 1, present so at least 1 - determined, and P1's men are
+    then 3. Undeclared, P1's women are 1..3 from P1's own rows. P2, leading to
+    KAND too, counts persons P1 may share: a sum over programmes would be
+    false, each programme alone is not. The old audit had no such relation."""
+    programmes = pd.DataFrame(
+        {
+            "institution_code": ["uu"] * 4,
+            "group_code": ["P1", "P1", "P1", "P2"],
+            "degree_code": ["KAND"] * 4,
+            "sex": [fx.TOTAL, "Kvinnor", "Män", "Män"],
+            "n": [4, 1, 3, 5],
+        }
+    )
+    occupation = pd.DataFrame(
+        {
+            "degree_code": ["KAND"] * 3,
+            "institution_code": ["uu"] * 3,
+            "sex": [fx.TOTAL, "Kvinnor", "Män"],
+            "n": [6, 1, 5],
+        }
+    )
+    db = tmp_path / "w.duckdb"
+    fx.write_published(
+        db,
+        {"programmes": programmes, "occupation": occupation},
+        {"programmes": pd.Series([False, True, True, False]), "occupation": pd.Series([False] * 3)},
+    )
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", _each_within_spec(declared)))
+    women = result.cells.set_index(["mart", "sex"]).loc[("programmes", "Kvinnor")]
+    assert (women["status"], women["low"], women["high"]) == (status, 1.0, high)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "each_part"}, "relation kind 'each_part' is not one of"),
+        ({"sense": ">="}, "an each_within relation takes no sense"),
+        (
+            {"match": {"programme_degree_code": "programme_code"}},
+            "match names 'programme_code', not in occupation",
+        ),
+        ({"match": {"degree_code": "degree_code"}}, "match names 'degree_code', not in programmes"),
+        ({"kind": None}, "only an each_within relation takes match"),
+    ],
+)
+def test_an_each_within_relation_that_cannot_be_read_is_refused(tmp_path, change, message):
+    """A kind the audit does not know would be read as a sum relation (the old
+    audit did), a sense has no meaning for it, and `match` must name an
+    attribute of each part and one of the total."""
+    spec = _each_within_spec(declared=True)
+    relation = spec["populations"]["alumni"]["relations"][0]
+    relation.update(change)
+    if change.get("kind", "each_within") is None:
+        del relation["kind"]
+    with pytest.raises(manifest.ManifestError, match=message):
+        manifest.load(fx.write_manifest(tmp_path / "m.yml", spec))

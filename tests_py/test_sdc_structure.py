@@ -379,3 +379,86 @@ def test_a_relation_leaves_the_values_of_except_out_on_every_side():
     relation["except"] = {"prog": "Totalt"}  # a text, not a list: read letter by letter
     with pytest.raises(StructureError, match=r"except needs a mapping column: \[values\]"):
         build_structure(spec, frames)
+
+
+def _each_within(occupation_women=2):
+    """Analysis 9's rows per institution and degree code; category 2's per
+    programme, each leading to a degree code (`match`)."""
+    marts = {
+        "occupation": {
+            "cells": ["degree", "inst", "sex"],
+            "population": "g",
+            "rows": "present_only",
+        },
+        "programmes": {
+            "cells": ["inst", "prog", "prog_degree", "sex"],
+            "attributes": {"prog_degree": "programme_degree"},
+            "population": "a",
+            "rows": "present_only",
+        },
+    }
+    relation = {
+        "kind": "each_within",
+        "total": {"mart": "occupation"},
+        "parts": [{"mart": "programmes"}],
+        "match": {"programme_degree": "degree"},
+    }
+    frames = {
+        "occupation": pd.DataFrame(
+            {"degree": ["KAND"] * 2, "inst": ["uu"] * 2, "sex": ["K", "M"]}
+        ).assign(n_persons=[occupation_women, 3]),
+        "programmes": pd.DataFrame(
+            {
+                "inst": ["uu", "uu", "uu", "uu"],
+                "prog": ["P1", "P2", "P1", "P3"],
+                "prog_degree": ["KAND", "KAND", "KAND", "MAST"],
+                "sex": ["K", "K", "M", "K"],
+                "n_persons": [2, 1, 3, 1],
+            }
+        ),
+    }
+    return {"marts": marts, "populations": {"a": {"relations": [relation]}}}, frames
+
+
+def test_each_within_bounds_every_part_cell_by_its_own_total():
+    """Both programmes leading to KAND at uu count women among uu's 2 KAND women:
+    each at most 2, not their sum (a woman may have taken KAND in both; 2 + 1 > 2
+    is no error). P3 leads to MAST, which analysis 9 does not publish: no
+    relation. Counts that break a bound stop the build. The old engine read the
+    kind as a sum relation and stopped ("several cells match")."""
+    structure = build_structure(*_each_within())
+    assert _relations_by_cell(structure, structure.inequalities) == [
+        {
+            "programmes:inst=uu|prog=P1|prog_degree=KAND|sex=K": 1.0,
+            "occupation:degree=KAND|inst=uu|sex=K": -1.0,
+        },
+        {
+            "programmes:inst=uu|prog=P1|prog_degree=KAND|sex=M": 1.0,
+            "occupation:degree=KAND|inst=uu|sex=M": -1.0,
+        },
+        {
+            "programmes:inst=uu|prog=P2|prog_degree=KAND|sex=K": 1.0,
+            "occupation:degree=KAND|inst=uu|sex=K": -1.0,
+        },
+    ]
+    assert not structure.equations
+    with pytest.raises(StructureError, match=r"population 'a'.* \(residual \+1\)"):
+        build_structure(*_each_within(occupation_women=1))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"sense": "<="}, "each_within takes no sense"),
+        ({"kind": "each"}, "relation kind 'each' is not one of"),
+        (
+            {"match": {}},
+            r"part programmes cannot be matched on the total's \['degree', 'inst', 'sex'\]",
+        ),
+    ],
+)
+def test_an_each_within_relation_that_cannot_be_read_is_an_error(change, message):
+    spec, frames = _each_within()
+    spec["populations"]["a"]["relations"][0].update(change)
+    with pytest.raises(StructureError, match=message):
+        build_structure(spec, frames)

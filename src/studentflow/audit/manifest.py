@@ -10,6 +10,7 @@ import yaml
 DEFAULT_PATH = Path("sdc/linked_tables.yml")
 # a relation's total = sum(parts) (default), <= sum(parts) or >= sum(parts)
 SENSES = ("=", "<=", ">=")
+KINDS = (None, "same_cohort", "each_within")  # as the engine's (sdc/structure.py)
 ROWS = ("present_only", "all")
 
 
@@ -34,6 +35,11 @@ class MartSpec:
 
     def attribute(self, column: str) -> str:
         return self.attributes.get(column, column)
+
+    def attribute_names(self) -> set[str]:
+        """The population attributes the mart's cells carry (extra counts' too)."""
+        extras = {attribute for extra in self.counts.values() for attribute in extra}
+        return {self.attribute(column) for column in self.cells} | extras
 
 
 @dataclass(frozen=True)
@@ -119,12 +125,38 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         sides += relation.get("parts") or []
         for side in sides:
             _check_side(relation["population"], side, marts)
+        _check_kind(relation, marts)
         _check_except(relation, sides, marts)
         _check_literals(relation)
     for name in populations:
         for identity in manifest.identities(name):
             _check_literals({"population": name, **identity})
     return manifest
+
+
+def _check_kind(relation: dict, marts: dict) -> None:
+    """A relation's kind is known; each_within takes no sense, and its `match`
+    maps attributes of every part to attributes of the total."""
+    where = f"population {relation['population']}"
+    kind = relation.get("kind")
+    if kind not in KINDS:
+        raise ManifestError(f"{where}: relation kind '{kind}' is not one of {KINDS}")
+    if kind != "each_within":
+        if "match" in relation:
+            raise ManifestError(f"{where}: only an each_within relation takes match")
+        return
+    if "sense" in relation:
+        raise ManifestError(f"{where}: an each_within relation takes no sense")
+    match = relation.get("match") or {}
+    if not isinstance(match, dict):
+        raise ManifestError(f"{where}: match needs a mapping part attribute: total attribute")
+    total = relation["total"]["mart"]
+    for part in relation.get("parts") or []:
+        for attribute, renamed in match.items():
+            if attribute not in marts[part["mart"]].attribute_names():
+                raise ManifestError(f"{where}: match names '{attribute}', not in {part['mart']}")
+            if renamed not in marts[total].attribute_names():
+                raise ManifestError(f"{where}: match names '{renamed}', not in {total}")
 
 
 def _check_literals(declaration: dict) -> None:

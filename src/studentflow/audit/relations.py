@@ -14,7 +14,8 @@ later). Four sources:
   (missing attribute = total label, identities applied) are equal;
 * declared sum relations (total = sum of parts, matched on the shared free
   attributes; a part row that does not exist is 0 under row existence);
-* declared same-cohort relations (follow-ups of a complete window).
+* declared same-cohort relations (follow-ups of a complete window);
+* declared each-within relations (every part cell at most its total).
 """
 
 from __future__ import annotations
@@ -281,6 +282,9 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         sides = [relation["total"]] + list(relation["parts"])
         if not all(side["mart"] in present for side in sides):
             continue
+        if relation.get("kind") == "each_within":
+            _each_within(cells, manifest, relation, out)
+            continue
         # matched on the attributes all sides share, as the engine does
         # (sdc/structure.py): alumni category 1's group_code is its degree
         # code, which analysis 8 has as degree_code alone
@@ -321,6 +325,40 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             len(total),
             sense,
             label,
+        )
+
+
+def _each_within(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:
+    """Each part cell <= the total cell with its values of the attributes the total
+    leaves free (`match` names a part attribute by the total's); a part may have
+    attributes the total lacks, and a part cell without a total row is in no
+    relation, as the engine reads it (sdc/structure.py)."""
+    excluded = relation.get("except")
+    keys = sorted(_free(manifest, relation["total"]))
+    total = _side(cells, manifest, relation["total"], keys, excluded)[0]
+    if total["key"].duplicated().any():
+        raise ManifestError(
+            f"relation in {relation['population']}: several cells of "
+            f"{relation['total']['mart']} match one combination of {keys}"
+        )
+    by_total = {renamed: attribute for attribute, renamed in (relation.get("match") or {}).items()}
+    label = f"{relation['total']['mart']}{relation['total'].get('where', {})} >= each of "
+    for part in relation["parts"]:
+        on = [by_total.get(key, key) for key in keys]
+        if not set(on) <= set(_free(manifest, part)):
+            raise ManifestError(
+                f"relation in {relation['population']}: {part['mart']} cannot be matched on {on}"
+            )
+        keyed = _side(cells, manifest, part, on, excluded)[0]
+        pairs = keyed.merge(total, on="key", suffixes=("", "_total"))
+        count = len(pairs)
+        out.add(
+            np.repeat(np.arange(count), 2),
+            np.column_stack([pairs["cell"], pairs["cell_total"]]).ravel(),
+            np.tile([1.0, -1.0], count),
+            count,
+            "le",
+            label + f"{part['mart']}{part.get('where', {})}",
         )
 
 

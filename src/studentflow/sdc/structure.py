@@ -447,11 +447,21 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             _add_covering(found_relations, mart_cells[name], groups, values, owner, dim, bounded)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
-            if relation.get("kind") == "same_cohort":
+            kind = relation.get("kind")
+            if kind not in KINDS:
+                raise StructureError(
+                    f"population '{population}': relation kind '{kind}' is not one of {KINDS}"
+                )
+            if kind == "same_cohort":
                 if "except" in relation:
                     raise StructureError(f"population '{population}': same_cohort takes no except")
                 entries = _entries(_same_cohort_equations(relation, marts, mart_cells))
                 target = EQUATIONS
+            elif kind == "each_within":
+                if "sense" in relation:
+                    raise StructureError(f"population '{population}': each_within takes no sense")
+                entries = _each_within_entries(relation, marts, mart_cells)
+                target = BOUNDS
             else:
                 sense = _sense(population, relation)
                 group, variables, coefs = _declared_entries(relation, marts, mart_cells)
@@ -466,6 +476,8 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
 
 
 SENSES = ("=", "<=", ">=")  # total = sum(parts), total <= sum(parts), total >= sum(parts)
+# a sum relation (no kind), equal follow-ups of a window, each part's cell within its total
+KINDS = (None, "same_cohort", "each_within")
 
 
 def _sense(population: str, relation: dict) -> str:
@@ -719,13 +731,7 @@ def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
     values."""
     sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
     excluded = _excluded(relation)
-    selections = []
-    for sign, side in sides:
-        mart_name = side["mart"]
-        if mart_name not in marts:
-            raise StructureError(f"relation names unknown mart '{mart_name}'")
-        where = side.get("where") or {}
-        selections.append((sign, _select(mart_cells[mart_name], marts[mart_name], where, excluded)))
+    selections = [(sign, _side(side, marts, mart_cells, excluded)) for sign, side in sides]
     shared: set[str] | None = None
     for _, selected in selections:
         if len(selected):
@@ -758,6 +764,52 @@ def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
     group = np.concatenate(groups)
     order = np.lexsort((side, group))  # per equation the total, then the parts in order
     return group[order], np.concatenate(variables)[order], np.concatenate(coefs)[order]
+
+
+def _side(side: dict, marts: dict, mart_cells: dict, excluded: dict) -> pd.DataFrame:
+    """A relation side's cells (:func:`_select`)."""
+    mart_name = side["mart"]
+    if mart_name not in marts:
+        raise StructureError(f"relation names unknown mart '{mart_name}'")
+    where = side.get("where") or {}
+    return _select(mart_cells[mart_name], marts[mart_name], where, excluded)
+
+
+def _each_within_entries(relation: dict, marts: dict, mart_cells: dict):
+    """kind each_within: every part cell is at most the total cell that has its
+    values of the attributes the total leaves free, as entries (group, variable,
+    coefficient): part +1, total -1, one group per part cell. A part may have
+    attributes the total lacks (a programme within its institution's degree
+    code): unlike a sum relation, the parts of one total are not added, as one
+    person may be in several (two programmes leading to the code). `match`
+    names a part attribute by the total's (programme_degree_code as
+    degree_code). A part cell with no total row is in no relation: where the
+    relation holds, the total's mart does not publish that combination."""
+    excluded = _excluded(relation)
+    total = _side(relation["total"], marts, mart_cells, excluded)
+    keys = sorted(set(total.columns) - {"__var"})
+    repeated = total.duplicated(keys) if keys else pd.Series(np.arange(len(total)) > 0)
+    if repeated.any():
+        raise StructureError(f"relation {relation}: several total cells match one part cell")
+    total = _as_text(total, keys).rename(columns={"__var": "__total"})
+    match = relation.get("match") or {}
+    pairs = []
+    for part in relation["parts"]:
+        selected = _side(part, marts, mart_cells, excluded)
+        # a total attribute the part has besides the one `match` renames to it
+        clash = set(match.values()) & (set(selected.columns) - set(match))
+        selected = selected.rename(columns=match)
+        if clash or not set(keys) <= set(selected.columns):
+            raise StructureError(
+                f"relation {relation}: part {part['mart']} cannot be matched on the total's {keys}"
+            )
+        selected = _as_text(selected, keys)
+        how = {"on": keys, "how": "inner"} if keys else {"how": "cross"}
+        matched = selected.merge(total, **how)
+        pairs.append(matched[["__var", "__total"]].to_numpy(dtype=np.int64))
+    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
+    group = np.repeat(np.arange(len(pairs)), 2)
+    return group, pairs.ravel(), np.tile([1.0, -1.0], len(pairs))
 
 
 def _excluded(relation: dict) -> dict[str, list]:
