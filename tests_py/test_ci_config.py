@@ -147,20 +147,17 @@ def test_makefile_has_the_ci_targets():
 def test_make_test_runs_every_check_and_the_demo_build_first():
     """`make test` runs its checks in two streams (make -j2); a dry run lists each
     check once, and the demo's dbt build before what reads its warehouse."""
-    dry = subprocess.run(
-        ["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, env=_make_env()
-    )
-    assert dry.returncode == 0, dry.stderr
-    lines = dry.stdout.splitlines()
+    lines = _dry_run("test")
 
     def line_of(command: str) -> int:
         found = [i for i, line in enumerate(lines) if command in line]
         assert len(found) == 1, f"{command!r} in make test: {len(found)} times"
         return found[0]
 
-    # the adversarial world's build has options; the demo's is the bare command
-    assert lines.count(".venv/bin/dbt build") == 1, dry.stdout
-    demo_build = lines.index(".venv/bin/dbt build")
+    # the adversarial world's build sets its warehouse first; the demo's starts the line
+    demo_builds = [i for i, line in enumerate(lines) if line.startswith(".venv/bin/dbt build")]
+    assert len(demo_builds) == 1, lines
+    demo_build = demo_builds[0]
     for check in ("sqlfluff lint", "pre-commit run --all-files", "dbt build --target-path"):
         line_of(check)
     line_of("audit --duckdb data/adversarial/warehouse.duckdb")
@@ -169,22 +166,36 @@ def test_make_test_runs_every_check_and_the_demo_build_first():
     assert demo_build < line_of("pytest -q -n 2")
 
 
-def _dbt_builds(target: str) -> list[str]:
-    """The demo's `dbt build` lines of a dry run of ``make <target>``."""
+def _dry_run(target: str) -> list[str]:
+    """The command lines of a dry run of ``make <target>``."""
     dry = subprocess.run(
         ["make", "-n", target], cwd=ROOT, capture_output=True, text=True, env=_make_env()
     )
     assert dry.returncode == 0, dry.stderr
-    return [line for line in dry.stdout.splitlines() if line.startswith(".venv/bin/dbt build")]
+    return dry.stdout.splitlines()
+
+
+def _dbt_builds(target: str) -> list[str]:
+    """The demo's `dbt build` lines of a dry run of ``make <target>``."""
+    return [line for line in _dry_run(target) if line.startswith(".venv/bin/dbt build")]
 
 
 def test_make_build_leaves_the_unit_tests_to_make_test_and_ci():
     """Unit tests check the models' logic on fixed rows, so a build on a delivery (`make
-    build`) leaves them out, as dbt Labs advises; `make test` and CI's `make dbt-build`
-    still run every one of them before the model it tests."""
-    assert _dbt_builds("build") == [".venv/bin/dbt build --exclude-resource-type unit_test"]
+    build`) leaves them out, as dbt Labs advises; the GitHub workflow's `make dbt-build`
+    runs every one of them before the model it tests, and `make test` in the
+    adversarial world's build, off the path to pytest (which waits for the demo's)."""
+    no_unit_tests = ".venv/bin/dbt build --exclude-resource-type unit_test"
+    assert _dbt_builds("build") == [no_unit_tests]
     assert _dbt_builds("dbt-build") == [".venv/bin/dbt build"]
-    assert _dbt_builds("test") == [".venv/bin/dbt build"]
+    assert _dbt_builds("test") == [no_unit_tests]
+    adversarial = [
+        line
+        for line in _dry_run("test")
+        if "adversarial/warehouse.duckdb .venv/bin/dbt build" in line
+    ]
+    assert len(adversarial) == 1
+    assert "unit_test" not in adversarial[0]
 
 
 def test_make_lets_python_cache_bytecode_in_the_venv():
