@@ -36,6 +36,14 @@ class MartSpec:
     def attribute(self, column: str) -> str:
         return self.attributes.get(column, column)
 
+    def cell_of(self, name: str) -> str | None:
+        """The cell dim a relation names: the mart's column, or the column holding
+        that population attribute (credits_by_background's start_institution_code
+        as institution_code), as the engine reads it; None if neither."""
+        if name in self.cells:
+            return name
+        return next((c for c in self.cells if self.attribute(c) == name), None)
+
     def attribute_names(self) -> set[str]:
         """The population attributes the mart's cells carry (extra counts' too)."""
         extras = {attribute for extra in self.counts.values() for attribute in extra}
@@ -194,8 +202,9 @@ def _check_side(population: str, side: dict, marts: dict) -> None:
 
 
 def _check_except(relation: dict, sides: list[dict], marts: dict) -> None:
-    """A relation's `except` maps cell dims of every side to lists of values
-    (the rows left out of the relation on every side); same_cohort has none."""
+    """A relation's `except` maps cell dims of every side (a mart column or the
+    population attribute one holds) to lists of values (the rows left out of the
+    relation on every side); same_cohort has none."""
     excluded = relation.get("except")
     if excluded is None:
         return
@@ -208,7 +217,7 @@ def _check_except(relation: dict, sides: list[dict], marts: dict) -> None:
         if not isinstance(values, list):
             raise ManifestError(f"{where}: column '{column}' needs a list of values")
         for side in sides:
-            if column not in marts[side["mart"]].cells:
+            if marts[side["mart"]].cell_of(column) is None:
                 raise ManifestError(
                     f"{where}: column '{column}' is not a cell dim of {side['mart']}"
                 )

@@ -262,7 +262,8 @@ def _side(
     for column, value in where.items():
         sub = sub[sub[column].astype(str) == str(value)]
     # an excluded value leaves the column free, matched with the other sides
-    for column, values in (excluded or {}).items():
+    for name, values in (excluded or {}).items():
+        column = spec.cell_of(name)
         sub = sub[~sub[column].astype(str).isin([str(value) for value in values])]
     free = _free(manifest, side)
     keyed = pd.DataFrame({"cell": sub.index.to_numpy()}, index=sub.index)
