@@ -134,6 +134,9 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
         for side in sides:
             _check_side(relation["population"], side, marts)
         _check_kind(relation, marts)
+        if "leavers" in relation:
+            leavers = {"mart": relation["mart"], "where": relation["leavers"]}
+            _check_side(relation["population"], leavers, marts)
         _check_except(relation, sides, marts)
         _check_literals(relation)
     for name in populations:
@@ -149,6 +152,12 @@ def _check_kind(relation: dict, marts: dict) -> None:
     kind = relation.get("kind")
     if kind not in KINDS:
         raise ManifestError(f"{where}: relation kind '{kind}' is not one of {KINDS}")
+    if "leavers" in relation and (
+        kind != "same_cohort" or not isinstance(relation["leavers"], dict)
+    ):
+        raise ManifestError(
+            f"{where}: leavers needs a same_cohort relation and a mapping column: value"
+        )
     if kind != "each_within":
         if "match" in relation:
             raise ManifestError(f"{where}: only an each_within relation takes match")
@@ -174,6 +183,7 @@ def _check_literals(declaration: dict) -> None:
     (1.0, true, ~), so the defender and the attacker would read two relations."""
     where = f"population {declaration['population']}"
     sides = [declaration, declaration.get("total") or {}, *(declaration.get("parts") or [])]
+    sides.append({"where": declaration.get("leavers") or {}})
     named = [(c, v) for side in sides for c, v in (side.get("where") or {}).items()]
     named += [(c, v) for c, values in (declaration.get("except") or {}).items() for v in values]
     named += [(declaration.get("column"), v) for v in declaration.get("values") or []]

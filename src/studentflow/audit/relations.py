@@ -20,6 +20,7 @@ later). Four sources:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -277,7 +278,9 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
     present = set(cells.marts())
     for relation in manifest.relations():
         if relation.get("kind") == "same_cohort":
-            if relation["mart"] in present:
+            if relation["mart"] in present and "leavers" in relation:
+                _same_cohort_leavers(cells, manifest, relation, out)
+            elif relation["mart"] in present:
                 _same_cohort(cells, manifest, relation, out)
             continue
         sides = [relation["total"]] + list(relation["parts"])
@@ -369,11 +372,7 @@ def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relation
     spec = manifest.marts[mart]
     extras = sorted({a for e in spec.counts.values() for a in e})
     rows = cells.of_mart(mart)[list(dict.fromkeys([*spec.cells, *extras, "quantity"]))]
-    pairs = rows[[window, column]].astype(str).drop_duplicates()
-    seen = pairs.groupby(window)[column].agg(set)
-    # every follow-up a window has covers the whole window (docs block
-    # complete_windows): the same persons wherever two of them are published
-    complete = {w for w, found in seen.items() if len(set(values) & found) > 1}
+    complete = set(_followups_by_window(rows, column, window, values))
     side = {"mart": mart, "where": relation.get("where") or {}}
     keyed, attributes = _side(cells, manifest, side)
     keyed[column] = rows.loc[keyed.index, column].astype(str)
@@ -404,6 +403,57 @@ def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relation
             "eq",
             f"{mart}: same cohort at {column} {values[0]} and {value}",
         )
+
+
+def _followups_by_window(rows: pd.DataFrame, column: str, window: str, values: list[str]):
+    """Per window, the listed follow-ups it has, where it has two or more. Every
+    follow-up a window has covers the whole window (docs block
+    complete_windows): the same persons wherever two of them are published."""
+    pairs = rows[[window, column]].astype(str).drop_duplicates()
+    seen = pairs.groupby(window)[column].agg(set)
+    found = {w: set(values) & followups for w, followups in seen.items()}
+    return {w: followups for w, followups in found.items() if len(followups) > 1}
+
+
+def _same_cohort_leavers(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:
+    """same_cohort with `leavers`: a cell at one follow-up a window has <= the same
+    cell at another it has + the leavers' cell there, as the engine reads it
+    (sdc/structure.py); an absent row is a zero."""
+    mart, column, window = relation["mart"], relation["column"], relation["window"]
+    spec = manifest.marts[mart]
+    rows = cells.of_mart(mart)
+    shared = _followups_by_window(rows, column, window, [str(v) for v in relation["values"]])
+    side = {"mart": mart, "where": relation.get("where") or {}}
+    gone_side = {"mart": mart, "where": relation["leavers"]}
+    attribute = spec.attribute(column)
+    keys = sorted(set(_free(manifest, side)) - {attribute})
+    on = sorted(set(_free(manifest, gone_side)) - {attribute})
+    if not set(on) <= set(keys):
+        raise ManifestError(
+            f"relation in {relation['population']}: leavers cannot be matched on {keys}"
+        )
+    keyed = _side(cells, manifest, side, keys)[0]
+    keyed["by"] = _side(cells, manifest, side, on)[0]["key"]
+    gone = _side(cells, manifest, gone_side, on)[0]
+    for frame in (keyed, gone):
+        frame["at"] = rows.loc[frame.index, column].astype(str)
+        frame["window"] = rows.loc[frame.index, window].astype(str)
+    followups = sorted({f for found in shared.values() for f in found})
+    for first, second in itertools.permutations(followups, 2):
+        windows = [w for w, found in shared.items() if first in found and second in found]
+        at = keyed[(keyed["at"] == first) & keyed["window"].isin(windows)]
+        later = keyed.loc[keyed["at"] == second, ["key", "cell"]]
+        matched = at[["key", "by", "cell"]].merge(
+            later, on="key", how="left", suffixes=("", "_later")
+        )
+        left = gone.loc[gone["at"] == second, ["key", "cell"]].rename(columns={"key": "by"})
+        matched = matched.merge(left, on="by", how="left", suffixes=("", "_gone"))
+        found = matched[["cell", "cell_later", "cell_gone"]].to_numpy(dtype=float)
+        present = ~np.isnan(found)
+        rel = np.repeat(np.arange(len(found)), 3).reshape(-1, 3)[present]
+        coef = np.tile([1.0, -1.0, -1.0], (len(found), 1))[present]
+        label = f"{mart}{side['where']}: at {column} {first} <= at {second} + leavers"
+        out.add(rel, found[present].astype(np.int64), coef, len(found), "le", label)
 
 
 def build(cells: Cells, manifest: Manifest) -> Relations:

@@ -145,7 +145,8 @@ def _sides(relation: dict) -> list[dict]:
     """A relation's sides as (mart, columns it fixes or varies)."""
     if relation.get("kind") == "same_cohort":
         where = dict(relation.get("where") or {})
-        return [{"mart": relation["mart"], "where": {**where, relation["column"]: None}}]
+        sides = [{"mart": relation["mart"], "where": {**where, relation["column"]: None}}]
+        return sides + [{"mart": relation["mart"], "where": relation.get("leavers") or {}}]
     return [relation["total"], *relation["parts"]]
 
 

@@ -87,6 +87,7 @@ def _relations_within_periods(populations: dict, columns: dict[str, str]) -> Non
         for relation in (declared or {}).get("relations") or []:
             if relation.get("kind") == "same_cohort":
                 sides = [{"mart": relation["mart"], "where": {relation["column"]: None}}]
+                sides.append({"mart": relation["mart"], "where": relation.get("leavers") or {}})
             else:
                 sides = [relation["total"], *relation["parts"]]
             for side in sides:

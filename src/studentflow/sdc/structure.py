@@ -23,6 +23,7 @@ variable and is simply missing from its relations.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -452,27 +453,39 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
                 raise StructureError(
                     f"population '{population}': relation kind '{kind}' is not one of {KINDS}"
                 )
-            if kind == "same_cohort":
-                if "except" in relation:
-                    raise StructureError(f"population '{population}': same_cohort takes no except")
-                entries = _entries(_same_cohort_equations(relation, marts, mart_cells))
-                target = EQUATIONS
-            elif kind == "each_within":
-                if "sense" in relation:
-                    raise StructureError(f"population '{population}': each_within takes no sense")
-                entries = _each_within_entries(relation, marts, mart_cells)
-                target = BOUNDS
-            else:
-                sense = _sense(population, relation)
-                group, variables, coefs = _declared_entries(relation, marts, mart_cells)
-                # total >= sum(parts) is sum(parts) - total <= 0
-                entries = (group, variables, -coefs if sense == ">=" else coefs)
-                target = EQUATIONS if sense == "=" else BOUNDS
+            entries, target = _kind_entries(population, relation, marts, mart_cells)
             _check(*entries, values, target == BOUNDS, f"population '{population}'", relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
             found_relations.add_many(target, _merged(*entries))
     equations, covering, bounds = found_relations.relations()
     return equations, concatenate([covering, bounds]), len(covering)
+
+
+def _kind_entries(population: str, relation: dict, marts: dict, mart_cells: dict):
+    """A declared relation's entries (group, variable, coefficient) and whether
+    they are equations or bounds (``<= 0``), by its kind."""
+    kind = relation.get("kind")
+    if kind not in KINDS:
+        raise StructureError(
+            f"population '{population}': relation kind '{kind}' is not one of {KINDS}"
+        )
+    if "leavers" in relation and kind != "same_cohort":
+        raise StructureError(f"population '{population}': only same_cohort takes leavers")
+    if kind == "same_cohort":
+        if "except" in relation:
+            raise StructureError(f"population '{population}': same_cohort takes no except")
+        if "leavers" in relation:
+            return _same_cohort_leavers_entries(relation, marts, mart_cells), BOUNDS
+        return _entries(_same_cohort_equations(relation, marts, mart_cells)), EQUATIONS
+    if kind == "each_within":
+        if "sense" in relation:
+            raise StructureError(f"population '{population}': each_within takes no sense")
+        return _each_within_entries(relation, marts, mart_cells), BOUNDS
+    sense = _sense(population, relation)
+    group, variables, coefs = _declared_entries(relation, marts, mart_cells)
+    # total >= sum(parts) is sum(parts) - total <= 0
+    entries = (group, variables, -coefs if sense == ">=" else coefs)
+    return entries, EQUATIONS if sense == "=" else BOUNDS
 
 
 SENSES = ("=", "<=", ">=")  # total = sum(parts), total <= sum(parts), total >= sum(parts)
@@ -864,10 +877,7 @@ def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
     mask = pd.Series(True, index=frame.index)
     for attr, value in (relation.get("where") or {}).items():
         mask &= frame[attr] == _text(value)
-    present = frame.groupby(window)[column].agg(lambda col: set(col))
-    # per window, the listed follow-ups it has (an absent row of one is a zero)
-    shared = {w: [f for f in followups if f in seen] for w, seen in present.items()}
-    shared = {w: found for w, found in shared.items() if len(found) > 1}
+    shared = _followups_by_window(frame, column, window, followups)
     rest = [d for d in mart_dims(mart) if d != column]
     selected = frame[mask & frame[window].isin(shared)]
     by_key: dict[tuple, dict[str, int]] = {}
@@ -885,3 +895,56 @@ def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
             if second in cells:
                 equation[cells[second]] = equation.get(cells[second], 0) - 1.0
             yield equation
+
+
+def _followups_by_window(frame: pd.DataFrame, column: str, window: str, followups: list[str]):
+    """Per window, the listed follow-ups it has in the mart, where it has two or
+    more (an absent row of one of them is a zero)."""
+    present = frame.groupby(window, observed=True)[column].agg(lambda col: set(col))
+    shared = {w: [f for f in followups if f in seen] for w, seen in present.items()}
+    return {w: found for w, found in shared.items() if len(found) > 1}
+
+
+def _same_cohort_leavers_entries(relation: dict, marts: dict, mart_cells: dict):
+    """same_cohort with `leavers`: the cells matching `where` count persons who
+    may leave them (emigrate) between follow-ups but never change value (the
+    recruitment municipality is fixed per person). So at one follow-up a
+    window has, a cell is at most the same cell at any other it has plus the
+    `leavers` cell there (matched on the attributes `leavers` leaves free), as
+    entries (group, variable, coefficient): cell +1, other follow-up's -1,
+    leavers' -1, one group per cell and ordered pair of follow-ups. An absent
+    row of a follow-up the window has is a zero."""
+    mart = marts[relation["mart"]]
+    frame = mart_cells[relation["mart"]]
+    rename = _attributes(mart)
+    column, window = rename[relation["column"]], rename[relation["window"]]
+    shared = _followups_by_window(
+        frame, relation["column"], relation["window"], [_text(v) for v in relation["values"]]
+    )
+    cells = _select(frame, mart, relation.get("where") or {}, {})
+    leavers = _select(frame, mart, relation["leavers"], {})
+    keys = sorted(set(cells.columns) - {"__var", column})
+    on = sorted(set(leavers.columns) - {"__var", column})
+    if not set(on) <= set(keys):
+        raise StructureError(f"relation {relation}: leavers cannot be matched on {keys}")
+    cells, leavers = _as_text(cells, [*keys, column]), _as_text(leavers, [*on, column])
+    for name, selected, by in (("cells", cells, keys), ("leavers", leavers, on)):
+        if selected.duplicated([*by, column]).any():
+            raise StructureError(f"relation {relation}: several {name} match one combination")
+    groups = []
+    followups = sorted({f for found in shared.values() for f in found})
+    for first, second in itertools.permutations(followups, 2):
+        windows = [w for w, found in shared.items() if first in found and second in found]
+        at = cells[(cells[column] == first) & cells[window].isin(windows)]
+        later = cells.loc[cells[column] == second, [*keys, "__var"]]
+        gone = leavers.loc[leavers[column] == second, [*on, "__var"]]
+        matched = at[[*keys, "__var"]].merge(later, on=keys, how="left", suffixes=("", "_later"))
+        matched = matched.merge(gone, on=on, how="left", suffixes=("", "_gone"))
+        groups.append(matched[["__var", "__var_later", "__var_gone"]].to_numpy(dtype=float))
+    if not groups:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    found = np.concatenate(groups)
+    present = ~np.isnan(found)
+    coefs = np.where(np.arange(3) == 0, 1.0, -1.0)[None, :].repeat(len(found), axis=0)
+    group = np.repeat(np.arange(len(found)), 3).reshape(-1, 3)
+    return group[present], found[present].astype(np.int64), coefs[present]
