@@ -221,3 +221,31 @@ def test_the_engine_refuses_leavers_on_a_sum_relation():
         build_structure(
             _movers_spec([relation]), {"alumni": _movers().rename(columns={"n": "n_persons"})}
         )
+
+
+def test_an_except_leaves_implied_rows_out_and_needs_leavers(tmp_path):
+    """The municipalities' Totalt row is the not emigrated, tied across the
+    follow-ups already: leaving it out (`except`) spares the engine relations
+    that other relations imply. Without leavers, same_cohort's equal counts
+    take no except (neither side would read one)."""
+    spec = _movers_spec([{**MOVERS, "except": {"category_code": [TOTAL]}}])
+    frame = _movers().rename(columns={"n": "n_persons"})
+    structure = build_structure(spec, {"alumni": frame})
+    totals = {
+        v
+        for v, cell in zip(structure.cells["var"], structure.cells["cell_id"], strict=True)
+        if "variable=kommun" in cell and "category_code=Totalt" in cell
+    }
+    assert totals
+    assert len(structure.inequalities) == 4
+    assert not any(set(relation) & totals for relation in structure.inequalities)
+    plain = {k: v for k, v in MOVERS.items() if k != "leavers"}
+    with pytest.raises(StructureError, match="same_cohort takes an except only with leavers"):
+        build_structure(
+            _movers_spec([{**plain, "except": {"category_code": [TOTAL]}}]), {"alumni": frame}
+        )
+    path = write_manifest(
+        tmp_path / "linked.yml", _movers_spec([{**plain, "except": {"category_code": [TOTAL]}}])
+    )
+    with pytest.raises(manifest.ManifestError, match="takes an except only with leavers"):
+        manifest.load(path)

@@ -214,13 +214,13 @@ def _check_side(population: str, side: dict, marts: dict) -> None:
 def _check_except(relation: dict, sides: list[dict], marts: dict) -> None:
     """A relation's `except` maps cell dims of every side (a mart column or the
     population attribute one holds) to lists of values (the rows left out of the
-    relation on every side); same_cohort has none."""
+    relation on every side); same_cohort has one only with leavers."""
     excluded = relation.get("except")
     if excluded is None:
         return
     where = f"population {relation['population']}: relation's except"
-    if relation.get("kind") == "same_cohort":
-        raise ManifestError(f"{where}: a same_cohort relation takes no except")
+    if relation.get("kind") == "same_cohort" and "leavers" not in relation:
+        raise ManifestError(f"{where}: a same_cohort relation takes an except only with leavers")
     if not isinstance(excluded, dict):
         raise ManifestError(f"{where} needs a mapping column: [values]")
     for column, values in excluded.items():

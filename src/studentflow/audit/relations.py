@@ -432,9 +432,10 @@ def _same_cohort_leavers(cells: Cells, manifest: Manifest, relation: dict, out: 
         raise ManifestError(
             f"relation in {relation['population']}: leavers cannot be matched on {keys}"
         )
-    keyed = _side(cells, manifest, side, keys)[0]
-    keyed["by"] = _side(cells, manifest, side, on)[0]["key"]
-    gone = _side(cells, manifest, gone_side, on)[0]
+    excluded = relation.get("except")
+    keyed = _side(cells, manifest, side, keys, excluded)[0]
+    keyed["by"] = _side(cells, manifest, side, on, excluded)[0]["key"]
+    gone = _side(cells, manifest, gone_side, on, excluded)[0]
     for frame in (keyed, gone):
         frame["at"] = rows.loc[frame.index, column].astype(str)
         frame["window"] = rows.loc[frame.index, window].astype(str)

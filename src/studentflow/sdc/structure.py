@@ -472,10 +472,12 @@ def _kind_entries(population: str, relation: dict, marts: dict, mart_cells: dict
     if "leavers" in relation and kind != "same_cohort":
         raise StructureError(f"population '{population}': only same_cohort takes leavers")
     if kind == "same_cohort":
-        if "except" in relation:
-            raise StructureError(f"population '{population}': same_cohort takes no except")
         if "leavers" in relation:
             return _same_cohort_leavers_entries(relation, marts, mart_cells), BOUNDS
+        if "except" in relation:
+            raise StructureError(
+                f"population '{population}': same_cohort takes an except only with leavers"
+            )
         return _entries(_same_cohort_equations(relation, marts, mart_cells)), EQUATIONS
     if kind == "each_within":
         if "sense" in relation:
@@ -910,7 +912,8 @@ def _same_cohort_leavers_entries(relation: dict, marts: dict, mart_cells: dict):
     may leave them (emigrate) between follow-ups but never change value (the
     recruitment municipality is fixed per person). So at one follow-up a
     window has, a cell is at most the same cell at any other it has plus the
-    `leavers` cell there (matched on the attributes `leavers` leaves free), as
+    `leavers` cell there (matched on the attributes `leavers` leaves free; the
+    relation's `except` leaves rows out on both, as a sum relation's), as
     entries (group, variable, coefficient): cell +1, other follow-up's -1,
     leavers' -1, one group per cell and ordered pair of follow-ups. An absent
     row of a follow-up the window has is a zero."""
@@ -921,8 +924,9 @@ def _same_cohort_leavers_entries(relation: dict, marts: dict, mart_cells: dict):
     shared = _followups_by_window(
         frame, relation["column"], relation["window"], [_text(v) for v in relation["values"]]
     )
-    cells = _select(frame, mart, relation.get("where") or {}, {})
-    leavers = _select(frame, mart, relation["leavers"], {})
+    excluded = _excluded(relation)
+    cells = _select(frame, mart, relation.get("where") or {}, excluded)
+    leavers = _select(frame, mart, relation["leavers"], excluded)
     keys = sorted(set(cells.columns) - {"__var", column})
     on = sorted(set(leavers.columns) - {"__var", column})
     if not set(on) <= set(keys):
