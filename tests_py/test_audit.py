@@ -1137,12 +1137,17 @@ def test_each_part_cell_within_its_total_bounds_it(tmp_path, declared, status, h
         ),
         ({"match": {"degree_code": "degree_code"}}, "match names 'degree_code', not in programmes"),
         ({"kind": None}, "only an each_within relation takes match"),
+        (
+            {"match": {"programme_degree_code": "institution_code"}},
+            "match names 'institution_code', which programmes has itself",
+        ),
     ],
 )
 def test_an_each_within_relation_that_cannot_be_read_is_refused(tmp_path, change, message):
     """A kind the audit does not know would be read as a sum relation (the old
     audit did), a sense has no meaning for it, and `match` must name an
-    attribute of each part and one of the total."""
+    attribute of each part and one of the total the part lacks (the engine
+    refuses that too)."""
     spec = _each_within_spec(declared=True)
     relation = spec["populations"]["alumni"]["relations"][0]
     relation.update(change)

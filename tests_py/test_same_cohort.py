@@ -106,11 +106,7 @@ def test_the_audit_solves_a_cell_through_the_follow_ups_a_window_has(tmp_path):
 # 2013: at 1 year none emigrated (no row: a zero), 17 from 0180 and 3 from 1280;
 # at 3 years one from 1280 has emigrated.
 MOVERS = {
-    "kind": "same_cohort",
-    "mart": "alumni",
-    "column": "years_after_graduation",
-    "values": [1, 3, 5],
-    "window": "window_start_year",
+    **COHORT,
     "where": {"variable": "kommun"},
     "leavers": {"variable": "utvandring", "category_code": "utvandrad"},
 }

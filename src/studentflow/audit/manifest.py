@@ -174,6 +174,13 @@ def _check_kind(relation: dict, marts: dict) -> None:
                 raise ManifestError(f"{where}: match names '{attribute}', not in {part['mart']}")
             if renamed not in marts[total].attribute_names():
                 raise ManifestError(f"{where}: match names '{renamed}', not in {total}")
+            # as the engine refuses it: the part would carry the total's attribute twice
+            spec, fixed = marts[part["mart"]], part.get("where") or {}
+            free = {spec.attribute(column) for column in spec.cells if column not in fixed}
+            if renamed in free and renamed not in match:
+                raise ManifestError(
+                    f"{where}: match names '{renamed}', which {part['mart']} has itself"
+                )
 
 
 def _check_literals(declaration: dict) -> None:

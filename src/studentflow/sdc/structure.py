@@ -448,11 +448,6 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             _add_covering(found_relations, mart_cells[name], groups, values, owner, dim, bounded)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
-            kind = relation.get("kind")
-            if kind not in KINDS:
-                raise StructureError(
-                    f"population '{population}': relation kind '{kind}' is not one of {KINDS}"
-                )
             entries, target = _kind_entries(population, relation, marts, mart_cells)
             _check(*entries, values, target == BOUNDS, f"population '{population}'", relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
