@@ -13,10 +13,27 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 BATCH_CELLS = 2_000  # a batch closes when its tasks hold this many cells
+PARENT_POLL_SECONDS = 1.0
+
+
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer. A parent killed by its PID alone (a CI job's timeout, a
+    scheduler's ``kill``) cannot stop its workers, which solved on for minutes and
+    held their memory; each worker ends itself once it has another parent."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)  # no cleanup owed: the results have nowhere to go
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 def _each(function: Callable, batch: list) -> list:
@@ -74,7 +91,12 @@ class TaskPool:
     def __enter__(self) -> TaskPool:
         if self.workers > 1:
             context = multiprocessing.get_context("spawn")  # no fork of a threaded host
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_end_with_parent,
+                initargs=(os.getpid(),),
+            )
         return self
 
     def __exit__(self, *exc) -> None:
