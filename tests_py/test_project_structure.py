@@ -1,5 +1,6 @@
 """The project's structure rules (CONTRIBUTING.md "Layers, folders and names") hold,
-checked over a fresh `dbt parse` of this checkout (studentflow.structure).
+checked over a fresh `dbt parse` of this checkout, or the manifest the build has
+just written (studentflow.structure).
 
 Each rule is one test on the real project, and each rule has a planted-break test:
 the same check over a copy of the manifest with one break planted must fail, naming
@@ -10,10 +11,13 @@ module).
 from __future__ import annotations
 
 import copy
+import json
+import os
 
 import pytest
 from conftest import PROJECT
 
+from studentflow.structure import manifest as manifest_module
 from studentflow.structure import python_rules, rules
 from studentflow.structure.manifest import load_manifest
 
@@ -264,3 +268,24 @@ def test_planted_61_line_function_fails(tmp_path):
         "function too_long is 61 lines long, the limit is 60: "
         "split it into smaller functions, one job each"
     )
+
+
+def test_a_fresh_build_manifest_is_reused_unless_the_fixtures_are_enabled(tmp_path, monkeypatch):
+    """The build's own manifest serves the rules (no second parse) when it is newer
+    than the project's files; the fixtures' data tests are in every manifest, disabled."""
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a_model.sql").write_text("select 1")
+    os.utime(project / "models" / "a_model.sql", (1_000_000, 1_000_000))
+    fixture_test = {
+        "original_file_path": "models/sdc_fixtures/_sdc_fixtures__models.yml",
+        "config": {"enabled": False},
+    }
+    built = {"nodes": {"test.studentflow.fixture_test": fixture_test}}
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text(json.dumps(built))
+    monkeypatch.setattr(manifest_module, "parse_manifest", lambda *_: {"parsed": True})
+    assert load_manifest(project, tmp_path / "scratch") == built
+    fixture_test["config"]["enabled"] = True
+    (project / "target" / "manifest.json").write_text(json.dumps(built))
+    assert load_manifest(project, tmp_path / "scratch") == {"parsed": True}
