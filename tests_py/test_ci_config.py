@@ -8,6 +8,7 @@ cannot pass for a green one.
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import subprocess
@@ -304,3 +305,18 @@ def test_every_direct_dependency_is_pinned():
     }
     unpinned = [req for req in direct if _name(req) not in pins]
     assert not unpinned, f"add an exact pin to constraints.txt for: {unpinned}"
+
+
+def test_sqlfluff_parses_the_project_outside_dbts_target_dir():
+    """sqlfluff's dbt templater parses for its in-memory `lint` target. In dbt's
+    target dir that parse replaced dbt's own, so the next `dbt build` parsed the
+    whole project again (in `make test` the demo build, beside the lint)."""
+    sqlfluff = configparser.ConfigParser()
+    sqlfluff.read(ROOT / ".sqlfluff")
+    templater = sqlfluff["sqlfluff:templater:dbt"]
+    project = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
+    dbt_target = Path(project.get("target-path", "target"))
+    lint_target = Path(templater.get("target_path", "target"))
+    assert lint_target != dbt_target and dbt_target not in lint_target.parents
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert f"{lint_target}/" in ignored or "target_*/" in ignored, "lint target not ignored"
