@@ -24,8 +24,8 @@ project as models are added. Set SLIM_CI_TEST_DBT_ARGS (e.g.
 "--exclude intermediate aggregates marts") to run it on a part of the project;
 SLIM_CI_TEST_MODEL / SLIM_CI_TEST_SEED choose the nodes to change.
 
-Runtime: the full build (its tests are `make dbt-build`'s), then four slim builds: about
-70 s on 2 cores.
+Runtime: the full build (its tests are `make audit-adversarial`'s), then four slim
+builds: about 70 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -207,8 +207,9 @@ def baseline(small_parquet, tmp_path_factory):
         + "\n".join(_failures(built)[:20])
         + proc.stdout[-3000:]
     )
-    # The data and unit tests are not run here: `make dbt-build` runs them on the
-    # same project and extracts (here they took 38 s of the module's 3 minutes).
+    # The data and unit tests are not run here: `make audit-adversarial` runs them on
+    # the same project and extracts (the adversarial world, seed 7; here they took
+    # 38 s of the module's 3 minutes on the demo's).
     # Only the always-selected check runs, for its rows on main.
     _, tested, _, _ = project.dbt("test", "--select", *ALWAYS)
     known_failures = {
