@@ -270,6 +270,26 @@ def test_planted_61_line_function_fails(tmp_path):
     )
 
 
+def test_planted_601_line_module_fails_and_data_tables_do_not_count(tmp_path):
+    """A module of 601 lines of code breaks module_length; one of 600 lines of code
+    and a long data table (a literal assigned at the top level) does not."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    code = [f"x{i} = len('{i}')" for i in range(600)]  # calls: code, not data
+    table = ["TABLE = ["] + [f"    ({i}, 'row', {{'a'}})," for i in range(300)] + ["]"]
+    (package / "at_limit.py").write_text("\n".join(code + table) + "\n")
+    (package / "too_long.py").write_text("\n".join(code + ["y = len('')"]) + "\n")
+    assert python_rules.module_length(package / "at_limit.py") == 600
+    violations = python_rules.check_module_length(package)
+    assert [(v.rule, v.node.split("pkg/")[-1]) for v in violations] == [
+        ("module_length", "too_long.py")
+    ]
+    assert violations[0].message == (
+        "module is 601 lines long without its data tables, the limit is 600: "
+        "split it into modules, one job each"
+    )
+
+
 def test_a_fresh_build_manifest_is_reused_unless_the_fixtures_are_enabled(tmp_path, monkeypatch):
     """The build's own manifest serves the rules (no second parse) when it is newer
     than the project's files; the fixtures' data tests are in every manifest, disabled."""

@@ -17,7 +17,8 @@ import pytest
 from audit_fixtures import _audit, write_manifest, write_published
 
 from studentflow.audit import manifest
-from studentflow.sdc.structure import StructureError, build_structure, cell_id
+from studentflow.sdc.cells import cell_id
+from studentflow.sdc.structure import StructureError, build_structure
 
 TOTAL = "Totalt"
 COHORT = {

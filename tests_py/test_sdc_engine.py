@@ -23,9 +23,10 @@ from sdc_linked_fixtures import (
     thirteen_municipalities,
 )
 
+from studentflow.sdc.cells import cell_id
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress, is_recoverable
 from studentflow.sdc.protect import protect
-from studentflow.sdc.structure import StructureError, build_structure, cell_id
+from studentflow.sdc.structure import StructureError, build_structure
 from studentflow.sdc.tasks import components
 
 K = 5

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from studentflow.sdc.cells import cell_id
 from studentflow.sdc.identities import merge_identities
 from studentflow.sdc.run import align_to_aggregate
-from studentflow.sdc.structure import StructureError, build_structure, cell_id
+from studentflow.sdc.structure import StructureError, build_structure
 from studentflow.sdc.tasks import Tasks
 
 SPEC = {"marts": {"t": {"cells": ["a", "b"], "additive": ["b"], "rows": "all"}}}

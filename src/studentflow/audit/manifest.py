@@ -10,7 +10,7 @@ import yaml
 DEFAULT_PATH = Path("sdc/linked_tables.yml")
 # a relation's total = sum(parts) (default), <= sum(parts) or >= sum(parts)
 SENSES = ("=", "<=", ">=")
-KINDS = (None, "same_cohort", "each_within")  # as the engine's (sdc/structure.py)
+KINDS = (None, "same_cohort", "each_within")  # as the engine's (sdc/declared.py)
 ROWS = ("present_only", "all")
 
 

@@ -290,7 +290,7 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             _each_within(cells, manifest, relation, out)
             continue
         # matched on the attributes all sides share, as the engine does
-        # (sdc/structure.py): alumni category 1's group_code is its degree
+        # (sdc/declared.py): alumni category 1's group_code is its degree
         # code, which analysis 8 has as degree_code alone
         shared = sorted(set.intersection(*(set(_free(manifest, side)) for side in sides)))
         excluded = relation.get("except")
@@ -336,7 +336,7 @@ def _each_within(cells: Cells, manifest: Manifest, relation: dict, out: Relation
     """Each part cell <= the total cell with its values of the attributes the total
     leaves free (`match` names a part attribute by the total's); a part may have
     attributes the total lacks, and a part cell without a total row is in no
-    relation, as the engine reads it (sdc/structure.py)."""
+    relation, as the engine reads it (sdc/declared.py)."""
     excluded = relation.get("except")
     keys = sorted(_free(manifest, relation["total"]))
     total = _side(cells, manifest, relation["total"], keys, excluded)[0]
@@ -418,7 +418,7 @@ def _followups_by_window(rows: pd.DataFrame, column: str, window: str, values: l
 def _same_cohort_leavers(cells: Cells, manifest: Manifest, relation: dict, out: Relations) -> None:
     """same_cohort with `leavers`: a cell at one follow-up a window has <= the same
     cell at another it has + the leavers' cell there, as the engine reads it
-    (sdc/structure.py); an absent row is a zero."""
+    (sdc/declared.py); an absent row is a zero."""
     mart, column, window = relation["mart"], relation["column"], relation["window"]
     spec = manifest.marts[mart]
     rows = cells.of_mart(mart)

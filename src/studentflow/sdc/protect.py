@@ -44,13 +44,14 @@ import pandas as pd
 
 from studentflow.processes import TaskPool
 from studentflow.sdc import held as holding
+from studentflow.sdc.cells import texts_at
 from studentflow.sdc.gauss import free_parametrisation, gauss_suppress
 from studentflow.sdc.identities import Merged, merge_identities
 from studentflow.sdc.intervals import check_intervals
 from studentflow.sdc.partners import Partners
 from studentflow.sdc.protection import Protection
 from studentflow.sdc.reuse import StoredDecisions, engine_version, fingerprint
-from studentflow.sdc.structure import Structure, texts_at
+from studentflow.sdc.structure import Structure
 from studentflow.sdc.tasks import Task, Tasks
 
 BATCH = 64  # failing cells lifted by one protection LP

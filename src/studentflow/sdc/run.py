@@ -11,12 +11,13 @@ import pandas as pd
 import pyarrow as pa
 
 from studentflow.processes import TaskPool
+from studentflow.sdc.cells import mart_dims, texts_at
 from studentflow.sdc.groups import linked_groups
 from studentflow.sdc.held import Lookup
 from studentflow.sdc.protect import start_protect
 from studentflow.sdc.reuse import StoredSlices, stored_decisions
 from studentflow.sdc.slices import Slices, check_within_periods, slices_of
-from studentflow.sdc.structure import StructureError, build_structure, mart_dims, texts_at
+from studentflow.sdc.structure import StructureError, build_structure
 
 # the table int_sdc_cells_suppressed writes, in its column order
 SCHEMA = pa.schema(
@@ -59,7 +60,7 @@ def align_to_aggregate(mart: dict, columns: list[str]) -> dict:
     for kind in ("additive", "covering", "parts_within_total"):
         aligned[kind] = [to_aggregate.get(dim, dim) for dim in mart.get(kind) or []]
     aligned["attributes"] = {to_aggregate[dim]: renames.get(dim, dim) for dim in mart_dims(mart)}
-    # a relation's `where` names the mart's columns (structure._select)
+    # a relation's `where` names the mart's columns (declared._select)
     aligned["aggregate_columns"] = to_aggregate
     return aligned
 

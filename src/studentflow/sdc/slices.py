@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from studentflow.sdc.cells import text_categorical
 from studentflow.sdc.reuse import engine_version
-from studentflow.sdc.structure import Structure, StructureError, text_categorical
+from studentflow.sdc.structure import Structure, StructureError
 
 WHOLE = ""  # the one period of a group that declares none
 _HASH_KEYS = ("studentflow-sl-1", "studentflow-sl-2")  # two 64-bit row hashes per row

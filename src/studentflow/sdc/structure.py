@@ -11,7 +11,7 @@ columns and the count column). Output: a :class:`Structure` in which
   they get one value and one suppression state;
 - ``equations`` hold every linear relation an attacker knows: within a mart
   total - sum(parts) = 0 for each additive dim (all other cell dims fixed),
-  and the population's declared cross-mart relations.
+  and the population's declared cross-mart relations (declared.py).
 
 The relations are held as :class:`~studentflow.sdc.relations.Relations` (flat
 arrays that read as a list of dicts), the sort keys as one integer per variable:
@@ -23,7 +23,6 @@ variable and is simply missing from its relations.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +34,19 @@ import pyarrow.compute as pc
 import yaml
 
 from studentflow.ranks import tuple_rank
+from studentflow.sdc.cells import (
+    StructureError,
+    attributes,
+    cell_id_order,
+    cell_ids,
+    mart_dims,
+    sorted_codes,
+    text_categorical,
+    text_of,
+    texts_at,
+)
+from studentflow.sdc.declared import relation_entries
 from studentflow.sdc.relations import DistinctRelations, Relations, as_relations, concatenate
-
-SEPARATOR = "|"
-
-
-class StructureError(ValueError):
-    """The declaration and the aggregates do not fit together."""
 
 
 @dataclass
@@ -81,106 +86,6 @@ def load_spec(path: str | Path) -> dict:
     if not isinstance(spec, dict) or "marts" not in spec:
         raise StructureError(f"{path}: no 'marts' section")
     return spec
-
-
-def cell_id(row: dict, cell_dims: list[str]) -> str:
-    """The cell's id, as sdc_publish computes it in SQL: dims sorted by name."""
-    return SEPARATOR.join(f"{dim}={_text(row[dim])}" for dim in sorted(cell_dims))
-
-
-def _text(value) -> str:
-    """As SQL casts the value to text (integers read through a float column too)."""
-    if type(value) is str:
-        return value
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """Rows as dicts, built from plain column lists (much faster than to_dict)."""
-    lists = [frame[column].tolist() for column in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True)]
-
-
-def text_categorical(column: pd.Series) -> pd.Categorical:
-    """_text of every value, each distinct value converted once: a categorical of
-    the texts (missing values as ''). Nationally a cell dim has millions of rows
-    but few distinct values, so the cells share one Python string per value."""
-    codes, uniques = pd.factorize(column)
-    texts = np.array([_text(value) for value in uniques.tolist()] + [""], dtype=object)
-    # two values may give one text (1 and 1.0 in an object column)
-    text_codes, distinct = pd.factorize(texts)
-    return pd.Categorical.from_codes(
-        text_codes[codes], categories=pd.Index(distinct, dtype=object), validate=False
-    )
-
-
-def texts_at(texts: Sequence[str], codes: np.ndarray, missing: np.ndarray | None = None):
-    """texts[codes] as an Arrow string array (null where ``missing``): a few distinct
-    texts repeated over millions of cells without a Python string per cell."""
-    indices = np.asarray(codes, dtype=np.int64)
-    if missing is not None:
-        indices = pa.array(np.where(missing, 0, indices), mask=missing)
-    return pa.array(list(texts), type=pa.string()).take(indices)
-
-
-def _cell_ids(texts: pd.DataFrame, cell_dims: list[str]) -> pa.Array:
-    """cell_id of every row of a frame of text categoricals (vectorised, in Arrow)."""
-    parts = []
-    for dim in sorted(cell_dims):
-        values = texts[dim].array
-        parts.append(texts_at([f"{dim}={value}" for value in values.categories], values.codes))
-    if not parts:
-        return pa.array([""] * len(texts), type=pa.string())
-    return pc.binary_join_element_wise(*parts, SEPARATOR)
-
-
-def _cell_id_order(texts: pd.DataFrame, cell_dims: list[str]):
-    """(the rows in the order of their cell ids, as sorting the id texts gives it;
-    per row an integer equal for equal ids), or None when a value holds the
-    separator (the caller then sorts the ids themselves).
-
-    An id is 'dim=value' per dim (sorted by name) joined by the separator, so
-    comparing two ids compares the first dim's value followed by the
-    separator, then the next dim's, and the last dim's value alone: one stable
-    sort of the rows' ranks of those (tuple_rank), on integers, instead of a
-    sort of millions of long texts. A value holding the separator breaks that.
-    """
-    dims = sorted(cell_dims)
-    keys = []
-    for position, dim in enumerate(dims):
-        categories = texts[dim].array.categories.tolist()
-        if any(SEPARATOR in text for text in categories):
-            return None
-        suffix = SEPARATOR if position < len(dims) - 1 else ""
-        rank = np.empty(len(categories), dtype=np.int64)
-        rank[sorted(range(len(categories)), key=lambda i: categories[i] + suffix)] = np.arange(
-            len(categories)
-        )
-        keys.append(rank[texts[dim].array.codes])
-    rank = tuple_rank(keys, len(texts))
-    return np.argsort(rank, kind="stable"), rank
-
-
-def mart_dims(mart_spec: dict) -> list[str]:
-    """The aggregate's cell columns: the mart's cells, plus the attribute that a
-    mart with several count columns (``counts``) pivots into them."""
-    dims = list(mart_spec["cells"])
-    for attributes in (mart_spec.get("counts") or {}).values():
-        for attr in attributes:
-            if attr not in dims:
-                dims.append(attr)
-    return dims
-
-
-def _attributes(mart_spec: dict) -> dict[str, str]:
-    renames = mart_spec.get("attributes") or {}
-    return {dim: renames.get(dim, dim) for dim in mart_dims(mart_spec)}
 
 
 class _CodedColumn:
@@ -224,13 +129,13 @@ def _canonical_columns(values: dict, n_rows: int, attrs: list[str], identities: 
             continue  # an attribute the population does not have: never matches
         mask = np.ones(n_rows, dtype=bool)
         for attr, value in left.items():
-            mask &= full[attr].equals(_text(value))
+            mask &= full[attr].equals(text_of(value))
         for attr, value in right.items():
-            mask &= full[attr].equals(total) | full[attr].equals(_text(value))
+            mask &= full[attr].equals(total) | full[attr].equals(text_of(value))
         for attr in left:
             full[attr].codes[mask] = full[attr].code(total)
         for attr, value in right.items():
-            full[attr].codes[mask] = full[attr].code(_text(value))
+            full[attr].codes[mask] = full[attr].code(text_of(value))
     n_totals = np.zeros(n_rows, dtype=np.int64)
     for attr in attrs:
         n_totals += full[attr].equals(total)
@@ -242,7 +147,7 @@ def _population_attributes(marts: dict) -> dict[str, list[str]]:
     pop_attrs: dict[str, list[str]] = {}
     for name, mart in marts.items():
         attrs = pop_attrs.setdefault(mart.get("population", f"__{name}"), [])
-        for attr in _attributes(mart).values():
+        for attr in attributes(mart).values():
             if attr not in attrs:
                 attrs.append(attr)
     for attrs in pop_attrs.values():
@@ -266,9 +171,9 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
         raise StructureError(f"mart '{name}': NULL count in column '{count}' at {bad}")
     texts = pd.DataFrame({dim: text_categorical(frame[dim]) for dim in dims})
     texts["__count"] = frame[count].astype("int64").to_numpy()
-    found = _cell_id_order(texts, dims)
+    found = cell_id_order(texts, dims)
     if found is None:
-        ids = _cell_ids(texts, dims)
+        ids = cell_ids(texts, dims)
         order = np.asarray(pc.sort_indices(ids))
         ids = ids.take(pa.array(order))
         same = pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
@@ -277,7 +182,7 @@ def _mart_texts(name: str, mart: dict, frames: dict[str, pd.DataFrame]) -> pd.Da
         # the ids made in their order: no take of millions of id texts
         order, rank = found
         texts = texts.take(order).reset_index(drop=True)
-        ids = _cell_ids(texts, dims)
+        ids = cell_ids(texts, dims)
         same = rank[order][1:] == rank[order][:-1]
     # sorted, so a cell id that occurs twice occurs in adjacent rows
     repeated = np.flatnonzero(same)
@@ -321,7 +226,7 @@ class _Variables:
         if len(texts) >= 2**32 or mart_index >= 2**31:
             raise StructureError(f"mart '{name}': too many cells or marts for the sort keys")
         dims = mart_dims(mart)
-        rename = _attributes(mart)
+        rename = attributes(mart)
         population = mart.get("population", f"__{name}")
         values = {rename[d]: texts[d].array for d in dims}
         full, n_totals = _canonical_columns(values, len(texts), attrs, identities, self.total)
@@ -430,7 +335,7 @@ class _Variables:
 def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int]):
     """(equations, inequalities, how many of them lead as covering dims): the
     marts' additive and covering dims (:func:`_add_covering`), then the
-    populations' declared relations; every relation but the additive ones
+    populations' declared relations (declared.py); every relation but the additive ones
     checked against the exact counts."""
     total = spec.get("total_label", "Totalt")
     marts = spec["marts"]
@@ -448,55 +353,12 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
             _add_covering(found_relations, mart_cells[name], groups, values, owner, dim, bounded)
     for population, pop_spec in (spec.get("populations") or {}).items():
         for relation in (pop_spec or {}).get("relations") or []:
-            entries, target = _kind_entries(population, relation, marts, mart_cells)
-            _check(*entries, values, target == BOUNDS, f"population '{population}'", relation)
+            entries, bound = relation_entries(population, relation, marts, mart_cells)
+            _check(*entries, values, bound, f"population '{population}'", relation)
             # _merged drops what cancels out (rare: a var that is both total and part)
-            found_relations.add_many(target, _merged(*entries))
+            found_relations.add_many(BOUNDS if bound else EQUATIONS, _merged(*entries))
     equations, covering, bounds = found_relations.relations()
     return equations, concatenate([covering, bounds]), len(covering)
-
-
-def _kind_entries(population: str, relation: dict, marts: dict, mart_cells: dict):
-    """A declared relation's entries (group, variable, coefficient) and whether
-    they are equations or bounds (``<= 0``), by its kind."""
-    kind = relation.get("kind")
-    if kind not in KINDS:
-        raise StructureError(
-            f"population '{population}': relation kind '{kind}' is not one of {KINDS}"
-        )
-    if "leavers" in relation and kind != "same_cohort":
-        raise StructureError(f"population '{population}': only same_cohort takes leavers")
-    if kind == "same_cohort":
-        if "leavers" in relation:
-            return _same_cohort_leavers_entries(relation, marts, mart_cells), BOUNDS
-        if "except" in relation:
-            raise StructureError(
-                f"population '{population}': same_cohort takes an except only with leavers"
-            )
-        return _entries(_same_cohort_equations(relation, marts, mart_cells)), EQUATIONS
-    if kind == "each_within":
-        if "sense" in relation:
-            raise StructureError(f"population '{population}': each_within takes no sense")
-        return _each_within_entries(relation, marts, mart_cells), BOUNDS
-    sense = _sense(population, relation)
-    group, variables, coefs = _declared_entries(relation, marts, mart_cells)
-    # total >= sum(parts) is sum(parts) - total <= 0
-    entries = (group, variables, -coefs if sense == ">=" else coefs)
-    return entries, EQUATIONS if sense == "=" else BOUNDS
-
-
-SENSES = ("=", "<=", ">=")  # total = sum(parts), total <= sum(parts), total >= sum(parts)
-# a sum relation (no kind), equal follow-ups of a window, each part's cell within its total
-KINDS = (None, "same_cohort", "each_within")
-
-
-def _sense(population: str, relation: dict) -> str:
-    sense = str(relation.get("sense", "="))
-    if sense not in SENSES:
-        raise StructureError(
-            f"population '{population}': relation sense '{sense}' is not one of {SENSES}"
-        )
-    return sense
 
 
 def build_structure(
@@ -685,7 +547,7 @@ def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
     n_rows = len(frame)
     # each column's texts ranked as Python compares them, so sorting by the codes
     # is sorting by the key tuples (lexsort is stable)
-    rank = tuple_rank([_sorted_codes(frame[c]) for c in columns], n_rows)
+    rank = tuple_rank([sorted_codes(frame[c]) for c in columns], n_rows)
     # by key, the totals first, then in frame order (a stable sort)
     order = np.argsort(rank * 2 + ~is_total, kind="stable")
     ranked = rank[order]
@@ -693,156 +555,6 @@ def _groups(frame: pd.DataFrame, columns: list[str], is_total: np.ndarray):
     starts = np.flatnonzero(np.r_[True, changed]) if n_rows else np.zeros(0, dtype=np.int64)
     n_totals = np.add.reduceat(is_total[order].astype(np.int64), starts) if n_rows else starts
     return order, starts, n_totals
-
-
-def _sorted_codes(column: pd.Series) -> np.ndarray:
-    """Integers that order the column's texts as Python compares them."""
-    values = column.array  # the text categoricals of _mart_texts
-    rank = np.empty(len(values.categories), dtype=np.int64)
-    rank[np.argsort(values.categories.to_numpy(dtype=object), kind="stable")] = np.arange(len(rank))
-    return rank[values.codes]
-
-
-def _select(frame: pd.DataFrame, mart: dict, where: dict, excluded: dict) -> pd.DataFrame:
-    """Rows matching `where` and none of the values ``excluded`` lists (the
-    relation's `except`; mart columns, as the audit reads them, a population
-    attribute name of a renamed column taken too): the attributes `where`
-    leaves free, under their population names, and the variable."""
-    rename = _attributes(mart)
-    by_attr = {attr: dim for dim, attr in rename.items()}
-    columns = mart.get("aggregate_columns") or {}  # mart column -> aggregate's (run.py)
-
-    def dim_of(key: str) -> str:
-        dim = columns.get(key, key)
-        dim = dim if dim in rename else by_attr.get(dim, dim)
-        if dim not in frame.columns:
-            raise StructureError(f"relation selects '{key}', not a cell of the mart")
-        return dim
-
-    mask = np.ones(len(frame), dtype=bool)
-    fixed = set()
-    for key, value in where.items():
-        dim = dim_of(key)
-        mask &= (frame[dim] == _text(value)).to_numpy()
-        fixed.add(dim)
-    # an excluded value leaves the column free: matched with the other sides
-    for key, values in excluded.items():
-        mask &= ~frame[dim_of(key)].isin([_text(value) for value in values]).to_numpy()
-    rest = [d for d in mart_dims(mart) if d not in fixed]
-    selected = frame.loc[mask, rest + ["__var"]].rename(columns=rename)
-    return selected.reset_index(drop=True)
-
-
-def _declared_entries(relation: dict, marts: dict, mart_cells: dict):
-    """One equation per combination of the attributes the sides share, as entries
-    (group, variable, coefficient): the total's cell +1, each part's cell -1 (an
-    absent row is a public zero; a row of a value the relation's `except` lists
-    is in no equation, on every side), groups in the sorted order of the shared
-    values."""
-    sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
-    excluded = _excluded(relation)
-    selections = [(sign, _side(side, marts, mart_cells, excluded)) for sign, side in sides]
-    shared: set[str] | None = None
-    for _, selected in selections:
-        if len(selected):
-            attrs = set(selected.columns) - {"__var"}
-            shared = attrs if shared is None else shared & attrs
-    keys = sorted(shared or set())
-    for _, selected in selections:
-        repeated = selected.duplicated(keys) if keys else pd.Series(np.arange(len(selected)) > 0)
-        if repeated.any():
-            first = selected.loc[repeated.to_numpy(), keys].iloc[0] if keys else {}
-            found = {key: first[key] for key in keys}
-            raise StructureError(f"relation {relation}: several cells match {found}")
-    totals = selections[0][1]
-    if keys:
-        totals = totals.iloc[np.lexsort([_sorted_codes(totals[k]) for k in keys][::-1])]
-    totals = totals.reset_index(drop=True)
-    groups = [np.arange(len(totals))]
-    variables = [totals["__var"].to_numpy(dtype=np.int64)]
-    coefs = [np.ones(len(totals))]
-    numbered = _as_text(totals[keys], keys).assign(__group=np.arange(len(totals)))
-    for sign, selected in selections[1:]:
-        if keys:
-            matched = numbered.merge(_as_text(selected, keys), on=keys, how="inner")
-        else:
-            matched = numbered.merge(selected, how="cross")
-        groups.append(matched["__group"].to_numpy(dtype=np.int64))
-        variables.append(matched["__var"].to_numpy(dtype=np.int64))
-        coefs.append(np.full(len(matched), sign))
-    side = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    group = np.concatenate(groups)
-    order = np.lexsort((side, group))  # per equation the total, then the parts in order
-    return group[order], np.concatenate(variables)[order], np.concatenate(coefs)[order]
-
-
-def _side(side: dict, marts: dict, mart_cells: dict, excluded: dict) -> pd.DataFrame:
-    """A relation side's cells (:func:`_select`)."""
-    mart_name = side["mart"]
-    if mart_name not in marts:
-        raise StructureError(f"relation names unknown mart '{mart_name}'")
-    where = side.get("where") or {}
-    return _select(mart_cells[mart_name], marts[mart_name], where, excluded)
-
-
-def _each_within_entries(relation: dict, marts: dict, mart_cells: dict):
-    """kind each_within: every part cell is at most the total cell that has its
-    values of the attributes the total leaves free, as entries (group, variable,
-    coefficient): part +1, total -1, one group per part cell. A part may have
-    attributes the total lacks (a programme within its institution's degree
-    code): unlike a sum relation, the parts of one total are not added, as one
-    person may be in several (two programmes leading to the code). `match`
-    names a part attribute by the total's (programme_degree_code as
-    degree_code). A part cell with no total row is in no relation: where the
-    relation holds, the total's mart does not publish that combination."""
-    excluded = _excluded(relation)
-    total = _side(relation["total"], marts, mart_cells, excluded)
-    keys = sorted(set(total.columns) - {"__var"})
-    repeated = total.duplicated(keys) if keys else pd.Series(np.arange(len(total)) > 0)
-    if repeated.any():
-        raise StructureError(f"relation {relation}: several total cells match one part cell")
-    total = _as_text(total, keys).rename(columns={"__var": "__total"})
-    match = relation.get("match") or {}
-    pairs = []
-    for part in relation["parts"]:
-        selected = _side(part, marts, mart_cells, excluded)
-        # a total attribute the part has besides the one `match` renames to it
-        clash = set(match.values()) & (set(selected.columns) - set(match))
-        selected = selected.rename(columns=match)
-        if clash or not set(keys) <= set(selected.columns):
-            raise StructureError(
-                f"relation {relation}: part {part['mart']} cannot be matched on the total's {keys}"
-            )
-        selected = _as_text(selected, keys)
-        how = {"on": keys, "how": "inner"} if keys else {"how": "cross"}
-        matched = selected.merge(total, **how)
-        pairs.append(matched[["__var", "__total"]].to_numpy(dtype=np.int64))
-    pairs = np.concatenate(pairs) if pairs else np.zeros((0, 2), dtype=np.int64)
-    group = np.repeat(np.arange(len(pairs)), 2)
-    return group, pairs.ravel(), np.tile([1.0, -1.0], len(pairs))
-
-
-def _excluded(relation: dict) -> dict[str, list]:
-    """The relation's `except`: per column, the values left out of it."""
-    excluded = relation.get("except") or {}
-    if not isinstance(excluded, dict) or not all(isinstance(v, list) for v in excluded.values()):
-        raise StructureError(f"relation {relation}: except needs a mapping column: [values]")
-    return excluded
-
-
-def _as_text(selected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The key columns as plain texts, so a merge compares values, not categories."""
-    return selected.assign(**{key: selected[key].astype(object) for key in keys})
-
-
-def _entries(relations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Relations given as dicts, as entries (group, variable, coefficient)."""
-    relations = list(relations)
-    sizes = [len(relation) for relation in relations]
-    group = np.repeat(np.arange(len(relations)), sizes)
-    variables = np.fromiter((var for r in relations for var in r), np.int64, sum(sizes))
-    coefs = np.fromiter((coef for r in relations for coef in r.values()), float, sum(sizes))
-    return group, variables, coefs
 
 
 def _check(group, variables, coefs, values, inequality, owner: str, relation) -> None:
@@ -858,92 +570,3 @@ def _check(group, variables, coefs, values, inequality, owner: str, relation) ->
             f"{owner}: relation {relation} does not hold for the exact "
             f"counts (residual {residual[wrong][0]:+.0f}); fix sdc/linked_tables.yml"
         )
-
-
-def _same_cohort_equations(relation: dict, marts: dict, mart_cells: dict):
-    """The cells matching `where` are the same persons at every listed follow-up
-    a window has in the mart: equal counts. A window is published for a
-    follow-up only once all its graduation years have arrived for it (docs
-    block complete_windows), so this holds before the window has its last
-    follow-up too: an attacker knows it from the first release with two."""
-    mart_name = relation["mart"]
-    mart = marts[mart_name]
-    frame = mart_cells[mart_name]
-    column, window = relation["column"], relation["window"]
-    followups = [_text(value) for value in relation["values"]]
-    mask = pd.Series(True, index=frame.index)
-    for attr, value in (relation.get("where") or {}).items():
-        mask &= frame[attr] == _text(value)
-    shared = _followups_by_window(frame, column, window, followups)
-    rest = [d for d in mart_dims(mart) if d != column]
-    selected = frame[mask & frame[window].isin(shared)]
-    by_key: dict[tuple, dict[str, int]] = {}
-    windows: dict[tuple, str] = {}
-    for row in _records(selected, list(selected.columns)):
-        key = tuple(row[d] for d in rest)
-        by_key.setdefault(key, {})[row[column]] = row["__var"]
-        windows[key] = row[window]
-    for key in sorted(by_key):
-        cells, found = by_key[key], shared[windows[key]]
-        for first, second in zip(found, found[1:], strict=False):
-            equation = {}
-            if first in cells:
-                equation[cells[first]] = 1.0
-            if second in cells:
-                equation[cells[second]] = equation.get(cells[second], 0) - 1.0
-            yield equation
-
-
-def _followups_by_window(frame: pd.DataFrame, column: str, window: str, followups: list[str]):
-    """Per window, the listed follow-ups it has in the mart, where it has two or
-    more (an absent row of one of them is a zero)."""
-    present = frame.groupby(window, observed=True)[column].agg(lambda col: set(col))
-    shared = {w: [f for f in followups if f in seen] for w, seen in present.items()}
-    return {w: found for w, found in shared.items() if len(found) > 1}
-
-
-def _same_cohort_leavers_entries(relation: dict, marts: dict, mart_cells: dict):
-    """same_cohort with `leavers`: the cells matching `where` count persons who
-    may leave them (emigrate) between follow-ups but never change value (the
-    recruitment municipality is fixed per person). So at one follow-up a
-    window has, a cell is at most the same cell at any other it has plus the
-    `leavers` cell there (matched on the attributes `leavers` leaves free; the
-    relation's `except` leaves rows out on both, as a sum relation's), as
-    entries (group, variable, coefficient): cell +1, other follow-up's -1,
-    leavers' -1, one group per cell and ordered pair of follow-ups. An absent
-    row of a follow-up the window has is a zero."""
-    mart = marts[relation["mart"]]
-    frame = mart_cells[relation["mart"]]
-    rename = _attributes(mart)
-    column, window = rename[relation["column"]], rename[relation["window"]]
-    shared = _followups_by_window(
-        frame, relation["column"], relation["window"], [_text(v) for v in relation["values"]]
-    )
-    excluded = _excluded(relation)
-    cells = _select(frame, mart, relation.get("where") or {}, excluded)
-    leavers = _select(frame, mart, relation["leavers"], excluded)
-    keys = sorted(set(cells.columns) - {"__var", column})
-    on = sorted(set(leavers.columns) - {"__var", column})
-    if not set(on) <= set(keys):
-        raise StructureError(f"relation {relation}: leavers cannot be matched on {keys}")
-    cells, leavers = _as_text(cells, [*keys, column]), _as_text(leavers, [*on, column])
-    for name, selected, by in (("cells", cells, keys), ("leavers", leavers, on)):
-        if selected.duplicated([*by, column]).any():
-            raise StructureError(f"relation {relation}: several {name} match one combination")
-    groups = []
-    followups = sorted({f for found in shared.values() for f in found})
-    for first, second in itertools.permutations(followups, 2):
-        windows = [w for w, found in shared.items() if first in found and second in found]
-        at = cells[(cells[column] == first) & cells[window].isin(windows)]
-        later = cells.loc[cells[column] == second, [*keys, "__var"]]
-        gone = leavers.loc[leavers[column] == second, [*on, "__var"]]
-        matched = at[[*keys, "__var"]].merge(later, on=keys, how="left", suffixes=("", "_later"))
-        matched = matched.merge(gone, on=on, how="left", suffixes=("", "_gone"))
-        groups.append(matched[["__var", "__var_later", "__var_gone"]].to_numpy(dtype=float))
-    if not groups:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    found = np.concatenate(groups)
-    present = ~np.isnan(found)
-    coefs = np.where(np.arange(3) == 0, 1.0, -1.0)[None, :].repeat(len(found), axis=0)
-    group = np.repeat(np.arange(len(found)), 3).reshape(-1, 3)
-    return group[present], found[present].astype(np.int64), coefs[present]

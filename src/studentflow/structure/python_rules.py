@@ -7,6 +7,11 @@ each taking a source folder and returning `Violation`s like the manifest rules i
   is longer than MAX_FUNCTION_LINES lines, counted from its `def` line to its last
   line, docstring and comments included (decorators not). A function that long does
   several jobs: split it into functions named after them.
+- module_length: no module is longer than MAX_MODULE_LINES lines of code, counted
+  without its data tables (a top-level assignment of a literal, such as the
+  generator's programme templates). A module that long holds several jobs: split
+  it into modules named after them (sdc/structure.py, 949 lines, became
+  cells.py, structure.py and declared.py).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from .rules import Violation
 
 MAX_FUNCTION_LINES = 60
+MAX_MODULE_LINES = 600
 
 # the package checked in CI: src/studentflow
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -73,8 +79,47 @@ def check_function_length(
     return violations
 
 
+def module_length(path: Path) -> int:
+    """Lines of the module less those of its data tables (module_length)."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text, filename=str(path))
+    tables = sum(node.end_lineno - node.lineno + 1 for node in tree.body if _is_table(node))
+    return len(text.splitlines()) - tables
+
+
+def _is_table(node: ast.stmt) -> bool:
+    """A top-level assignment of a literal (numbers, texts, lists, dicts, sets)."""
+    if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_module_length(
+    src_dir: Path = PACKAGE_DIR, limit: int = MAX_MODULE_LINES
+) -> list[Violation]:
+    """Modules with more than `limit` lines of code under `src_dir`."""
+    violations = []
+    for path in sorted(Path(src_dir).rglob("*.py")):
+        length = module_length(path)
+        if length > limit:
+            violations.append(
+                Violation(
+                    "module_length",
+                    _shown(path),
+                    f"module is {length} lines long without its data tables, the limit is "
+                    f"{limit}: split it into modules, one job each",
+                )
+            )
+    return violations
+
+
 PYTHON_RULES: dict[str, Callable[[Path], list[Violation]]] = {
     "function_length": check_function_length,
+    "module_length": check_module_length,
 }
 
 
