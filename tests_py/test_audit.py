@@ -37,7 +37,8 @@ from studentflow.audit import (
     structure,
 )
 from studentflow.audit.__main__ import main as audit_main
-from studentflow.audit.run import audit, classify
+from studentflow.audit.run import audit
+from studentflow.audit.solving import classify
 
 
 def _run(db: Path, manifest_path: Path):
@@ -638,12 +639,12 @@ def test_a_batch_whose_lp_has_no_optimum_is_solved_component_by_component():
 
 
 def test_lp_batches_put_small_components_together_and_large_ones_alone(monkeypatch):
-    from studentflow.audit import run as audit_run
+    from studentflow.audit import solving as audit_solving
 
-    monkeypatch.setattr(audit_run, "LP_BATCH_LARGEST", 10)
-    monkeypatch.setattr(audit_run, "LP_BATCH_COLUMNS", 12)
+    monkeypatch.setattr(audit_solving, "LP_BATCH_LARGEST", 10)
+    monkeypatch.setattr(audit_solving, "LP_BATCH_COLUMNS", 12)
     sizes = [3, 4, 50, 5, 2, 11, 10, 1]
-    assert audit_run.lp_batches(sizes) == [[2], [0, 1, 3], [5], [4, 6], [7]]
+    assert audit_solving.lp_batches(sizes) == [[2], [0, 1, 3], [5], [4, 6], [7]]
 
 
 def test_witness_rounds_ask_only_for_the_point_a_cell_lacks():
