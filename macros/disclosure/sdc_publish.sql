@@ -161,7 +161,11 @@
             {%- if share_dim %}
             {%- set others = dims | reject('equalto', share_dim) | list %}
             max(case when {{ share_dim }} = '{{ total }}' then n_published end)
-                over (partition by {{ others | join(', ') if others else "'all'" }}) as share_denominator_value
+                over (partition by {{ others | join(', ') if others else "'all'" }}) as share_denominator_value,
+            -- a row whose share dim has no total row (below the top level of a
+            -- rollup) has no share at all: missing, not protected
+            max(case when {{ share_dim }} = '{{ total }}' then 1 else 0 end)
+                over (partition by {{ others | join(', ') if others else "'all'" }}) = 1 as has_share_total
             {%- else %}
             cast(null as bigint) as share_denominator_value
             {%- endif %}
@@ -183,8 +187,11 @@
             {%- if share_dim %},
             {%- set share_ok = "n_published is not null and share_denominator_value >= " ~ k %}
             case when {{ share_ok }} then 1.0 * n_published / share_denominator_value end as share,
-            {{ sdc_display_share("case when " ~ share_ok ~ " then 1.0 * n_published / share_denominator_value end") }} as share_display,
-            not coalesce({{ share_ok }}, false) as share_is_suppressed,
+            case
+                when not has_share_total then '.'
+                else {{ sdc_display_share("case when " ~ share_ok ~ " then 1.0 * n_published / share_denominator_value end") }}
+            end as share_display,
+            has_share_total and not coalesce({{ share_ok }}, false) as share_is_suppressed,
             share_denominator_value as share_denominator
             {%- endif %}
             {%- if rate_denominator %},

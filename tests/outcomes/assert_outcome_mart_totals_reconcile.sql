@@ -76,10 +76,11 @@ with published_totals as (
 
     union all
 
+    -- everybody of the population: counted on both ends, or left out
     select
         'outcome_relationstal_by_municipality' as mart_name,
         cast(graduation_academic_year as {{ string }}) as total_key,
-        n_living as n
+        n_living + n_left_out as n
     from {{ ref('outcome_relationstal_by_municipality') }}
     where sex = '{{ total }}' and municipality_code = '{{ total }}'
 
@@ -88,7 +89,7 @@ with published_totals as (
     select
         'outcome_relationstal_by_municipality (rekryterad)' as mart_name,
         cast(graduation_academic_year as {{ string }}) as total_key,
-        n_recruited as n
+        n_recruited + n_left_out as n
     from {{ ref('outcome_relationstal_by_municipality') }}
     where sex = '{{ total }}' and municipality_code = '{{ total }}'
 

@@ -3,8 +3,12 @@
     academic year by municipality of residence one year after graduation
     (basis 'bosatt'; emigrated as 'Utvandrad') and by recruitment
     municipality (basis 'rekryterad', from int_students_first_term). Both
-    bases count the same persons. Only graduation years the degree extracts
-    hold whole (is_graduation_year_complete; docs block complete_windows).
+    bases count the same persons: only those whose both ends are known (docs
+    block relationstal_known_ends). The persons left out (recruitment or
+    residence municipality unknown) are counted under basis 'utelamnad',
+    municipality 'Okänt', so none is lost silently. Only graduation years
+    the degree extracts hold whole (is_graduation_year_complete; docs block
+    complete_windows).
 #}
 with graduates as (
 
@@ -14,7 +18,11 @@ with graduates as (
         sex,
         is_emigrated,
         residence_municipality_code,
-        recruitment_municipality_code
+        recruitment_municipality_code,
+        -- both ends known: an emigrated person's destination is known ('Utvandrad')
+        recruitment_municipality_code <> '{{ var('unknown_code') }}'
+        and (is_emigrated or residence_municipality_code <> '{{ var('unknown_code') }}')
+            as has_known_ends
     from {{ ref('int_degree_followups_joined') }}
     where
         is_graduation_year_representative
@@ -35,6 +43,7 @@ facts as (
             when is_emigrated then 'Utvandrad' else residence_municipality_code
         end as municipality_code
     from graduates
+    where has_known_ends
     union all
     select
         person_id,
@@ -43,6 +52,16 @@ facts as (
         sex,
         recruitment_municipality_code as municipality_code
     from graduates
+    where has_known_ends
+    union all
+    select
+        person_id,
+        graduation_academic_year,
+        'utelamnad' as basis,
+        sex,
+        '{{ var('unknown_code') }}' as municipality_code
+    from graduates
+    where not has_known_ends
 
 )
 

@@ -25,21 +25,9 @@ pivoted as (
         entry_window_start_year,
         sex,
         county_code,
-        max(case when basis = 'bostadslan' then 1 else 0 end) = 1 as has_residence_cell,
-        max(case when basis = 'bostadslan' then n end) as n_residence,
-        max(case when basis = 'bostadslan' then n_display end) as n_residence_display,
-        coalesce(bool_or(basis = 'bostadslan' and n_is_suppressed), false)
-            as n_residence_is_suppressed,
-        max(case when basis = 'gymnasielan' then 1 else 0 end) = 1 as has_gymnasielan_cell,
-        max(case when basis = 'gymnasielan' then n end) as n_gymnasielan,
-        max(case when basis = 'gymnasielan' then n_display end) as n_gymnasielan_display,
-        coalesce(bool_or(basis = 'gymnasielan' and n_is_suppressed), false)
-            as n_gymnasielan_is_suppressed,
-        max(case when basis = 'utelamnad' then 1 else 0 end) = 1 as has_left_out_cell,
-        max(case when basis = 'utelamnad' then n end) as n_left_out,
-        max(case when basis = 'utelamnad' then n_display end) as n_left_out_display,
-        coalesce(bool_or(basis = 'utelamnad' and n_is_suppressed), false)
-            as n_left_out_is_suppressed
+        {{ basis_count_columns('bostadslan', 'n_residence') }},
+        {{ basis_count_columns('gymnasielan', 'n_gymnasielan') }},
+        {{ basis_count_columns('utelamnad', 'n_left_out') }}
     from published
     group by start_institution_code, entry_window_start_year, sex, county_code
 
@@ -52,17 +40,9 @@ zero_filled as (
         entry_window_start_year,
         sex,
         county_code,
-        n_residence_is_suppressed,
-        n_gymnasielan_is_suppressed,
-        n_left_out_is_suppressed,
-        case when has_left_out_cell then n_left_out else 0 end as n_left_out,
-        case when has_left_out_cell then n_left_out_display else '0' end as n_left_out_display,
-        case when has_residence_cell then n_residence else 0 end as n_residence,
-        case when has_residence_cell then n_residence_display else '0' end as n_residence_display,
-        case when has_gymnasielan_cell then n_gymnasielan else 0 end as n_gymnasielan,
-        case
-            when has_gymnasielan_cell then n_gymnasielan_display else '0'
-        end as n_gymnasielan_display
+        {{ basis_zero_filled('n_left_out') }},
+        {{ basis_zero_filled('n_residence') }},
+        {{ basis_zero_filled('n_gymnasielan') }}
     from pivoted
 
 ),

@@ -1,9 +1,12 @@
 {#
     Analysis 11: relationstal per municipality and graduation year: graduates
     living in the municipality one year after graduation divided by graduates
-    recruited from it. Both counts are published through the disclosure
-    layer; the ratio follows rule 2 (published numerator, denominator at
-    least k). A municipality absent from one basis has the exact count 0.
+    recruited from it, both counted only for graduates whose both ends are
+    known; how many were left out is n_left_out on the 'Okänt' and 'Totalt'
+    rows (docs block relationstal_known_ends). Both counts are published
+    through the disclosure layer; the ratio follows rule 2 (published
+    numerator, denominator at least k). A municipality absent from one basis
+    has the exact count 0.
 #}
 with published as (
 
@@ -21,16 +24,9 @@ pivoted as (
         graduation_academic_year,
         sex,
         municipality_code,
-        max(case when basis = 'bosatt' then 1 else 0 end) = 1 as has_living_cell,
-        max(case when basis = 'bosatt' then n end) as n_living,
-        max(case when basis = 'bosatt' then n_display end) as n_living_display,
-        coalesce(bool_or(basis = 'bosatt' and n_is_suppressed), false)
-            as n_living_is_suppressed,
-        max(case when basis = 'rekryterad' then 1 else 0 end) = 1 as has_recruited_cell,
-        max(case when basis = 'rekryterad' then n end) as n_recruited,
-        max(case when basis = 'rekryterad' then n_display end) as n_recruited_display,
-        coalesce(bool_or(basis = 'rekryterad' and n_is_suppressed), false)
-            as n_recruited_is_suppressed
+        {{ basis_count_columns('bosatt', 'n_living') }},
+        {{ basis_count_columns('rekryterad', 'n_recruited') }},
+        {{ basis_count_columns('utelamnad', 'n_left_out') }}
     from published
     group by graduation_academic_year, sex, municipality_code
 
@@ -42,12 +38,9 @@ zero_filled as (
         graduation_academic_year,
         sex,
         municipality_code,
-        n_living_is_suppressed,
-        n_recruited_is_suppressed,
-        case when has_living_cell then n_living else 0 end as n_living,
-        case when has_living_cell then n_living_display else '0' end as n_living_display,
-        case when has_recruited_cell then n_recruited else 0 end as n_recruited,
-        case when has_recruited_cell then n_recruited_display else '0' end as n_recruited_display
+        {{ basis_zero_filled('n_living') }},
+        {{ basis_zero_filled('n_recruited') }},
+        {{ basis_zero_filled('n_left_out') }}
     from pivoted
 
 ),
@@ -108,6 +101,9 @@ select
     with_ratio.n_recruited,
     with_ratio.n_recruited_display,
     with_ratio.n_recruited_is_suppressed,
+    with_ratio.n_left_out,
+    with_ratio.n_left_out_display,
+    with_ratio.n_left_out_is_suppressed,
     with_ratio.relationstal,
     coalesce(
         {{ decimal_comma('with_ratio.relationstal', 2) }},
