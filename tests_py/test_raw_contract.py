@@ -115,6 +115,34 @@ def test_wrong_type_names_column_value_and_row(small_csv, tmp_path):
     )  # fmt: skip
 
 
+def test_missing_birth_year_names_file_column_and_row(small_parquet, small_csv, tmp_path):
+    """A person without a birth year has no age: the populations defined by age
+    (registered 18-25, analyses 3-4) lost them silently. The contract requires it
+    (meta.required): the delivery is refused, in Parquet (NULL) and in text (empty)."""
+    raw = _copy(small_parquet, tmp_path / "parquet")
+    _rewrite(
+        raw / "personer.parquet",
+        "select * replace (case when row_number() over () in (5, 9) then null "
+        "else FodelseAr end as FodelseAr) from src",
+    )
+    assert_refused(
+        hook_check(raw, extracts=["personer"]),
+        "personer.parquet", "column FodelseAr", "2 row(s) without a value", "data row 5",
+    )  # fmt: skip
+    raw = _copy(small_csv, tmp_path / "csv")
+    path = raw / "personer.csv"
+    lines = path.read_bytes().split(b"\n")
+    column = lines[0].decode("cp1252").strip().split(";").index("FodelseAr")
+    fields = lines[3].decode("cp1252").split(";")
+    fields[column] = ""
+    lines[3] = ";".join(fields).encode("cp1252")
+    path.write_bytes(b"\n".join(lines))
+    assert_refused(
+        hook_check(raw, "csv", extracts=["personer"]),
+        "personer.csv", "column FodelseAr", "1 row(s) without a value", "data row 3 (line 4)",
+    )  # fmt: skip
+
+
 def test_personnummer_like_column_stops_the_build(demo_parquet, tmp_path):
     raw = _copy(demo_parquet, tmp_path)
     # 19900101-0017 style: valid dates and Luhn check digits (check digit 0..9 chosen to fit)

@@ -3,7 +3,7 @@ period columns and code lists.
 
 It lives in one place, the dbt source YAML (``models/staging/*/_*__sources.yml``):
 ``data_type`` per column, and ``meta`` on tables (``key``, ``person_key``, ``period``,
-``optional``) and columns (``code_list``, ``normalise``).  The CLI reads the YAML
+``optional``) and columns (``code_list``, ``normalise``, ``required``).  The CLI reads the YAML
 files; dbt passes the same entries from its parsed graph (``from_dict``).
 """
 
@@ -22,6 +22,7 @@ class Column:
     code_list: str | None = None  # "<seed>.<column>"
     normalise: str | None = None  # lower | upper | zero_pad N
     optional: bool = False  # a delivery may leave the column out (staging gives it NULL)
+    required: bool = False  # every row must have a value (required.py)
     # "<seed>.<column>" of old codes staging translates (kommunkod_andringar): not outside
     historical_codes: str | None = None
 
@@ -62,6 +63,7 @@ def _extract(source: str, name: str, meta: dict, columns: list[dict]) -> Extract
                 code_list=(c.get("meta") or {}).get("code_list"),
                 normalise=(c.get("meta") or {}).get("normalise"),
                 optional=bool((c.get("meta") or {}).get("optional", False)),
+                required=bool((c.get("meta") or {}).get("required", False)),
                 historical_codes=(c.get("meta") or {}).get("historical_codes"),
             )
             for c in columns

@@ -13,7 +13,7 @@ import duckdb
 from studentflow.sql import quote_ident
 
 from . import cache as delivery_cache
-from . import codes, keys, orphans, periods, personnummer, schema
+from . import codes, keys, orphans, periods, personnummer, required, schema
 from .contract import Extract
 from .discovery import TextSniff, find_file, sniff_text
 from .reading import Loaded, load_csv, load_parquet
@@ -221,7 +221,8 @@ def _check_rows(
     settings: Settings,
     rep: ExtractReport,
 ) -> None:
-    """The checks of a non-empty extract's values: types, keys, codes, periods, pnr."""
+    """The checks of a non-empty extract's values: types, keys, codes, required values,
+    periods, pnr."""
     is_text = rep.format == "csv"
     decimal = _decimal(con, extract, loaded, found, settings, rep, is_text)
     schema.check_types(con, extract, loaded, found, rep, decimal=decimal, is_text_file=is_text)
@@ -232,6 +233,7 @@ def _check_rows(
         con, extract, loaded, found, rep,
         seeds_dir=Path(settings.seeds_dir) if settings.seeds_dir else None,
     )  # fmt: skip
+    required.check_required(con, extract, loaded, found, rep, is_text_file=is_text)
     periods.check_periods(con, extract, loaded, found, rep)
     personnummer.check_personnummer(
         con, loaded, rep, sample_rows=settings.pnr_sample_rows, is_text_file=is_text
