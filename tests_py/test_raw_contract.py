@@ -94,20 +94,21 @@ def test_missing_column_names_file_and_column(demo_parquet, tmp_path):
     )  # fmt: skip
 
 
+def _set_csv_field(path: Path, line: int, column: str, value: str) -> None:
+    """Set one field of an SCB-style text extract (';', Windows-1252); ``line``
+    0 is the header, so line 3 is data row 3."""
+    text = path.read_bytes()
+    lines = text.split(b"\r\n") if b"\r\n" in text else text.split(b"\n")
+    index = lines[0].decode("cp1252").split(";").index(column)
+    fields = lines[line].decode("cp1252").split(";")
+    fields[index] = value
+    lines[line] = ";".join(fields).encode("cp1252")
+    path.write_bytes(b"\n".join(lines))
+
+
 def test_wrong_type_names_column_value_and_row(small_csv, tmp_path):
     raw = _copy(small_csv, tmp_path)
-    path = raw / "personer.csv"
-    lines = (
-        path.read_bytes().split(b"\r\n")
-        if b"\r\n" in path.read_bytes()
-        else path.read_bytes().split(b"\n")
-    )
-    header = lines[0].decode("cp1252").split(";")
-    column = header.index("FodelseAr")
-    fields = lines[3].decode("cp1252").split(";")
-    fields[column] = "nittonhundra"
-    lines[3] = ";".join(fields).encode("cp1252")
-    path.write_bytes(b"\n".join(lines))
+    _set_csv_field(raw / "personer.csv", 3, "FodelseAr", "nittonhundra")
     # what `dbt run --select stg_scb__persons` stops with
     assert_refused(
         hook_check(raw, "csv", extracts=["personer"]),
@@ -130,13 +131,7 @@ def test_missing_birth_year_names_file_column_and_row(small_parquet, small_csv, 
         "personer.parquet", "column FodelseAr", "2 row(s) without a value", "data row 5",
     )  # fmt: skip
     raw = _copy(small_csv, tmp_path / "csv")
-    path = raw / "personer.csv"
-    lines = path.read_bytes().split(b"\n")
-    column = lines[0].decode("cp1252").strip().split(";").index("FodelseAr")
-    fields = lines[3].decode("cp1252").split(";")
-    fields[column] = ""
-    lines[3] = ";".join(fields).encode("cp1252")
-    path.write_bytes(b"\n".join(lines))
+    _set_csv_field(raw / "personer.csv", 3, "FodelseAr", "")
     assert_refused(
         hook_check(raw, "csv", extracts=["personer"]),
         "personer.csv", "column FodelseAr", "1 row(s) without a value", "data row 3 (line 4)",
