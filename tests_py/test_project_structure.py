@@ -280,6 +280,9 @@ def test_planted_601_line_module_fails_and_data_tables_do_not_count(tmp_path):
     (package / "at_limit.py").write_text("\n".join(code + table) + "\n")
     (package / "too_long.py").write_text("\n".join(code + ["y = len('')"]) + "\n")
     assert python_rules.module_length(package / "at_limit.py") == 600
+    # literal_eval raises TypeError on an unhashable set member: code, not a crash
+    (package / "odd.py").write_text("X = {(1, [2])}\n")
+    assert python_rules.module_length(package / "odd.py") == 1
     violations = python_rules.check_module_length(package)
     assert [(v.rule, v.node.split("pkg/")[-1]) for v in violations] == [
         ("module_length", "too_long.py")

@@ -105,7 +105,9 @@ select
     with_ratio.n_left_out_display,
     with_ratio.n_left_out_is_suppressed,
     with_ratio.relationstal,
-    coalesce(
+    -- nobody recruited (a published zero: 'Utvandrad', 'Okänt'): no ratio
+    -- exists, missing ('.') rather than protected (docs block missing_denominator)
+    case when with_ratio.n_recruited = 0 then '.' else coalesce(
         {{ decimal_comma('with_ratio.relationstal', 2) }},
         {%- if var('sdc_display') == 'midpoint' %}
         -- midpoint display: a primary-suppressed n_living stands for 2,5 (docs block midpoint_derived)
@@ -117,8 +119,9 @@ select
         end,
         {%- endif %}
         '..'
-    ) as relationstal_display,
-    with_ratio.relationstal is null as relationstal_is_suppressed
+    ) end as relationstal_display,
+    with_ratio.relationstal is null
+    and not coalesce(with_ratio.n_recruited = 0, false) as relationstal_is_suppressed
 from with_ratio
 left join municipalities
     on with_ratio.municipality_code = municipalities.kommun_code
