@@ -3,9 +3,10 @@
     population counted independently in the intermediate layer (distinct
     persons, not the aggregates' representative flags), in one query: exactly
     under suppression, within the maximum perturbation D under the cell key
-    method. Suppressed totals are skipped; a total missing from a mart while
-    its population exists (or the reverse) is a row. Returns the totals that
-    do not reconcile.
+    method (D per published count a total adds: each is perturbed on its
+    own). Suppressed totals are skipped; a total missing from a mart while its
+    population exists (or the reverse) is a row. Returns the totals that do
+    not reconcile.
 #}
 {%- set total = var('total_label') -%}
 {%- set string = dbt.type_string() -%}
@@ -22,7 +23,8 @@ with published_totals as (
         'outcome_employment_by_institution' as mart_name,
         degree_code || '|' || cast(window_start_year as {{ string }}) || '|'
         || cast(years_after_graduation as {{ string }}) as total_key,
-        n
+        n,
+        1 as n_terms
     from {{ ref('outcome_employment_by_institution') }}
     where
         institution_code = '{{ total }}'
@@ -35,7 +37,8 @@ with published_totals as (
         'outcome_occupation_by_degree' as mart_name,
         degree_code || '|' || cast(window_start_year as {{ string }}) || '|'
         || cast(years_after_graduation as {{ string }}) as total_key,
-        n
+        n,
+        1 as n_terms
     from {{ ref('outcome_occupation_by_degree') }}
     where
         institution_code = '{{ total }}'
@@ -49,7 +52,8 @@ with published_totals as (
         institution_code || '|' || programme_code || '|' || programme_degree_code || '|'
         || cast(window_start_year as {{ string }}) || '|'
         || cast(years_after_graduation as {{ string }}) as total_key,
-        n
+        n,
+        1 as n_terms
     from {{ ref('outcome_matching_by_programme') }}
     where sex = '{{ total }}' and matching_code = '{{ total }}'
 
@@ -60,7 +64,8 @@ with published_totals as (
         'outcome_net_migration_by_county' as mart_name,
         start_institution_code || '|' || cast(entry_window_start_year as {{ string }})
             as total_key,
-        n_residence + n_left_out as n
+        n_residence + n_left_out as n,
+        2 as n_terms
     from {{ ref('outcome_net_migration_by_county') }}
     where sex = '{{ total }}' and county_code = '{{ total }}'
 
@@ -70,7 +75,8 @@ with published_totals as (
         'outcome_net_migration_by_county (gymnasielän)' as mart_name,
         start_institution_code || '|' || cast(entry_window_start_year as {{ string }})
             as total_key,
-        n_gymnasielan + n_left_out as n
+        n_gymnasielan + n_left_out as n,
+        2 as n_terms
     from {{ ref('outcome_net_migration_by_county') }}
     where sex = '{{ total }}' and county_code = '{{ total }}'
 
@@ -80,7 +86,8 @@ with published_totals as (
     select
         'outcome_relationstal_by_municipality' as mart_name,
         cast(graduation_academic_year as {{ string }}) as total_key,
-        n_living + n_left_out as n
+        n_living + n_left_out as n,
+        2 as n_terms
     from {{ ref('outcome_relationstal_by_municipality') }}
     where sex = '{{ total }}' and municipality_code = '{{ total }}'
 
@@ -89,7 +96,8 @@ with published_totals as (
     select
         'outcome_relationstal_by_municipality (rekryterad)' as mart_name,
         cast(graduation_academic_year as {{ string }}) as total_key,
-        n_recruited + n_left_out as n
+        n_recruited + n_left_out as n,
+        2 as n_terms
     from {{ ref('outcome_relationstal_by_municipality') }}
     where sex = '{{ total }}' and municipality_code = '{{ total }}'
 
@@ -102,7 +110,8 @@ with published_totals as (
             institution_code || '|' || group_code || '|' || degree_code || '|'
             || cast(window_start_year as {{ string }}) || '|'
             || cast(years_after_graduation as {{ string }}) as total_key,
-            n
+            n,
+            1 as n_terms
         from {{ ref(mart) }}
         where
             variable = 'utvandring'
@@ -295,4 +304,4 @@ expected_totals as (
 
 ),
 
-{{ reconcile_totals('published_totals', 'expected_totals') }}
+{{ reconcile_totals('published_totals', 'expected_totals', terms_column='n_terms') }}
