@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -1156,3 +1157,58 @@ def test_an_each_within_relation_that_cannot_be_read_is_refused(tmp_path, change
         del relation["kind"]
     with pytest.raises(manifest.ManifestError, match=message):
         manifest.load(fx.write_manifest(tmp_path / "m.yml", spec))
+
+
+def _choice_spec(at_least: list[dict]) -> dict:
+    mart = {
+        "population": "registered",
+        "aggregate": "agg_choice",
+        "count": "n",
+        "cells": ["institution_choice_code"],
+        "additive": ["institution_choice_code"],
+        "rows": "present_only",
+    }
+    return {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {"registered": {}},
+        "marts": {"choice": {**mart, **({"at_least": at_least} if at_least else {})}},
+    }
+
+
+NAMED_AT_LEAST_20 = [
+    {"where": {}, "except": {"institution_choice_code": ["Övriga", fx.TOTAL]}, "value": 20}
+]
+
+
+@pytest.mark.parametrize(
+    ("at_least", "status", "high"), [(NAMED_AT_LEAST_20, "small", 4.0), ([], "safe", 23.0)]
+)
+def test_a_public_lower_bound_bounds_the_other_parts(tmp_path, at_least, status, high):
+    """Institution choice names an institution only where 20 persons chose it, so a
+    hidden named row is at least 20: with 48 in all, X's 24 published and Y hidden
+    beside Övriga, Övriga is at most 48 - 24 - 20 = 4, and present, so 1..4. Read
+    as any hidden row (at least 1), Övriga is 1..23. The old audit knew no
+    at_least."""
+    choice = pd.DataFrame(
+        {"institution_choice_code": [fx.TOTAL, "X", "Y", "Övriga"], "n": [48, 24, 21, 3]}
+    )
+    db = tmp_path / "w.duckdb"
+    fx.write_published(db, {"choice": choice}, {"choice": pd.Series([False, False, True, True])})
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", _choice_spec(at_least)))
+    other = result.cells.set_index(["mart", "institution_choice_code"]).loc[("choice", "Övriga")]
+    assert (other["status"], other["low"], other["high"]) == (status, 1.0, high)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"where": {}, "value": "20"}, "an integer value"),
+        ({"where": {"sex": fx.TOTAL}, "value": 20}, "at_least names ['sex']"),
+        ({"except": {"institution_choice_code": "Övriga"}, "value": 20}, "column: [values]"),
+    ],
+)
+def test_an_at_least_that_cannot_be_read_is_refused(tmp_path, entry, message):
+    path = fx.write_manifest(tmp_path / "m.yml", _choice_spec([entry]))
+    with pytest.raises(manifest.ManifestError, match=re.escape(message)):
+        manifest.load(path)

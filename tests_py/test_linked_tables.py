@@ -136,3 +136,14 @@ def test_marts_of_one_pass_in_unlinked_populations_are_named(dbt_manifest):
         "int_entrants_cells_counted, but sdc/linked_tables.yml links them by no "
         "population or relation"
     ]
+
+
+def test_institution_choice_at_least_is_the_models_threshold():
+    """The engine and the audit read the named institutions' lower bound from the
+    declaration, the model pools by var institution_choice_min_persons: one value."""
+    threshold = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
+        "institution_choice_min_persons"
+    ]
+    spec = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
+    (entry,) = spec.marts["institution_choice_by_municipality"].at_least
+    assert entry["value"] == threshold

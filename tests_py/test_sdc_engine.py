@@ -32,8 +32,9 @@ from studentflow.sdc.tasks import components
 K = 5
 
 
-def attack(structure, suppressed: list[bool], insiders: bool = True):
-    """(exactly recovered cells, small cells proven small), by an independent attacker."""
+def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None):
+    """(exactly recovered cells, small cells proven small), by an independent attacker
+    (``floors``: per variable a public lower bound it knows besides)."""
     n = structure.n_vars
     a = np.zeros((len(structure.equations), n))
     for row, equation in enumerate(structure.equations):
@@ -49,8 +50,12 @@ def attack(structure, suppressed: list[bool], insiders: bool = True):
     recovered = [v for v in hidden if np.abs(free[v]).max(initial=0.0) < 1e-9]
     a_hidden = a[:, hidden]
     rhs = -a[:, shown] @ values[shown]
+    floors = np.zeros(n) if floors is None else floors
     bounds = [
-        (1 if values[v] > 0 and (insiders or structure.present_only[v]) else 0, None)
+        (
+            max(1 if values[v] > 0 and (insiders or structure.present_only[v]) else 0, floors[v]),
+            None,
+        )
         for v in hidden
     ]
     proven_small = []
@@ -177,6 +182,38 @@ def _one_relation(counts: dict[str, int], rows: str = "present_only"):
     frame = frame[frame["n_persons"] > 0] if rows == "present_only" else frame
     spec = {"marts": {"m": {"cells": ["g"], "additive": ["g"], "rows": rows}}}
     return build_structure(spec, {"m": frame})
+
+
+NAMED_AT_LEAST_20 = [{"where": {}, "except": {"g": ["Övriga", TOTAL]}, "value": 20}]
+
+
+def _choice(at_least: list[dict], named: int = 24):
+    counts = {"X": named, "Y": 21, "Övriga": 3}
+    frame = pd.DataFrame(
+        {"g": [*counts, TOTAL], "n_persons": [*counts.values(), sum(counts.values())]}
+    )
+    mart = {"cells": ["g"], "additive": ["g"], "rows": "present_only", "at_least": at_least}
+    return build_structure({"marts": {"m": mart}}, {"m": frame})
+
+
+def test_a_public_lower_bound_is_protected_against():
+    """Institution choice names an institution only where 20 persons chose it. The
+    engine that did not know it hid Övriga (3) with Y (21) beside the published
+    total (48) and X (24): Övriga = 48 - 24 - Y is at most 4 to whoever knows
+    Y >= 20. Declared (`at_least`), the engine hides more."""
+    declared = _choice(NAMED_AT_LEAST_20)
+    floors = {g: declared.floors[_var(declared, "m", g=g)] for g in ("X", "Y", "Övriga", TOTAL)}
+    assert floors == {"X": 20, "Y": 20, "Övriga": 0, TOTAL: 0}
+    unaware = _choice([])
+    leaked = attack(unaware, protect(unaware, K).is_suppressed, floors=declared.floors)
+    assert leaked[1], "the engine without the bound should leave Övriga provably small"
+    result = protect(declared, K)
+    assert attack(declared, result.is_suppressed, floors=declared.floors) == ([], [])
+
+
+def test_an_at_least_the_counts_break_stops_the_build():
+    with pytest.raises(StructureError, match="1 cells count less than their at_least"):
+        _choice(NAMED_AT_LEAST_20, named=19)
 
 
 def test_total_seven_over_seven_rows_of_one():

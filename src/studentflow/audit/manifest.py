@@ -32,6 +32,8 @@ class MartSpec:
     # covering dims whose total is the union of its parts: each part at most it
     parts_within_total: list[str] = field(default_factory=list)
     magnitudes: list[dict[str, str]] = field(default_factory=list)
+    # public lower bounds the definition gives: {where, except, value} each
+    at_least: list[dict] = field(default_factory=list)
 
     def attribute(self, column: str) -> str:
         return self.attributes.get(column, column)
@@ -107,7 +109,24 @@ def _mart(name: str, raw: dict, populations: dict) -> MartSpec:
         attributes=dict(raw.get("attributes") or {}),
         rows=rows,
         magnitudes=list(raw.get("magnitudes") or []),
+        at_least=[_at_least(name, entry, cells) for entry in raw.get("at_least") or []],
     )
+
+
+def _at_least(name: str, entry: dict, cells: list[str]) -> dict:
+    """One public lower bound of a mart's count: the rows matching `where` and none
+    of the values `except` lists count at least `value` (institution choice names an
+    institution only where var institution_choice_min_persons chose it)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("value"), int):
+        raise ManifestError(f"mart {name}: at_least needs where, except and an integer value")
+    where, excluded = entry.get("where") or {}, entry.get("except") or {}
+    unknown = sorted(set(where) - set(cells))
+    if not isinstance(excluded, dict) or not all(isinstance(v, list) for v in excluded.values()):
+        raise ManifestError(f"mart {name}: at_least except needs a mapping column: [values]")
+    unknown += sorted(set(excluded) - set(cells))
+    if unknown:
+        raise ManifestError(f"mart {name}: at_least names {unknown}, not cells of the mart")
+    return {"where": dict(where), "except": dict(excluded), "value": entry["value"]}
 
 
 def load(path: Path | str = DEFAULT_PATH) -> Manifest:

@@ -129,6 +129,7 @@ def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], 
     protected = f"({value} is null or coalesce({flag}, false))"
     primary = f"({protected} and ({display} = '{MIDPOINT}' or {reason} = '{PRIMARY}'))"
     secondary = f"({protected} and {reason} = '{SECONDARY}' and {lower} >= 1)"
+    floor = _floor(spec)
     return [
         f"{value} as value",
         *(f'{sql_text(v)} as "{attribute}"' for attribute, v in extra.items()),
@@ -136,11 +137,24 @@ def _count_columns(spec: MartSpec, count: str, extra: dict, columns: list[str], 
         f"{sql_text(count)} as count",
         "'count' as quantity",
         f"{protected} as protected",
-        f"case when {primary} then 1.0 when {secondary} then {float(k)}"
-        f" when {protected} then {lower} else cast({value} as double) end as lo",
+        f"greatest(case when {primary} then 1.0 when {secondary} then {float(k)}"
+        f" when {protected} then {lower} else cast({value} as double) end, {floor}) as lo",
         f"case when {primary} then {float(k - 1)} when {protected} then 'inf'::double"
         f" else cast({value} as double) end as hi",
     ]
+
+
+def _floor(spec: MartSpec) -> str:
+    """The public lower bound the mart's `at_least` gives a row (0 where none does)."""
+    cases = []
+    for entry in spec.at_least:
+        tests = [f'cast("{c}" as varchar) = {sql_text(str(v))}' for c, v in entry["where"].items()]
+        tests += [
+            f'cast("{c}" as varchar) not in ({", ".join(sql_text(str(v)) for v in values)})'
+            for c, values in entry["except"].items()
+        ]
+        cases.append(f"case when {' and '.join(tests) or 'true'} then {float(entry['value'])} end")
+    return f"coalesce(greatest({', '.join(cases)}), 0.0)" if cases else "0.0"
 
 
 def _magnitude_sums(

@@ -3,8 +3,9 @@
 structure's variables: sum relations (a total = / <= / >= the sum of its
 parts), ``same_cohort`` (equal follow-ups of a window, or with ``leavers`` a
 cell at most the same cell at another follow-up plus those who left) and
-``each_within`` (each part cell at most its total). ``structure.py`` checks
-them on the exact counts and adds them to the structure.
+``each_within`` (each part cell at most its total); and a mart's ``at_least``,
+the public lower bounds of its cells. ``structure.py`` checks them on the exact
+counts and adds them to the structure.
 """
 
 from __future__ import annotations
@@ -296,3 +297,33 @@ def _same_cohort_leavers_entries(relation: dict, marts: dict, mart_cells: dict):
     coefs = np.where(np.arange(3) == 0, 1.0, -1.0)[None, :].repeat(len(found), axis=0)
     group = np.repeat(np.arange(len(found)), 3).reshape(-1, 3)
     return group[present], found[present].astype(np.int64), coefs[present]
+
+
+def at_least_floors(name: str, mart: dict, texts: pd.DataFrame) -> np.ndarray:
+    """Per cell the public lower bound the mart's `at_least` gives it (0: none),
+    checked on the exact counts: a bound a delivery breaks stops the build."""
+    floors = np.zeros(len(texts), dtype=np.int64)
+    columns = mart.get("aggregate_columns") or {}  # mart column -> aggregate's (run.py)
+    for entry in mart.get("at_least") or []:
+        named = [*(entry.get("where") or {}), *(entry.get("except") or {})]
+        unknown = sorted(c for c in named if columns.get(c, c) not in texts.columns)
+        if unknown or not isinstance(entry.get("value"), int):
+            raise StructureError(
+                f"mart '{name}': at_least needs cells of the mart and an integer value, "
+                f"got {unknown or entry.get('value')!r}"
+            )
+        mask = np.ones(len(texts), dtype=bool)
+        for column, value in (entry.get("where") or {}).items():
+            mask &= (texts[columns.get(column, column)] == text_of(value)).to_numpy()
+        for column, values in (entry.get("except") or {}).items():
+            left_out = [text_of(value) for value in values]
+            mask &= ~texts[columns.get(column, column)].isin(left_out).to_numpy()
+        floors[mask] = np.maximum(floors[mask], int(entry["value"]))
+    counts = texts["__count"].to_numpy(dtype=np.int64)
+    broken = np.flatnonzero(counts < floors)
+    if len(broken):
+        raise StructureError(
+            f"mart '{name}': {len(broken)} cells count less than their at_least "
+            f"(sdc/linked_tables.yml), the first {counts[broken[0]]} < {floors[broken[0]]}"
+        )
+    return floors

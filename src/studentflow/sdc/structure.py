@@ -45,7 +45,7 @@ from studentflow.sdc.cells import (
     text_of,
     texts_at,
 )
-from studentflow.sdc.declared import relation_entries
+from studentflow.sdc.declared import at_least_floors, relation_entries
 from studentflow.sdc.relations import DistinctRelations, Relations, as_relations, concatenate
 
 
@@ -71,6 +71,8 @@ class Structure:
     period_texts: list[str] = field(default_factory=list)
     # the leading inequalities that are covering dims (None: all of them)
     n_covering: int | None = None
+    # per variable the public lower bound a mart's `at_least` gives (None: none)
+    floors: np.ndarray | None = None
 
     def __post_init__(self):
         self.equations = as_relations(self.equations)
@@ -208,6 +210,7 @@ class _Variables:
         self._counts: list[np.ndarray] = []
         self._n_totals: list[np.ndarray] = []
         self._present: list[bool] = []
+        self._floors: list[np.ndarray] = []
         self._attrs: list[list[str]] = []
         # the cells, per mart its name, its cell ids (as texts holds them) and the
         # variables: a list of row tuples of Python objects costs far more
@@ -218,6 +221,7 @@ class _Variables:
         self.present_only: list[bool] = []
         self.sort_keys: np.ndarray = np.zeros(0, dtype=np.int64)
         self.is_total: list[int] = []
+        self.floors: np.ndarray = np.zeros(0, dtype=np.int64)
         self.conflicts: list[str] = []  # the first five, in words
         self.n_conflicts = 0
 
@@ -234,6 +238,7 @@ class _Variables:
         self._counts.append(texts["__count"].to_numpy(dtype=np.int64))
         self._n_totals.append(n_totals)
         self._present.append(mart.get("rows", "present_only") == "present_only")
+        self._floors.append(at_least_floors(name, mart, texts))
         self._attrs.append(attrs)
         self.cell_marts.append((name, len(texts)))
         self.cell_ids.append(texts["__id"])
@@ -288,6 +293,8 @@ class _Variables:
         self.sort_keys = (mart_of[first] << 32) + position[first]
         n_totals = np.concatenate(self._n_totals or [np.zeros(0, dtype=np.int64)])
         self.is_total = n_totals[first].tolist()
+        self.floors = np.zeros(len(first), dtype=np.int64)
+        np.maximum.at(self.floors, var, np.concatenate(self._floors or [np.zeros(0, np.int64)]))
         self.cell_vars = np.split(var, np.cumsum(sizes)[:-1]) if sizes else []
         return self.cell_vars
 
@@ -403,6 +410,7 @@ def build_structure(
         period,
         period_texts,
         n_covering,
+        found.floors if found.floors.any() else None,
     )
 
 

@@ -193,6 +193,8 @@ class Tasks:
         self.low = np.asarray(
             lower_bounds(structure.values, structure.present_only, insiders), dtype=np.float64
         )
+        if structure.floors is not None:  # a mart's at_least: public by its definition
+            self.low = np.maximum(self.low, structure.floors)
         self.sort_keys = np.asarray(structure.sort_keys, dtype=np.int64)
         self.totals = np.asarray(structure.is_total, dtype=np.int64)
         self.equations = _grouped(equations, self.layout)
