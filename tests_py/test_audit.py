@@ -1206,6 +1206,10 @@ def test_a_public_lower_bound_bounds_the_other_parts(tmp_path, at_least, status,
         ({"where": {}, "value": "20"}, "an integer value"),
         ({"where": {"sex": fx.TOTAL}, "value": 20}, "at_least names ['sex']"),
         ({"except": {"institution_choice_code": "Övriga"}, "value": 20}, "column: [values]"),
+        (
+            {"where": {"institution_choice_code": 1.0}, "value": 20},
+            "value 1.0 of 'institution_choice_code' must be a string or an integer",
+        ),
     ],
 )
 def test_an_at_least_that_cannot_be_read_is_refused(tmp_path, entry, message):

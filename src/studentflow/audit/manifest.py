@@ -126,6 +126,7 @@ def _at_least(name: str, entry: dict, cells: list[str]) -> dict:
     unknown += sorted(set(excluded) - set(cells))
     if unknown:
         raise ManifestError(f"mart {name}: at_least names {unknown}, not cells of the mart")
+    _check_literals({"where": where, "except": excluded}, f"mart {name}: at_least")
     return {"where": dict(where), "except": dict(excluded), "value": entry["value"]}
 
 
@@ -202,12 +203,12 @@ def _check_kind(relation: dict, marts: dict) -> None:
                 )
 
 
-def _check_literals(declaration: dict) -> None:
-    """Every value a relation or identity names is a string or an integer. The
-    engine reads a value as SQL casts it to text and the audit as Python prints
+def _check_literals(declaration: dict, where: str | None = None) -> None:
+    """Every value a relation, identity or at_least names is a string or an integer.
+    The engine reads a value as SQL casts it to text and the audit as Python prints
     it; they agree on these and differ on YAML's floats, booleans and nulls
     (1.0, true, ~), so the defender and the attacker would read two relations."""
-    where = f"population {declaration['population']}"
+    where = where or f"population {declaration['population']}"
     sides = [declaration, declaration.get("total") or {}, *(declaration.get("parts") or [])]
     sides.append({"where": declaration.get("leavers") or {}})
     named = [(c, v) for side in sides for c, v in (side.get("where") or {}).items()]
