@@ -147,3 +147,19 @@ def test_institution_choice_at_least_is_the_models_threshold():
     spec = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
     (entry,) = spec.marts["institution_choice_by_municipality"].at_least
     assert entry["value"] == threshold
+
+
+def test_window_sums_take_the_models_window_length():
+    """The engine puts a year in the window [start, start + window_years); the
+    models pool var window_length years into a window: one value."""
+    length = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
+        "window_length"
+    ]
+    spec = yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
+    entries = [
+        entry
+        for population in spec["populations"].values()
+        for entry in (population or {}).get("window_sums") or []
+    ]
+    assert entries, "no window_sums declared"
+    assert {entry["window_years"] for entry in entries} == {length}

@@ -271,8 +271,9 @@ def check_intervals(
     column = {var: i for i, var in enumerate(unknown)}
     rel = _relation_rows(equations, inequalities, values, column)
     truth = np.asarray([values[var] for var in unknown], dtype=float)
-    small = np.asarray([var in primary and 0 < values[var] < k for var in unknown])
-    target = np.where(small, float(k), truth + 1.0)  # what the maximum must reach
+    need = np.broadcast_to(np.asarray(k, dtype=float), (len(values),))[unknown]  # one, or per cell
+    small = np.asarray([var in primary for var in unknown]) & (truth > 0) & (truth < need)
+    target = np.where(small, need, truth + 1.0)  # what the maximum must reach
     search = _Search(rel, [lower[var] for var in unknown], truth, small, target)
     if certified:
         search.reached |= np.asarray([var in certified for var in unknown]) & small

@@ -245,18 +245,31 @@ def _component(task: Task, k, secondary_zeros, intervals, stats) -> list[int]:
     states = [holding.NONE] * len(merged.values)
     if task.held is not None:
         states = holding.merged_states(task.held, merged.groups)
-    return merged.expand(_merged_component(merged, k, secondary_zeros, intervals, stats, states))
+    hidden, need = _window_sums(task, merged, k)
+    solved = _merged_component(merged, need, secondary_zeros, intervals, stats, states, hidden)
+    return merged.expand(solved)
 
 
-def _merged_component(merged: Merged, k, secondary_zeros, intervals, stats, held) -> list[int]:
+def _window_sums(task: Task, merged: Merged, k: int):
+    """(the merged variables no mart publishes, what each variable's maximum must
+    reach where it is below: k, or one per variable): window_sums.py. A group
+    with a published cell is not hidden; it must reach what its members must."""
+    if task.hidden is None:
+        return set(), k
+    hidden = {g for g, group in enumerate(merged.groups) if task.hidden[group].all()}
+    return hidden, np.array([task.need[group].max() for group in merged.groups])
+
+
+def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden=()) -> list[int]:
     values, low = merged.values, merged.low
     eqs, ineqs = merged.eqs, merged.ineqs
     n = len(values)
-    primary = {i for i, value in enumerate(values) if 0 < value < k}
-    # last release's states where the count did not change (held.py); a primary
-    # cell is suppressed whatever it was (with the same k it was suppressed too)
+    need = np.broadcast_to(k, (n,))  # k: one number, or one per variable (_window_sums)
+    primary = {i for i, value in enumerate(values) if 0 < value < need[i]}
+    # last release's states where the count did not change (held.py; a primary cell
+    # is suppressed whatever it was); a hidden variable is as good as suppressed
     kept_out = {i for i, state in enumerate(held) if state == holding.PUBLISHED} - primary
-    kept_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED}
+    kept_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED} | set(hidden)
     if not intervals:
         gauss = _gauss_runner(merged, primary, secondary_zeros, (kept_out, kept_in), stats)
         first = primary | kept_in

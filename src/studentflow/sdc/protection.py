@@ -128,7 +128,10 @@ class Protection:
         share no relation, so the LP falls apart into one problem per cell
         and solving them together costs one solve instead of many.
         """
-        cells = [var for var in cells if self.reach[var] < k - MOVED and self.values[var] < k]
+        k = np.broadcast_to(np.asarray(k, dtype=float), (self.n,))  # one, or one per cell
+        cells = [
+            var for var in cells if self.reach[var] < k[var] - MOVED and self.values[var] < k[var]
+        ]
         if not cells:
             return []
         whole_tried = set()  # the tries over the whole component: not solved twice
@@ -229,7 +232,7 @@ class Protection:
         if release:
             cost[held] = RELEASE_COST * (1.0 + self.values[inside][held])
         targets = np.searchsorted(inside, cells)
-        up_lower[targets] = k - self.values[cells]
+        up_lower[targets] = np.broadcast_to(k, (self.n,))[cells] - self.values[cells]
         down_upper[targets] = 0.0
         equal = self.is_equation[used] | (exact & self.is_covering[used])
         nnz = len(rows)

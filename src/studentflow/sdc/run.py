@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from studentflow.processes import TaskPool
+from studentflow.sdc import window_sums
 from studentflow.sdc.cells import mart_dims, texts_at
 from studentflow.sdc.groups import linked_groups
 from studentflow.sdc.held import Lookup
@@ -103,21 +104,24 @@ def suppress(
     """
     started = time.perf_counter()
     marts, frames = _aligned(spec, aggregates)
-    groups = linked_groups({**spec, "marts": marts})
+    aligned = {**spec, "marts": marts}
+    groups = linked_groups(aligned)
+    sums = _window_sums(aligned, frames)
     groups.sort(key=lambda group: -sum(len(frames[name]) for name in group["marts"]))
     stored = stored_decisions(previous)
     pending, keeping = [], []
     with TaskPool(workers) as pool:
         for group in groups:
             group_frames = {name: frames[name] for name in group["marts"]}
-            slices = slices_of(group, group_frames, ("k", k))
+            group_sums = [(e, f) for e, f in sums if e["window"]["mart"] in group["marts"]]
+            slices = slices_of(group, group_frames, ("k", k), group_sums)
             unchanged = {p for p, h in slices.hashes.items() if h in kept}
             keeping.extend(slices.hashes[period] for period in unchanged)
             if unchanged == set(slices.hashes):
                 continue
             changed = set(slices.hashes) - unchanged
             structure = build_structure(
-                group, slices.only(group_frames, changed), slices.columns or None
+                group, slices.only(group_frames, changed), slices.columns or None, group_sums
             )
             check_within_periods(structure, group)
             relations = len(structure.equations) + len(structure.inequalities)
@@ -131,6 +135,12 @@ def suppress(
     stats["kept_slices"] = sorted(keeping)
     stats["seconds"] = time.perf_counter() - started
     return _in_mart_order(parts, list(marts))[COLUMNS], stats
+
+
+def _window_sums(spec: dict, frames: dict[str, pd.DataFrame]) -> list[tuple[dict, pd.DataFrame]]:
+    """A year's persons within its window (window_sums.py): each entry with its
+    floors, from the years' counts, so read before any group is built."""
+    return [(e, window_sums.floors(spec, e, frames)) for e in window_sums.declarations(spec)]
 
 
 def with_kept_slices(cells: pd.DataFrame, stored: StoredSlices | None, kept: list[str]) -> pa.Table:

@@ -99,11 +99,14 @@ def _relations_within_periods(populations: dict, columns: dict[str, str]) -> Non
                     )
 
 
-def slices_of(group: dict, frames: dict[str, pd.DataFrame], settings: tuple) -> Slices:
+def slices_of(
+    group: dict, frames: dict[str, pd.DataFrame], settings: tuple, sums: list = ()
+) -> Slices:
     """The group's slices: each period's fingerprint hashes the group's declaration,
-    ``settings`` and the engine's code with that period's rows of every mart. The
-    rows are hashed as a multiset (a sum of row hashes), since DuckDB gives an
-    aggregate's rows in no fixed order."""
+    ``settings`` and the engine's code with that period's rows of every mart, and
+    of the floors of its window sums (``sums``: window_sums.py; they come from
+    another group's counts). The rows are hashed as a multiset (a sum of row
+    hashes), since DuckDB gives an aggregate's rows in no fixed order."""
     columns = period_columns(group)
     header = json.dumps(
         [group["marts"], group.get("populations") or {}, group.get("total_label"), settings],
@@ -114,6 +117,11 @@ def slices_of(group: dict, frames: dict[str, pd.DataFrame], settings: tuple) -> 
     for name in sorted(group["marts"]):
         for period, summed in _summed_row_hashes(frames[name], columns.get(name)).items():
             parts.setdefault(period, []).append(f"{name}:{summed}")
+    for number, (entry, floors) in enumerate(sums):
+        column = entry["window"]["mart"] in columns and floors.columns[0]
+        for period, summed in _summed_row_hashes(floors, column or None).items():
+            if period in parts:
+                parts[period].append(f"window_sums {number}:{summed}")
     version = _code_version()
     hashes = {
         period: hashlib.sha256("\n".join([version, header, *found]).encode()).hexdigest()[:32]

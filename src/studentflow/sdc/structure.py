@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import yaml
 
 from studentflow.ranks import tuple_rank
+from studentflow.sdc import window_sums
 from studentflow.sdc.cells import (
     StructureError,
     attributes,
@@ -73,6 +74,8 @@ class Structure:
     n_covering: int | None = None
     # per variable the public lower bound a mart's `at_least` gives (None: none)
     floors: np.ndarray | None = None
+    # variables no mart publishes, always hidden (window_sums.py; None: none)
+    hidden: np.ndarray | None = None
 
     def __post_init__(self):
         self.equations = as_relations(self.equations)
@@ -369,10 +372,15 @@ def _relations(spec: dict, mart_cells: dict[str, pd.DataFrame], values: list[int
 
 
 def build_structure(
-    spec: dict, frames: dict[str, pd.DataFrame], periods: dict[str, str] | None = None
+    spec: dict,
+    frames: dict[str, pd.DataFrame],
+    periods: dict[str, str] | None = None,
+    sums: list | None = None,
 ) -> Structure:
     """The structure of ``spec``'s marts; ``periods`` (mart -> its period dim) also
-    records each variable's period (``Structure.period``)."""
+    records each variable's period (``Structure.period``); ``sums``: (a
+    ``window_sums`` entry, its floors), added where the entry's window mart is
+    among the marts (window_sums.py)."""
     populations = spec.get("populations") or {}
     marts = spec["marts"]
     pop_attrs = _population_attributes(marts)
@@ -397,6 +405,15 @@ def build_structure(
     period, period_texts = None, []
     if periods is not None:
         period, period_texts = _periods(mart_cells, periods, len(found.values))
+    hidden = []
+    for entry, floors in sums or []:
+        if entry["window"]["mart"] in mart_cells:
+            grouped = window_sums.sums(
+                spec, entry, mart_cells[entry["window"]["mart"]], found.values, floors
+            )
+            window = window_sums.window_column(spec, entry)
+            added, new, period = window_sums.append(found, grouped, window, period, period_texts)
+            equations, hidden = concatenate([equations, as_relations(added)]), [*hidden, *new]
     del mart_cells
     cells = found.cells()
     return Structure(
@@ -411,6 +428,7 @@ def build_structure(
         period_texts,
         n_covering,
         found.floors if found.floors.any() else None,
+        np.asarray(hidden, dtype=np.int64) if hidden else None,
     )
 
 

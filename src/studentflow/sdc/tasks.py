@@ -64,6 +64,10 @@ class Task:
     # fingerprint is stored keeps its decision, which holds every cell anyway
     held: np.ndarray | None = None
     n_covering: int | None = None  # the leading ineqs that are covering dims (None: all)
+    # per variable: no mart publishes it, always hidden (window_sums.py; None: none)
+    hidden: np.ndarray | None = None
+    # per variable: what its maximum must reach where it is below (None: k for all)
+    need: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.members)
@@ -83,6 +87,8 @@ class Task:
             self.keys,
             self.totals,
             np.array([-1 if self.n_covering is None else self.n_covering]),
+            np.zeros(0, dtype=bool) if self.hidden is None else self.hidden,
+            np.zeros(0, dtype=np.int64) if self.need is None else self.need,
         )
         return [f"{a.dtype.str}{a.shape}".encode() + a.tobytes() for a in arrays]
 
@@ -195,6 +201,13 @@ class Tasks:
         )
         if structure.floors is not None:  # a mart's at_least: public by its definition
             self.low = np.maximum(self.low, structure.floors)
+        self.hidden = self.need = None
+        if structure.hidden is not None:
+            self.hidden = np.zeros(structure.n_vars, dtype=bool)
+            self.hidden[structure.hidden] = True
+            # a window sum must reach its floor + k - 1 (window_sums.py)
+            self.need = np.full(structure.n_vars, k, dtype=np.int64)
+            self.need[structure.hidden] = np.maximum(k, self.low[structure.hidden] + k - 1)
         self.sort_keys = np.asarray(structure.sort_keys, dtype=np.int64)
         self.totals = np.asarray(structure.is_total, dtype=np.int64)
         self.equations = _grouped(equations, self.layout)
@@ -202,7 +215,7 @@ class Tasks:
         self.inequalities = _grouped(
             inequalities, self.layout, len(inequalities) if n_covering is None else n_covering
         )
-        primary = (self.values > 0) & (self.values < k)
+        primary = (self.values > 0) & (self.values < (k if self.need is None else self.need))
         self.with_primary = np.flatnonzero(
             np.bincount(self.layout.component[primary], minlength=self.layout.n_components)
         )
@@ -228,6 +241,8 @@ class Tasks:
             keys=ranks,
             totals=self.totals[members],
             n_covering=int(self.inequalities.leading[component]),
+            hidden=None if self.hidden is None else self.hidden[members],
+            need=None if self.need is None else self.need[members],
         )
 
     def identity(self, component: int) -> list[bytes]:

@@ -1,0 +1,145 @@
+"""A year's persons within the window that holds it (``window_sums`` in
+sdc/linked_tables.yml; docs/disclosure-control.md section 10).
+
+Everyone a per-year mart counts in a year of a window is in some row of the
+window's mart summed over a column it does not have (analyses 3-6 against
+analysis 2: registered in the year, so registered at some institution in the
+window, with the same sex and recruitment municipality). Per window and key
+(the window mart's other cell dims), with W the sum of the window's cells:
+every year's count <= W. The two sides are different periods, decided apart
+(slices.py), so the relation cannot be declared as a sum relation.
+
+The years are decided each on its own, as before (a year is published
+before its window is complete and not decided again), so the window's
+decision must neither be unlocked by the years nor unlock them. W is added to the window's
+structure as a variable no mart publishes (always hidden), equal to the sum
+of its cells, with
+- the public lower bound L, the largest count of the window's years: the
+  attacker who knows the years' true counts is stronger than any real one,
+  so protecting the window's cells against it is sound;
+- a maximum that must reach L + k - 1 (``Tasks.need``), as a primary cell's
+  must reach k: the point that shows a year's primary cell able to reach k
+  lifts it by at most k - 1, and its year's count with it, so that point and
+  one of the window's fit together.
+What this leaves unproven (a point of one year lifting several places at
+once needs their sums lifted together) is in docs/disclosure-control.md
+section 10.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from studentflow.sdc.cells import StructureError, text_categorical, text_of
+
+
+def declarations(spec: dict) -> list[dict]:
+    """Every population's ``window_sums`` entries."""
+    found = []
+    for name, population in (spec.get("populations") or {}).items():
+        for entry in (population or {}).get("window_sums") or []:
+            missing = {"window", "sum_over", "years", "year", "window_years"} - set(entry)
+            if missing or not isinstance(entry["window_years"], int):
+                raise StructureError(
+                    f"population '{name}': window_sums needs window, sum_over, years, "
+                    f"year and an integer window_years (missing {sorted(missing)})"
+                )
+            found.append(entry)
+    return found
+
+
+def window_column(spec: dict, entry: dict) -> str:
+    """The window mart's period (its population's declared ``period``)."""
+    mart = spec["marts"][entry["window"]["mart"]]
+    period = ((spec.get("populations") or {}).get(mart.get("population")) or {}).get("period")
+    if period is None or period not in mart["cells"]:
+        raise StructureError(
+            f"window_sums: mart '{entry['window']['mart']}' needs its population's "
+            "period among its cells"
+        )
+    return period
+
+
+def keys_of(spec: dict, entry: dict) -> list[str]:
+    """The cell dims a window sum is per: the window mart's, but the summed ones
+    and the window."""
+    mart = spec["marts"][entry["window"]["mart"]]
+    left_out = {*entry["sum_over"], window_column(spec, entry)}
+    return [dim for dim in mart["cells"] if dim not in left_out]
+
+
+def floors(spec: dict, entry: dict, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per window of the window mart and key, the largest count the years mart
+    has in the window's years (columns: the window, the keys, ``floor``; texts)."""
+    window, keys = window_column(spec, entry), keys_of(spec, entry)
+    years = frames[entry["years"]["mart"]]
+    named = [*keys, entry["year"], *(entry["years"].get("where") or {})]
+    missing = [column for column in named if column not in years]
+    if missing:
+        raise StructureError(f"window_sums: mart '{entry['years']['mart']}' lacks {missing}")
+    mask = np.ones(len(years), dtype=bool)
+    for column, value in (entry["years"].get("where") or {}).items():
+        mask &= np.asarray(text_categorical(years[column]).astype(object) == text_of(value))
+    selected = years.loc[mask, [*keys, entry["year"], "n_persons"]]
+    year = pd.to_numeric(selected[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
+    starts = pd.to_numeric(
+        pd.Series(frames[entry["window"]["mart"]][window].unique()).astype(str)
+    ).to_numpy(dtype=np.int64)
+    pieces = []
+    for start in np.sort(starts).tolist():
+        inside = (year >= start) & (year < start + entry["window_years"])
+        piece = selected.loc[inside, [*keys, "n_persons"]].astype({k: str for k in keys})
+        piece = piece.groupby(keys, observed=True)["n_persons"].max().reset_index()
+        pieces.append(piece.assign(**{window: str(start)}))
+    found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=keys)
+    return found.rename(columns={"n_persons": "floor"})[[window, *keys, "floor"]]
+
+
+def sums(spec: dict, entry: dict, cells: pd.DataFrame, values: list[int], found: pd.DataFrame):
+    """The window sums of the window mart's ``cells`` (its dims and ``__var``):
+    (each sum's members as lists of variables, its exact count, its floor from
+    ``found`` (:func:`floors`)); stops where a floor exceeds its sum, which the
+    definitions rule out."""
+    window, keys = window_column(spec, entry), keys_of(spec, entry)
+    on = [window, *keys]
+    frame = cells[[*on, "__var"]].astype({c: str for c in on})
+    frame["__value"] = np.asarray(values, dtype=np.int64)[frame["__var"].to_numpy()]
+    grouped = frame.groupby(on, observed=True, sort=True).agg(
+        members=("__var", list), exact=("__value", "sum")
+    )
+    grouped = grouped.reset_index().merge(found.astype({c: str for c in on}), on=on, how="left")
+    grouped["floor"] = grouped["floor"].fillna(0).astype(np.int64)
+    broken = grouped[grouped["floor"] > grouped["exact"]]
+    if len(broken):
+        first = broken.iloc[0]
+        raise StructureError(
+            f"window_sums: {len(broken)} window sums of '{entry['window']['mart']}' are "
+            f"below a count of '{entry['years']['mart']}' in their years, the first "
+            f"{dict(first[on])}: {first['exact']} < {first['floor']}"
+        )
+    return grouped
+
+
+def append(found, grouped: pd.DataFrame, window: str, period, period_texts: list[str]):
+    """Add the sums in ``grouped`` (:func:`sums`) to the structure's variables
+    ``found`` as hidden variables: (their equations as dicts, their variable
+    numbers, the period array extended). A sum's preference order is after
+    every cell's (it is never published, so the order only breaks ties)."""
+    first = len(found.values)
+    new = np.arange(first, first + len(grouped), dtype=np.int64)
+    found.values = found.values + grouped["exact"].astype(int).tolist()
+    found.present_only = found.present_only + [False] * len(grouped)
+    start = int(np.max(found.sort_keys)) + 1 if len(found.sort_keys) else 0
+    found.sort_keys = np.r_[found.sort_keys, start + np.arange(len(grouped))].astype(np.int64)
+    found.is_total = found.is_total + [0] * len(grouped)
+    found.floors = np.r_[found.floors, grouped["floor"].to_numpy(dtype=np.int64)]
+    equations = [
+        {int(var): 1.0, **{int(member): -1.0 for member in members}}
+        for var, members in zip(new.tolist(), grouped["members"], strict=True)
+    ]
+    if period is not None:
+        index = {text: i for i, text in enumerate(period_texts)}
+        windows = grouped[window].map(index).to_numpy(dtype=np.int32)
+        period = np.r_[period, windows].astype(np.int32)
+    return equations, new, period

@@ -1,0 +1,144 @@
+"""A year's persons within the window that holds it (sdc/window_sums.py): the
+years and the window are different periods, decided apart, but an attacker
+reads them together. Checked by an independent attacker (scipy) that knows
+the relation the engine cannot declare: each year's count <= the sum over
+institutions of the window's rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from studentflow.sdc.run import suppress
+from studentflow.sdc.structure import StructureError, build_structure
+
+K = 5
+SUMS = {
+    "window": {"mart": "win"},
+    "sum_over": ["institution_code"],
+    "years": {"mart": "yr"},
+    "year": "academic_year",
+    "window_years": 6,
+}
+
+
+def _spec(sums: list[dict], year_dims: tuple = ()) -> dict:
+    present = {"count": "n", "rows": "present_only", "additive": ["mun"]}
+    year = {"cells": ["academic_year", "mun", *year_dims], "additive": ["mun", *year_dims]}
+    return {
+        "total_label": "Totalt",
+        "populations": {
+            "per_year": {"period": "academic_year"},
+            "per_window": {"period": "window_start_year", "window_sums": sums},
+        },
+        "marts": {
+            "yr": {"population": "per_year", "aggregate": "agg_yr", **present} | year,
+            "win": {"population": "per_window", "aggregate": "agg_win", **present}
+            | {"cells": ["window_start_year", "institution_code", "mun"]},
+        },
+    }
+
+
+# Institution A's two rows add up to a published 43 once the engine hides a (1)
+# with d (42); the year shows d's 40 registered persons (published): an attacker
+# who knows d's are all in A's row (d has no other) gets a <= 43 - 40 = 3, and
+# the year's a with it
+WINDOW = pd.DataFrame(
+    [(2013, "A", "a", 1), (2013, "A", "d", 42), (2013, "A", "Totalt", 43)]
+    + [(2013, "B", "g", 6), (2013, "B", "Totalt", 6)],
+    columns=["window_start_year", "institution_code", "mun", "n_persons"],
+)
+YEAR = pd.DataFrame(
+    [(2013, "a", 1), (2013, "d", 40), (2013, "g", 6), (2013, "Totalt", 47)],
+    columns=["academic_year", "mun", "n_persons"],
+)
+
+
+def _decided(sums: list[dict], year: pd.DataFrame = YEAR, window=WINDOW) -> pd.DataFrame:
+    dims = tuple(c for c in year.columns if c not in ("academic_year", "mun", "n_persons"))
+    cells, _ = suppress(_spec(sums, dims), {"agg_yr": year, "agg_win": window}, K)
+    return cells
+
+
+def _proven_small(cells: pd.DataFrame, year=YEAR, window=WINDOW) -> list[str]:
+    """The hidden cells in 1..K-1 that an attacker knowing that every year's count
+    is at most its window's sum over institutions proves below K (a year's count:
+    its rows with every other dim at Totalt)."""
+    dims = tuple(c for c in year.columns if c not in ("academic_year", "mun", "n_persons"))
+    structure = build_structure(_spec([], dims), {"yr": year, "win": window})
+    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
+    n = structure.n_vars
+    hidden = np.zeros(n, dtype=bool)
+    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
+    values = np.asarray(structure.values, dtype=float)
+    a_eq = np.zeros((len(structure.equations), n))
+    for row, equation in enumerate(structure.equations):
+        for var, coef in equation.items():
+            a_eq[row, var] = coef
+    mun = frame["cell_id"].str.extract(r"mun=([^|]+)")[0]
+    other_dim_not_total = r"\|(?!mun)[a-z_]+=(?!Totalt)"
+    counts = (frame["mart"] == "yr") & ~frame["cell_id"].str.contains(other_dim_not_total)
+    a_ub = np.zeros((int(counts.sum()), n))  # one window here: every year is in it
+    for row, place in enumerate(mun[counts]):
+        a_ub[row, frame.loc[counts & (mun == place), "var"]] = 1.0
+        a_ub[row, frame.loc[(frame["mart"] == "win") & (mun == place), "var"]] = -1.0
+    bounds = [(1, None) if hidden[v] else (values[v], values[v]) for v in range(n)]
+    small = []
+    for mart, cell, var in frame[["mart", "cell_id", "var"]].itertuples(index=False):
+        if hidden[var] and 0 < values[var] < K:
+            found = linprog(
+                -np.eye(n)[var], a_ub, np.zeros(len(a_ub)), a_eq, np.zeros(len(a_eq)), bounds
+            )
+            if found.status == 0 and -found.fun < K - 1e-6:
+                small.append(f"{mart} {cell}")
+    return small
+
+
+def test_the_window_is_protected_against_its_years():
+    """Unaware, the engine leaves A's row a (and the year's a) provably below 5 to
+    whoever reads the year beside the window; with the window sums it hides more."""
+    assert _proven_small(_decided([])) == [
+        "yr academic_year=2013|mun=a",
+        "win institution_code=A|mun=a|window_start_year=2013",
+    ]
+    assert _proven_small(_decided([SUMS])) == []
+
+
+def test_a_year_above_its_window_stops_the_build():
+    """Every person of a year is in the window: a year counting more than the
+    window's sum is a delivery or model error, not something to protect."""
+    above = YEAR.assign(n_persons=YEAR["n_persons"].where(YEAR["mun"] != "g", 7))
+    above.loc[above["mun"] == "Totalt", "n_persons"] = 48
+    with pytest.raises(StructureError, match="window sums of 'win' are below a count of 'yr'"):
+        _decided([SUMS], above)
+
+
+def test_a_window_sum_needs_its_whole_declaration():
+    with pytest.raises(StructureError, match="window_sums needs window, sum_over"):
+        _decided([{key: value for key, value in SUMS.items() if key != "window_years"}])
+
+
+# Institution A publishes its 5 persons from a (a's only institution) and the
+# year's 3 from a are 1 + 2 in two groups: to whoever knows a's year <= 5, each
+# group is at most 5 - 1 = 4. The year alone leans on its total of a being free
+# to rise: the window sum must be able to reach the year's count + k - 1
+WINDOW_A = pd.DataFrame(
+    [(2013, "A", "a", 5), (2013, "A", "b", 40), (2013, "A", "Totalt", 45)],
+    columns=["window_start_year", "institution_code", "mun", "n_persons"],
+)
+YEAR_GROUPS = pd.DataFrame(
+    [(2013, "a", "x", 1), (2013, "a", "y", 2), (2013, "a", "Totalt", 3)]
+    + [(2013, "b", "x", 20), (2013, "b", "y", 18), (2013, "b", "Totalt", 38)]
+    + [(2013, "Totalt", "x", 21), (2013, "Totalt", "y", 20), (2013, "Totalt", "Totalt", 41)],
+    columns=["academic_year", "mun", "grp", "n_persons"],
+)
+
+
+def test_the_window_sum_leaves_the_years_room():
+    unaware = _decided([], YEAR_GROUPS, WINDOW_A)
+    assert _proven_small(unaware, YEAR_GROUPS, WINDOW_A)
+    totals = SUMS | {"years": {"mart": "yr", "where": {"grp": "Totalt"}}}
+    aware = _decided([totals], YEAR_GROUPS, WINDOW_A)
+    assert _proven_small(aware, YEAR_GROUPS, WINDOW_A) == []
