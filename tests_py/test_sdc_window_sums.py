@@ -142,3 +142,10 @@ def test_the_window_sum_leaves_the_years_room():
     totals = SUMS | {"years": {"mart": "yr", "where": {"grp": "Totalt"}}}
     aware = _decided([totals], YEAR_GROUPS, WINDOW_A)
     assert _proven_small(aware, YEAR_GROUPS, WINDOW_A) == []
+
+
+def test_a_delivery_without_a_complete_window_builds():
+    """Before the first window is complete the window mart has no rows: nothing
+    to add, no error (the first years of a delivery, a small test world)."""
+    cells = _decided([SUMS], YEAR, WINDOW.iloc[:0])
+    assert set(cells["mart"]) == {"yr"}

@@ -11,9 +11,9 @@ every year's count <= W. The two sides are different periods, decided apart
 
 The years are decided each on its own, as before (a year is published
 before its window is complete and not decided again), so the window's
-decision must neither be unlocked by the years nor unlock them. W is added to the window's
-structure as a variable no mart publishes (always hidden), equal to the sum
-of its cells, with
+decision must neither be unlocked by the years nor unlock them. W is added
+to the window's structure as a variable no mart publishes (always hidden),
+equal to the sum of its cells, with
 - the public lower bound L, the largest count of the window's years: the
   attacker who knows the years' true counts is stronger than any real one,
   so protecting the window's cells against it is sound;
@@ -92,8 +92,9 @@ def floors(spec: dict, entry: dict, frames: dict[str, pd.DataFrame]) -> pd.DataF
         piece = selected.loc[inside, [*keys, "n_persons"]].astype({k: str for k in keys})
         piece = piece.groupby(keys, observed=True)["n_persons"].max().reset_index()
         pieces.append(piece.assign(**{window: str(start)}))
-    found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=keys)
-    return found.rename(columns={"n_persons": "floor"})[[window, *keys, "floor"]]
+    columns = [window, *keys, "n_persons"]
+    found = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=columns)
+    return found[columns].rename(columns={"n_persons": "floor"})
 
 
 def sums(spec: dict, entry: dict, cells: pd.DataFrame, values: list[int], found: pd.DataFrame):
