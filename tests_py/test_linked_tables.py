@@ -138,12 +138,15 @@ def test_marts_of_one_pass_in_unlinked_populations_are_named(dbt_manifest):
     ]
 
 
+def _dbt_var(name: str):
+    """The project's default of a dbt var (dbt_project.yml)."""
+    return yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
+
+
 def test_institution_choice_at_least_is_the_models_threshold():
     """The engine and the audit read the named institutions' lower bound from the
     declaration, the model pools by var institution_choice_min_persons: one value."""
-    threshold = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
-        "institution_choice_min_persons"
-    ]
+    threshold = _dbt_var("institution_choice_min_persons")
     spec = manifest_module.load(ROOT / "sdc" / "linked_tables.yml")
     (entry,) = spec.marts["institution_choice_by_municipality"].at_least
     assert entry["value"] == threshold
@@ -152,9 +155,7 @@ def test_institution_choice_at_least_is_the_models_threshold():
 def test_window_sums_take_the_models_window_length():
     """The engine puts a year in the window [start, start + window_years); the
     models pool var window_length years into a window: one value."""
-    length = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
-        "window_length"
-    ]
+    length = _dbt_var("window_length")
     spec = yaml.safe_load((ROOT / "sdc" / "linked_tables.yml").read_text(encoding="utf-8"))
     entries = [
         entry

@@ -32,9 +32,10 @@ from studentflow.sdc.tasks import components
 K = 5
 
 
-def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None):
+def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None, bounds=()):
     """(exactly recovered cells, small cells proven small), by an independent attacker
-    (``floors``: per variable a public lower bound it knows besides)."""
+    (``floors``: per variable a public lower bound it knows besides; ``bounds``:
+    relations it knows besides the structure's, each {variable: coef} with sum <= 0)."""
     n = structure.n_vars
     a = np.zeros((len(structure.equations), n))
     for row, equation in enumerate(structure.equations):
@@ -51,7 +52,12 @@ def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None
     a_hidden = a[:, hidden]
     rhs = -a[:, shown] @ values[shown]
     floors = np.zeros(n) if floors is None else floors
-    bounds = [
+    a_ub = np.zeros((len(bounds), n))
+    for row, relation in enumerate(bounds):
+        for var, coef in relation.items():
+            a_ub[row, var] = coef
+    b_ub = -a_ub[:, shown] @ values[shown]
+    box = [
         (
             max(1 if values[v] > 0 and (insiders or structure.present_only[v]) else 0, floors[v]),
             None,
@@ -64,7 +70,8 @@ def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None
             continue
         cost = np.zeros(len(hidden))
         cost[i] = -1
-        result = linprog(cost, A_eq=a_hidden, b_eq=rhs, bounds=bounds, method="highs")
+        ub = {"A_ub": a_ub[:, hidden], "b_ub": b_ub} if len(bounds) else {}
+        result = linprog(cost, A_eq=a_hidden, b_eq=rhs, bounds=box, method="highs", **ub)
         if result.status == 0 and -result.fun < K - 1e-6:
             proven_small.append(v)
     return recovered, proven_small

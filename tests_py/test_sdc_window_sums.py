@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import linprog
+from test_sdc_engine import attack
 
 from studentflow.sdc.run import suppress
 from studentflow.sdc.structure import StructureError, build_structure
@@ -69,31 +69,19 @@ def _proven_small(cells: pd.DataFrame, year=YEAR, window=WINDOW) -> list[str]:
     dims = tuple(c for c in year.columns if c not in ("academic_year", "mun", "n_persons"))
     structure = build_structure(_spec([], dims), {"yr": year, "win": window})
     frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
-    n = structure.n_vars
-    hidden = np.zeros(n, dtype=bool)
+    hidden = np.zeros(structure.n_vars, dtype=bool)
     hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
-    values = np.asarray(structure.values, dtype=float)
-    a_eq = np.zeros((len(structure.equations), n))
-    for row, equation in enumerate(structure.equations):
-        for var, coef in equation.items():
-            a_eq[row, var] = coef
     mun = frame["cell_id"].str.extract(r"mun=([^|]+)")[0]
     other_dim_not_total = r"\|(?!mun)[a-z_]+=(?!Totalt)"
     counts = (frame["mart"] == "yr") & ~frame["cell_id"].str.contains(other_dim_not_total)
-    a_ub = np.zeros((int(counts.sum()), n))  # one window here: every year is in it
-    for row, place in enumerate(mun[counts]):
-        a_ub[row, frame.loc[counts & (mun == place), "var"]] = 1.0
-        a_ub[row, frame.loc[(frame["mart"] == "win") & (mun == place), "var"]] = -1.0
-    bounds = [(1, None) if hidden[v] else (values[v], values[v]) for v in range(n)]
-    small = []
-    for mart, cell, var in frame[["mart", "cell_id", "var"]].itertuples(index=False):
-        if hidden[var] and 0 < values[var] < K:
-            found = linprog(
-                -np.eye(n)[var], a_ub, np.zeros(len(a_ub)), a_eq, np.zeros(len(a_eq)), bounds
-            )
-            if found.status == 0 and -found.fun < K - 1e-6:
-                small.append(f"{mart} {cell}")
-    return small
+    relation_2 = [  # one window here: every year is in it
+        {var: 1.0 for var in frame.loc[counts & (mun == place), "var"]}
+        | {var: -1.0 for var in frame.loc[(frame["mart"] == "win") & (mun == place), "var"]}
+        for place in mun[counts]
+    ]
+    _, small = attack(structure, hidden.tolist(), bounds=relation_2)
+    names = frame.drop_duplicates("var").set_index("var")
+    return [f"{names.at[var, 'mart']} {names.at[var, 'cell_id']}" for var in small]
 
 
 def test_the_window_is_protected_against_its_years():
