@@ -150,6 +150,20 @@ def reduce(rel, cell, coef, eq, labels, protected, values, lo, hi) -> System:
     )
 
 
+def restrict(system: System, rows: np.ndarray, columns: np.ndarray) -> System:
+    """The system's rows and columns in the two masks (whole components: no kept row
+    holds a column left out)."""
+    return System(
+        a=system.a[rows][:, columns].tocsr(),
+        b=system.b[rows],
+        eq=system.eq[rows],
+        cells=system.cells[columns],
+        lo=system.lo[columns],
+        hi=system.hi[columns],
+        labels=[label for label, keep in zip(system.labels, rows, strict=True) if keep],
+    )
+
+
 def inconsistent(rel, cell, coef, eq, protected, values, tolerance=1e-6) -> np.ndarray:
     """Rows with only published cells that the published figures break."""
     n_rows = len(eq)

@@ -12,6 +12,7 @@ mean whose sum is one value is 'mean'.
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from studentflow.audit import (
     report,
     slices,
     structure,
+    window_sums,
 )
 from studentflow.audit.manifest import Manifest, load
 from studentflow.audit.solving import EPS, Intervals, classify, solve_every_component
@@ -69,30 +71,47 @@ class AuditResult:
         return bool(len(self.leaks) or self.undeclared or self.inconsistent)
 
 
-def _reduce(frame: pd.DataFrame, found) -> tuple:
+def _reduce(frame: pd.DataFrame, found, sums: window_sums.Sums) -> tuple:
     """The relations as arrays, the relations the published figures break, and the system
-    reduced to the protected cells."""
+    reduced to the protected cells; the window sums are protected cells after the
+    published ones, each equal to its cells (window_sums.py)."""
     rel, cell, coef = found.arrays()
     eq = np.array([s == "eq" for s in found.sense], dtype=bool)
-    protected = frame["protected"].to_numpy()
-    values = frame["value"].to_numpy(dtype=float, na_value=np.nan)
-    broken = components.inconsistent(rel, cell, coef, eq, protected, values)
+    n = len(sums)
+    protected = np.r_[frame["protected"].to_numpy(dtype=bool), np.ones(n, dtype=bool)]
+    values = np.r_[frame["value"].to_numpy(dtype=float, na_value=np.nan), np.full(n, np.nan)]
+    lo = np.r_[frame["lo"].to_numpy(dtype=float), sums.table["floor"].to_numpy(float)[:n]]
+    hi = np.r_[frame["hi"].to_numpy(dtype=float), np.full(n, np.inf)]
+    all_rel, all_cell = np.r_[rel, sums.rel + len(eq)], np.r_[cell, sums.cell]
+    all_coef, all_eq = np.r_[coef, sums.coef], np.r_[eq, np.ones(n, dtype=bool)]
+    labels = [*found.label, *[window_sums.LABEL] * n]
+    broken = components.inconsistent(all_rel, all_cell, all_coef, all_eq, protected, values)
     system = components.reduce(
-        rel,
-        cell,
-        coef,
-        eq,
-        found.label,
-        protected,
-        values,
-        frame["lo"].to_numpy(dtype=float),
-        frame["hi"].to_numpy(dtype=float),
+        all_rel, all_cell, all_coef, all_eq, labels, protected, values, lo, hi
     )
     return (rel, cell, coef, eq), broken, system
 
 
+def _published_cells(frame, columns, integer, attack: _Attack, k: int, first: int):
+    """The cell table (_cell_table) of the published cells: the columns after
+    ``first`` are the window sums (window_sums.py). A cell an identity merged with
+    a sum has the sum's wanted high where witnesses settled it (solving._apply):
+    not its maximum, so NaN as for any witness-settled cell."""
+    shown = columns < first
+    iv = attack.intervals
+    high = np.where(iv.method == "lp-witness", np.nan, iv.high)
+    return _cell_table(
+        frame,
+        columns[shown],
+        integer[shown],
+        Intervals(iv.low[shown], high[shown], iv.status[shown], iv.method[shown]),
+        attack.component[shown],
+        k,
+    )
+
+
 def _cell_table(
-    frame: pd.DataFrame, system, integer, iv: Intervals, column_component, k: int
+    frame: pd.DataFrame, columns, integer, iv: Intervals, column_component, k: int
 ) -> pd.DataFrame:
     """The protected cells with interval, status, method and component, in cell order.
 
@@ -102,12 +121,12 @@ def _cell_table(
     # protected cells in no relation: only their own known bounds
     # a mask, not np.setdiff1d: its hash-based unique of both arrays took 10 s nationally
     alone_mask = frame["protected"].to_numpy(dtype=bool, copy=True)
-    alone_mask[system.cells] = False
+    alone_mask[columns] = False
     alone = np.flatnonzero(alone_mask)
     integer_all = (frame["quantity"] == "count").to_numpy()
     lo_alone = frame["lo"].to_numpy(float)[alone]
     hi_alone = frame["hi"].to_numpy(float)[alone]
-    index = np.concatenate([system.cells, alone])
+    index = np.concatenate([columns, alone])
     order = np.argsort(index, kind="stable")
     columns = {
         "cell_index": index,
@@ -167,10 +186,21 @@ class _Attack:
     n_reused: int
 
 
-def _attack(system, integer, k, inconsistent: list[str], options: AuditOptions) -> _Attack:
+def _attack(
+    system, integer, k, inconsistent: list[str], options: AuditOptions, need=None
+) -> _Attack:
     """Propagation, components and LPs on the system with identity-linked cells merged;
-    every cell of a group takes its group's interval, status and component."""
+    every cell of a group takes its group's interval, status and component. ``need``:
+    per column what its maximum must reach where the caller wants it (NaN: not
+    wanted), as lp.Part's."""
     merged = identities.merge(system, integer)
+    wants = None
+    if need is not None and not np.isnan(need).all():
+        wanted = np.zeros(len(merged.integer), dtype=bool)
+        wanted[merged.group[~np.isnan(need)]] = True
+        merged_need = np.full(len(merged.integer), float(k))
+        merged_need[merged.group[~np.isnan(need)]] = need[~np.isnan(need)]
+        wants = (wanted, merged_need)
     lo, hi, infeasible = bounds.propagate(merged.system, merged.integer)
     n_comp, column_component, row_component = components.split(merged.system)
     iv = Intervals(
@@ -192,6 +222,7 @@ def _attack(system, integer, k, inconsistent: list[str], options: AuditOptions) 
         iv,
         inconsistent,
         options,
+        wants,
     )
     group = merged.group
     return _Attack(
@@ -230,22 +261,79 @@ def audit(
     return result
 
 
+def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, year_bounds):
+    """(the columns' cells in the order attacked, whether each is a count, the attack,
+    each bounded year cell's bound). Without window sums one attack of the whole system. With them,
+    first the components holding a sum (the windows, with their floors), then the
+    others (the years) with each year cell at most the maximum its sums reached
+    (``year_bounds``: per sum's high, the bound per year cell; window_sums.py)."""
+    if not len(sums):
+        attack = _attack(system, integer, k, inconsistent, options)
+        return system.cells, integer, attack, pd.Series(dtype=float)
+    _, column_component, row_component = components.split(system)
+    with_sums = np.unique(column_component[system.cells >= sums.first])
+    columns, rows = np.isin(column_component, with_sums), np.isin(row_component, with_sums)
+    windows = components.restrict(system, rows, columns)
+    years = components.restrict(system, ~rows, ~columns)
+    for exact in (False, True):
+        # first with the sums' witnessed values, then, if that leaves a leak, their maxima
+        failed: list[str] = []
+        first = _attack(
+            windows, integer[columns], k, failed, options, sums.need(windows.cells, k, exact)
+        )
+        high = np.full(len(sums), np.inf)
+        is_sum = windows.cells >= sums.first
+        high[windows.cells[is_sum] - sums.first] = first.intervals.high[is_sum]
+        bounded = year_bounds(high)
+        bounded_years = copy.copy(years)
+        bounded_years.hi = np.fmin(years.hi, bounded.reindex(years.cells).to_numpy(dtype=float))
+        second = _attack(bounded_years, integer[~columns], k, failed, options)
+        if (second.intervals.status == "safe").all() and not failed:
+            break
+    inconsistent.extend(failed)
+    cells, counts = np.r_[windows.cells, years.cells], np.r_[integer[columns], integer[~columns]]
+    return cells, counts, _joined(first, second), bounded
+
+
+def _joined(first: _Attack, second: _Attack) -> _Attack:
+    """Two attacks on disjoint components as one (the second's components after)."""
+    a, b = first.intervals, second.intervals
+    return _Attack(
+        Intervals(
+            *(np.r_[getattr(a, f), getattr(b, f)] for f in ("low", "high", "status", "method"))
+        ),
+        np.r_[
+            first.component,
+            np.where(second.component >= 0, second.component + first.n_components, -1),
+        ],
+        first.n_components + second.n_components,
+        first.n_lp + second.n_lp,
+        first.n_reused + second.n_reused,
+    )
+
+
 def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, options, only):
     """The audit of the published cells (of the slices in ``only``, when given)."""
     cells = structure.load_cells(con, manifest, k, schema, marts, only)
     frame = cells.frame
     _release_freed()
     found = relations.build(cells, manifest)
+    sums = window_sums.build(con, manifest, cells)
     _release_freed()
-    (rel, cell, coef, eq), broken, system = _reduce(frame, found)
-    integer = (frame["quantity"] == "count").to_numpy()[system.cells]
+    (rel, cell, coef, eq), broken, system = _reduce(frame, found, sums)
+    integer = np.r_[(frame["quantity"] == "count").to_numpy(), np.ones(len(sums), bool)]
+    integer = integer[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
-    attack = _attack(system, integer, k, inconsistent, options)
+    columns, integer, attack, bounded = _attack_in_two_passes(
+        system, integer, k, inconsistent, options, sums, lambda high: window_sums.year_bounds(
+            sums, high, manifest, cells)
+    )  # fmt: skip
     _release_freed()
-    out = _cell_table(frame, system, integer, attack.intervals, attack.component, k)
+    out = _published_cells(frame, columns, integer, attack, k, sums.first)
     _release_freed()
     labels = _labels_per_cell(rel, cell, found.label)
     out["relations"] = _relations_column(out["cell_index"], labels)
+    out = window_sums.tighten(out, bounded, k)
     return AuditResult(
         cells=out,
         undeclared=[],

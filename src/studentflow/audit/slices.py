@@ -33,6 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from studentflow.audit import window_sums
 from studentflow.audit.manifest import Manifest
 
 FILE = "slices.pickle"
@@ -202,9 +203,27 @@ def plan(
             group = found[index] = Group(group.marts, {}, group.declaration)
             summed = {name: _summed_rows(con, schema, name, None) for name in marts}
         hashes.update(_fingerprints(index, group, summed, header))
+    _tie_window_sums(con, manifest, schema, found, hashes, present)
     stored = load(directory)
     kept = {key for key, value in hashes.items() if value in stored}
     return Plan(found, hashes, stored, kept)
+
+
+def _tie_window_sums(con, manifest: Manifest, schema: str, found, hashes, present) -> None:
+    """The slices of a window_sums entry's two groups are audited together or kept
+    together: a window's attack reads its years' exact counts (the floors), and a
+    year's reads its windows' sums (audit/window_sums.py). Each of their
+    fingerprints takes in every one of theirs and the floors."""
+    for entry in window_sums.entries(manifest):
+        marts = {entry["window"]["mart"], entry["years"]["mart"]}
+        if not marts <= present:
+            continue
+        groups = {i for i, group in enumerate(found) if marts & set(group.marts)}
+        keys = sorted(key for key in hashes if key[0] in groups)
+        floors = window_sums.floors_digest(con, manifest, entry, schema)
+        unit = "\n".join([floors, *(hashes[key] for key in keys)])
+        for key in keys:
+            hashes[key] = hashlib.sha256(f"{hashes[key]}\n{unit}".encode()).hexdigest()
 
 
 def _fingerprints(index: int, group: Group, summed: dict[str, dict], header: list[str]) -> dict:

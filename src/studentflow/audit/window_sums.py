@@ -1,0 +1,205 @@
+"""The attacker's side of ``window_sums`` (sdc/linked_tables.yml; the engine's
+side: src/studentflow/sdc/window_sums.py; docs/disclosure-control.md section 10).
+
+Everyone a per-year mart counts in a year of a window is in some row of the
+window's mart: each year's count <= W, the sum over ``sum_over`` of the
+window's cells with the same other dims. The two sides are different
+periods, so the audit does not read this as a declared relation (which would
+join every window with its six years into one component: the demo audit
+then took 6 minutes, not 1). It reads it in two steps, as the engine decides:
+
+- the window's components get W as a cell no mart publishes, equal to the
+  sum of its cells, with the lower bound L, the largest count of the
+  window's years. L is read from the years' exact counts (the internal
+  aggregate): an attacker who knows every year's count is stronger than any
+  real one, so a window cell this attacker cannot narrow is safe;
+- each protected year cell is then at most the smallest maximum of the sums
+  of the windows holding its year (:func:`tighten`).
+
+The second step bounds one year cell by one sum at a time; a point of one
+year that lifts several places at once is not checked against the sums
+together (section 10 says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from studentflow.audit.manifest import Manifest, ManifestError
+from studentflow.audit.solving import classify
+from studentflow.audit.structure import Cells
+from studentflow.sdc import window_sums as declared
+
+LABEL = "window sum: a year's count <= the window's sum"
+METHOD = "window sum"
+
+
+@dataclass
+class Sums:
+    """The window sums as cells numbered after the published ones."""
+
+    first: int  # the number of published cells: sum j is cell first + j
+    table: pd.DataFrame  # per sum: entry, window, keys (texts), floor
+    rel: np.ndarray  # the equations W - (its cells) = 0, relation j for sum j
+    cell: np.ndarray
+    coef: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def need(self, columns: np.ndarray, k: int, exact: bool = False) -> np.ndarray:
+        """Per column of the reduced system (its cell in ``columns``): how far a sum's
+        maximum must reach, NaN for the published cells. A sum whose witnesses reach
+        it is bounded by that value, less than its maximum: the attack is then
+        stronger than any real one, and a publication it finds safe is. 2(L + k)
+        is far enough for the demo's sums (with L + 1, 122 protected cells of the
+        engine's decision were falsely leaked through them) at little cost; the
+        audit asks again for the ``exact`` maxima (inf: never reached, so each sum
+        gets its own LP) where that leaves a leak (run._attack_in_two_passes)."""
+        need = np.full(len(columns), np.nan)
+        mine = columns >= self.first
+        floor = self.table["floor"].to_numpy(float)[columns[mine] - self.first]
+        need[mine] = np.inf if exact else 2.0 * (floor + k)
+        return need
+
+
+def spec_of(manifest: Manifest) -> dict:
+    """The parts of the declaration the engine's window_sums functions read."""
+    marts = {
+        name: {"cells": mart.cells, "population": mart.population}
+        for name, mart in manifest.marts.items()
+    }
+    return {"populations": manifest.populations, "marts": marts}
+
+
+def entries(manifest: Manifest) -> list[dict]:
+    """The declared window sums (each names two declared marts)."""
+    found = declared.declarations(spec_of(manifest))
+    for entry in found:
+        for side in ("window", "years"):
+            if entry[side]["mart"] not in manifest.marts:
+                raise ManifestError(f"window_sums: mart '{entry[side]['mart']}' is not declared")
+        if len(manifest.marts[entry["window"]["mart"]].counts) != 1:
+            raise ManifestError(f"window_sums: mart '{entry['window']['mart']}' needs one count")
+    return found
+
+
+def build(con: duckdb.DuckDBPyConnection, manifest: Manifest, cells: Cells) -> Sums:
+    """The sums of every declared entry over the window cells loaded in ``cells``."""
+    spec, pieces = spec_of(manifest), []
+    for index, entry in enumerate(entries(manifest)):
+        rows = cells.of_mart(entry["window"]["mart"])
+        rows = rows[rows["quantity"] == "count"]
+        if not len(rows):
+            continue
+        on = [declared.window_column(spec, entry), *declared.keys_of(spec, entry)]
+        grouped = (
+            rows[on].astype(str).assign(__cell=rows.index.to_numpy())
+            .groupby(on, sort=True)["__cell"].agg(list).reset_index()
+        )  # fmt: skip
+        found = floors(con, manifest, entry, rows[on[0]]).astype({c: str for c in on})
+        grouped = grouped.merge(found, on=on, how="left")
+        grouped["floor"] = grouped["floor"].fillna(0).astype(float)
+        pieces.append(grouped.assign(entry=index))
+    empty = pd.DataFrame({"__cell": [], "floor": [], "entry": []})
+    table = pd.concat(pieces, ignore_index=True) if pieces else empty
+    members = table["__cell"].tolist()
+    sizes = np.array([len(m) for m in members], dtype=np.int64)
+    first = len(cells)
+    rel = np.repeat(np.arange(len(members)), sizes + 1)
+    starts = np.cumsum(sizes + 1) - (sizes + 1)  # each sum's own entry
+    cell = np.concatenate([[first + j, *m] for j, m in enumerate(members)] or [[]])
+    coef = -np.ones(len(cell))
+    coef[starts] = 1.0
+    table = table.drop(columns=["__cell"])
+    return Sums(first, table, rel, cell.astype(np.int64), coef)
+
+
+def floors(con, manifest: Manifest, entry: dict, windows: pd.Series) -> pd.DataFrame:
+    """Per window in ``windows`` and key, the largest exact count of the window's
+    years (:func:`studentflow.sdc.window_sums.floors`), from the years mart's
+    internal aggregate: the one figure of the attack that is not published."""
+    spec, years = spec_of(manifest), manifest.marts[entry["years"]["mart"]]
+    named = [*declared.keys_of(spec, entry), entry["year"], *(entry["years"].get("where") or {})]
+    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in dict.fromkeys(named))
+    try:
+        exact = con.sql(f'select {select}, n_persons from aggregates."{years.aggregate}"').df()
+    except duckdb.Error as error:
+        raise ManifestError(
+            f"window_sums: the floors need the exact counts of '{years.name}' in "
+            f"aggregates.{years.aggregate}: {error}"
+        ) from error
+    window = declared.window_column(spec, entry)
+    frames = {years.name: exact, entry["window"]["mart"]: pd.DataFrame({window: windows.unique()})}
+    return declared.floors(spec, entry, frames)
+
+
+def floors_digest(con, manifest: Manifest, entry: dict, schema: str) -> str:
+    """A fingerprint of the entry's floors over the published windows (slices.py:
+    the floors are exact counts, so a revised year changes the window's attack
+    even where its published rows stay the same)."""
+    window = declared.window_column(spec_of(manifest), entry)
+    windows = con.sql(
+        f'select distinct cast("{window}" as varchar) as w'
+        f' from "{schema}"."{entry["window"]["mart"]}"'
+    ).df()["w"]
+    found = floors(con, manifest, entry, windows)
+    text = found.sort_values(list(found.columns)).to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def year_bounds(sums: Sums, high: np.ndarray, manifest: Manifest, cells: Cells) -> pd.Series:
+    """Per protected year cell (its index), the smallest maximum ``high`` (per sum)
+    of the sums of the windows holding its year. A window with cells but none for
+    the year cell's key has the sum 0 there."""
+    spec, found = spec_of(manifest), []
+    for index, entry in enumerate(entries(manifest)):
+        mine = sums.table[sums.table["entry"] == index] if len(sums) else sums.table
+        if not len(mine):
+            continue
+        window, keys = declared.window_column(spec, entry), declared.keys_of(spec, entry)
+        years = _year_cells(cells, entry)
+        offsets = np.arange(entry["window_years"])
+        year = pd.to_numeric(years[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
+        starts = np.subtract.outer(year, offsets).ravel()
+        spread = years.loc[years.index.repeat(len(offsets)), keys].astype(str)
+        spread = spread.assign(**{window: starts.astype(str), "cell": spread.index.to_numpy()})
+        known = mine.assign(high=high[mine.index.to_numpy()])[[window, *keys, "high"]]
+        spread = spread[spread[window].isin(set(mine[window]))].merge(known, how="left")
+        found.append(spread.fillna({"high": 0.0}).groupby("cell")["high"].min())
+    return pd.concat(found).groupby(level=0).min() if found else pd.Series(dtype=float)
+
+
+def _year_cells(cells: Cells, entry: dict) -> pd.DataFrame:
+    """The years mart's protected count cells the entry's ``where`` selects."""
+    rows = cells.of_mart(entry["years"]["mart"])
+    mask = (rows["quantity"] == "count") & rows["protected"].astype(bool)
+    for column, value in (entry["years"].get("where") or {}).items():
+        mask &= rows[column].astype(str) == str(value)
+    return rows[mask]
+
+
+def tighten(out: pd.DataFrame, bounds: pd.Series, k: int) -> pd.DataFrame:
+    """The audit's cell table with each bounded year cell (:func:`year_bounds`)
+    naming the window sum among its relations; a cell the attack did not reach
+    (in no relation, or settled by witnesses) gets its maximum lowered to the
+    bound and its status classified again."""
+    at = out["cell_index"].map(bounds)
+    if not at.notna().any():
+        return out
+    out = out.copy()
+    named = at.notna()
+    out.loc[named, "relations"] = (out.loc[named, "relations"] + "; " + LABEL).str.lstrip("; ")
+    lower = named & (out["component"] < 0) & (at < out["high"])
+    if lower.any():
+        out.loc[lower, "high"] = np.floor(at[lower] + 1e-9)
+        integer = (out.loc[lower, "quantity"] == "count").to_numpy()
+        low, high = (out.loc[lower, c].to_numpy(float) for c in ("low", "high"))
+        out.loc[lower, "status"] = classify(low, high, integer, k)
+        out.loc[lower, "method"] = METHOD
+    return out
