@@ -16,18 +16,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
+from test_sdc_window_sums import SUMS  # the engine's test declares the same sums
 
 from studentflow.audit import manifest, window_sums
 from studentflow.audit.__main__ import main as audit_main
 from studentflow.audit.run import audit, score
 
-SUMS = {
-    "window": {"mart": "win"},
-    "sum_over": ["institution_code"],
-    "years": {"mart": "yr"},
-    "year": "academic_year",
-    "window_years": 6,
-}
 SPEC = {
     "version": 1,
     "total_label": "Totalt",
