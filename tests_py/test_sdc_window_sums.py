@@ -103,6 +103,17 @@ def test_a_year_above_its_window_stops_the_build():
         _decided([SUMS], above)
 
 
+def test_a_year_counting_a_place_its_window_lacks_stops_the_build():
+    """A year's persons from a place the window has nobody from: as above, an
+    error of the delivery or the models (the audit would read the year as 0)."""
+    elsewhere = pd.concat(
+        [YEAR, pd.DataFrame([(2013, "z", 2)], columns=YEAR.columns)], ignore_index=True
+    )
+    elsewhere.loc[elsewhere["mun"] == "Totalt", "n_persons"] += 2
+    with pytest.raises(StructureError, match="1 places counted by 'yr' in a window's years"):
+        _decided([SUMS], elsewhere)
+
+
 def test_a_window_sum_needs_its_whole_declaration():
     with pytest.raises(StructureError, match="window_sums needs window, sum_over"):
         _decided([{key: value for key, value in SUMS.items() if key != "window_years"}])

@@ -100,8 +100,8 @@ def floors(spec: dict, entry: dict, frames: dict[str, pd.DataFrame]) -> pd.DataF
 def sums(spec: dict, entry: dict, cells: pd.DataFrame, values: list[int], found: pd.DataFrame):
     """The window sums of the window mart's ``cells`` (its dims and ``__var``):
     (each sum's members as lists of variables, its exact count, its floor from
-    ``found`` (:func:`floors`)); stops where a floor exceeds its sum, which the
-    definitions rule out."""
+    ``found`` (:func:`floors`)); stops where a floor exceeds its sum or has no
+    sum (a place the window has no row for), which the definitions rule out."""
     window, keys = window_column(spec, entry), keys_of(spec, entry)
     on = [window, *keys]
     frame = cells[[*on, "__var"]].astype({c: str for c in on})
@@ -109,7 +109,9 @@ def sums(spec: dict, entry: dict, cells: pd.DataFrame, values: list[int], found:
     grouped = frame.groupby(on, observed=True, sort=True).agg(
         members=("__var", list), exact=("__value", "sum")
     )
-    grouped = grouped.reset_index().merge(found.astype({c: str for c in on}), on=on, how="left")
+    found = found.astype({c: str for c in on})
+    _stop_at_places_without_a_row(entry, found, grouped.reset_index()[on], on)
+    grouped = grouped.reset_index().merge(found, on=on, how="left")
     grouped["floor"] = grouped["floor"].fillna(0).astype(np.int64)
     broken = grouped[grouped["floor"] > grouped["exact"]]
     if len(broken):
@@ -120,6 +122,23 @@ def sums(spec: dict, entry: dict, cells: pd.DataFrame, values: list[int], found:
             f"{dict(first[on])}: {first['exact']} < {first['floor']}"
         )
     return grouped
+
+
+def _stop_at_places_without_a_row(entry: dict, found, present: pd.DataFrame, on: list[str]):
+    """A year of a window counting persons from a place (a key) the window has no
+    row for: everyone of the year is in the window, so the definitions rule this
+    out (the audit would read the year's count as 0, audit/window_sums.py)."""
+    window = on[0]
+    found = found[found[window].isin(set(present[window])) & (found["floor"] > 0)]
+    lost = found.merge(present, on=on, how="left", indicator=True)
+    lost = lost[lost["_merge"] == "left_only"]
+    if len(lost):
+        first = lost.iloc[0]
+        raise StructureError(
+            f"window_sums: {len(lost)} places counted by '{entry['years']['mart']}' in a "
+            f"window's years have no row in '{entry['window']['mart']}', the first "
+            f"{dict(first[on])}: {first['floor']} persons"
+        )
 
 
 def append(found, grouped: pd.DataFrame, window: str, period, period_texts: list[str]):
