@@ -48,6 +48,7 @@ class Sums:
     rel: np.ndarray  # the equations W - (its cells) = 0, relation j for sum j
     cell: np.ndarray
     coef: np.ndarray
+    windows: dict[int, set[str]]  # per entry: the windows with cells loaded
 
     def __len__(self) -> int:
         return len(self.table)
@@ -91,13 +92,14 @@ def entries(manifest: Manifest) -> list[dict]:
 
 def build(con: duckdb.DuckDBPyConnection, manifest: Manifest, cells: Cells) -> Sums:
     """The sums of every declared entry over the window cells loaded in ``cells``."""
-    spec, pieces = spec_of(manifest), []
+    spec, pieces, windows = spec_of(manifest), [], {}
     for index, entry in enumerate(entries(manifest)):
         rows = cells.of_mart(entry["window"]["mart"])
         rows = rows[rows["quantity"] == "count"]
         if not len(rows):
             continue
         on = [declared.window_column(spec, entry), *declared.keys_of(spec, entry)]
+        windows[index] = set(rows[on[0]].astype(str))
         grouped = (
             rows[on].astype(str).assign(__cell=rows.index.to_numpy())
             .groupby(on, sort=True)["__cell"].agg(list).reset_index()
@@ -117,7 +119,7 @@ def build(con: duckdb.DuckDBPyConnection, manifest: Manifest, cells: Cells) -> S
     coef = -np.ones(len(cell))
     coef[starts] = 1.0
     table = table.drop(columns=["__cell"])
-    return Sums(first, table, rel, cell.astype(np.int64), coef)
+    return Sums(first, table, rel, cell.astype(np.int64), coef, windows)
 
 
 def floors(con, manifest: Manifest, entry: dict, windows: pd.Series) -> pd.DataFrame:
@@ -159,20 +161,26 @@ def year_bounds(sums: Sums, high: np.ndarray, manifest: Manifest, cells: Cells) 
     the year cell's key has the sum 0 there."""
     spec, found = spec_of(manifest), []
     for index, entry in enumerate(entries(manifest)):
-        mine = sums.table[sums.table["entry"] == index] if len(sums) else sums.table
-        if not len(mine):
+        if index not in sums.windows:
             continue
+        mine = sums.table[sums.table["entry"] == index]
         window, keys = declared.window_column(spec, entry), declared.keys_of(spec, entry)
-        years = _year_cells(cells, entry)
-        offsets = np.arange(entry["window_years"])
-        year = pd.to_numeric(years[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
-        starts = np.subtract.outer(year, offsets).ravel()
-        spread = years.loc[years.index.repeat(len(offsets)), keys].astype(str)
-        spread = spread.assign(**{window: starts.astype(str), "cell": spread.index.to_numpy()})
+        spread = _spread(cells, entry, [window, *keys])
         known = mine.assign(high=high[mine.index.to_numpy()])[[window, *keys, "high"]]
-        spread = spread[spread[window].isin(set(mine[window]))].merge(known, how="left")
+        spread = spread[spread[window].isin(sums.windows[index])].merge(known, how="left")
         found.append(spread.fillna({"high": 0.0}).groupby("cell")["high"].min())
     return pd.concat(found).groupby(level=0).min() if found else pd.Series(dtype=float)
+
+
+def _spread(cells: Cells, entry: dict, on: list[str]) -> pd.DataFrame:
+    """Each protected year cell (column ``cell``) once per window that can hold its
+    year (the window in ``on[0]``, texts), with its keys (``on[1:]``)."""
+    years = _year_cells(cells, entry)
+    offsets = np.arange(entry["window_years"])
+    year = pd.to_numeric(years[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
+    starts = np.subtract.outer(year, offsets).ravel()
+    spread = years.loc[years.index.repeat(len(offsets)), on[1:]].astype(str)
+    return spread.assign(**{on[0]: starts.astype(str), "cell": spread.index.to_numpy()})
 
 
 def _year_cells(cells: Cells, entry: dict) -> pd.DataFrame:
