@@ -2,7 +2,8 @@
 
     studentflow audit --duckdb data/warehouse/studentflow.duckdb [--score]
 
-Reads only the published schema (read-only) and sdc/linked_tables.yml; exit
+Reads the published schema (read-only), sdc/linked_tables.yml and, for its
+window_sums, the years' exact counts in the aggregates schema; exit
 status 1 when any protected cell is determined exactly, any count proven to
 lie in 1..k-1, any suppressed mean derivable, or a published mart undeclared.
 --score joins the exact aggregates afterwards, for the report only.

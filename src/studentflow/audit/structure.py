@@ -1,6 +1,7 @@
-"""Reads the published cells of every declared mart: the attacker's whole input.
+"""Reads the published cells of every declared mart: the attacker's input (but
+the floors of window_sums.py).
 
-Only the `published` schema is read. A cell is one count column of one row:
+Only the `published` schema is read here. A cell is one count column of one row:
 its mart, count column, dims (the declared cells plus the count column's
 extra attributes), the published value, and what the row itself tells an
 attacker about a protected value (the lower bound 1 when rows exist only for
