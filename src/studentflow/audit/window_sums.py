@@ -6,19 +6,22 @@ window's mart: each year's count <= W, the sum over ``sum_over`` of the
 window's cells with the same other dims. The two sides are different
 periods, so the audit does not read this as a declared relation (which would
 join every window with its six years into one component: the demo audit
-then took 6 minutes, not 1). It reads it in two steps, as the engine decides:
+then took 6 minutes, not 35 s). It reads it in two passes, as the engine
+decides (run._attack_in_two_passes):
 
-- the window's components get W as a cell no mart publishes, equal to the
-  sum of its cells, with the lower bound L, the largest count of the
-  window's years. L is read from the years' exact counts (the internal
-  aggregate): an attacker who knows every year's count is stronger than any
-  real one, so a window cell this attacker cannot narrow is safe;
-- each protected year cell is then at most the smallest maximum of the sums
-  of the windows holding its year (:func:`tighten`).
+1. the windows' components, each W a cell no mart publishes, equal to the
+   sum of its cells, with the lower bound L, the largest count of the
+   window's years. L is read from the years' exact counts (the internal
+   aggregate): an attacker who knows every year's count is stronger than any
+   real one, so a window cell this attacker cannot narrow is safe. Each W
+   gets an upper value: its maximum, or a point's value reaching
+   :meth:`Sums.need`;
+2. the years' components, each protected year cell at most the smallest
+   upper value of the W of the windows holding its year (:func:`year_bounds`).
 
-The second step bounds one year cell by one sum at a time; a point of one
-year that lifts several places at once is not checked against the sums
-together (section 10 says so).
+The second pass bounds each year cell by one W at a time; a point of one
+year that lifts several places at once is not checked against their W
+together (docs/disclosure-control.md section 10 says so).
 """
 
 from __future__ import annotations
@@ -194,9 +197,9 @@ def _year_cells(cells: Cells, entry: dict) -> pd.DataFrame:
 
 def tighten(out: pd.DataFrame, bounds: pd.Series, k: int) -> pd.DataFrame:
     """The audit's cell table with each bounded year cell (:func:`year_bounds`)
-    naming the window sum among its relations; a cell the attack did not reach
-    (in no relation, or settled by witnesses) gets its maximum lowered to the
-    bound and its status classified again."""
+    naming the window sum among its relations; a cell in no relation (which the
+    attack never held, so never bounded) gets its maximum lowered to the bound
+    and its status classified again."""
     at = out["cell_index"].map(bounds)
     if not at.notna().any():
         return out
