@@ -80,7 +80,7 @@ def _reduce(frame: pd.DataFrame, found, sums: window_sums.Sums) -> tuple:
     n = len(sums)
     protected = np.r_[frame["protected"].to_numpy(dtype=bool), np.ones(n, dtype=bool)]
     values = np.r_[frame["value"].to_numpy(dtype=float, na_value=np.nan), np.full(n, np.nan)]
-    lo = np.r_[frame["lo"].to_numpy(dtype=float), sums.table["floor"].to_numpy(float)[:n]]
+    lo = np.r_[frame["lo"].to_numpy(dtype=float), sums.table["floor"].to_numpy(float)]
     hi = np.r_[frame["hi"].to_numpy(dtype=float), np.full(n, np.inf)]
     all_rel, all_cell = np.r_[rel, sums.rel + len(eq)], np.r_[cell, sums.cell]
     all_coef, all_eq = np.r_[coef, sums.coef], np.r_[eq, np.ones(n, dtype=bool)]
@@ -263,10 +263,12 @@ def audit(
 
 def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, year_bounds):
     """(the columns' cells in the order attacked, whether each is a count, the attack,
-    each bounded year cell's bound). Without window sums one attack of the whole system. With them,
-    first the components holding a sum (the windows, with their floors), then the
-    others (the years) with each year cell at most the maximum its sums reached
-    (``year_bounds``: per sum's high, the bound per year cell; window_sums.py)."""
+    each bounded year cell's bound). Without window sums one attack of the whole
+    system. With them, first the components holding a sum (the windows, with their
+    floors), then the others (the years), each year cell at most the upper value its
+    sums reached (``year_bounds``: per sum's value, the bound per year cell). Where
+    that leaves a leak, both passes again with every sum's exact maximum
+    (window_sums.Sums.need)."""
     if not len(sums):
         attack = _attack(system, integer, k, inconsistent, options)
         return system.cells, integer, attack, pd.Series(dtype=float)
