@@ -4,7 +4,6 @@ published marts, one window and one year of it, over the same persons."""
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 from test_sdc_window_sums import SUMS  # the engine's test declares the same sums
 
-from studentflow.audit import manifest, window_sums
+from studentflow.audit import manifest
 from studentflow.audit.__main__ import main as audit_main
 from studentflow.audit.run import audit, score
 
@@ -58,17 +57,18 @@ def _published(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _warehouse(tmp: Path, window=WINDOW, year=YEAR) -> Path:
+def _warehouse(tmp: Path, window=WINDOW, year=YEAR, dims=("mun",)) -> Path:
     """The two marts as published, and their exact counts as aggregates."""
-    win = _published(
-        [(2013, *row) for row in window], ["window_start_year", "institution_code", "mun"]
-    )
-    yr = _published([(2013, *row) for row in year], ["academic_year", "mun"])
-    window_columns = ["window_start_year", "institution_code", "mun", "n_persons"]
+    window_columns = ["window_start_year", "institution_code", *dims]
+    year_columns = ["academic_year", *dims]
+    win = _published([(2013, *row) for row in window], window_columns)
+    yr = _published([(2013, *row) for row in year], year_columns)
     exact = {
-        "agg_win": pd.DataFrame([(2013, *row[:3]) for row in window], columns=window_columns),
+        "agg_win": pd.DataFrame(
+            [(2013, *row[:-1]) for row in window], columns=[*window_columns, "n_persons"]
+        ),
         "agg_yr": pd.DataFrame(
-            [(2013, *row[:2]) for row in year], columns=["academic_year", "mun", "n_persons"]
+            [(2013, *row[:-1]) for row in year], columns=[*year_columns, "n_persons"]
         ),
     }
     db = tmp / "window_sums.duckdb"
@@ -160,34 +160,52 @@ def test_the_cli_fails_on_the_window_leak(tmp_path, capsys):
     assert "window sum" in capsys.readouterr().out
 
 
-def test_a_sum_bounded_by_a_witness_alone_is_asked_for_its_maximum(tmp_path, monkeypatch):
-    """A sum's first bound is a value some point reaches, not its maximum (a stronger
-    attacker). Where that leaves a leak, the audit asks for the maxima: here the
-    first bounds are taken down to the floors (a point at the floor exists), which
-    pins the year's a to 1; A's rows have no upper bound, so nothing leaks. (On
-    the demo's build the bounds 2(L + k) witnesses reach leave no false leak;
-    L + 1 left 122.)"""
-    window = [(i, m, n, hidden or (i, m) == ("A", "Totalt")) for i, m, n, hidden in WINDOW]
-    db = _warehouse(tmp_path, window=window)
-    calls = []
-    real = window_sums.year_bounds
+# Two places lifted together (docs/disclosure-control.md section 10): the year's
+# hidden 2x2 (K a, M b = x; K b, M a = 7 - x) moves both diagonal cells at once.
+# In the window only institution A has K a and M b, hidden, with its total 6
+# published: their sums are A's K a and 6 minus it. Each sum alone reaches 5, so
+# the year's x reaches k through either; together x <= A's K a and x <= 6 - A's
+# K a, so x is 1..3.
+SEXED_SPEC = {
+    **SPEC,
+    "marts": {
+        name: {**mart, "cells": [*mart["cells"][:-1], "sex", "mun"], "additive": ["sex", "mun"]}
+        for name, mart in SPEC["marts"].items()
+    },
+}
+SEXED_WINDOW = [  # institution, sex, mun, count, hidden
+    ("A", "K", "a", 3, True), ("A", "K", "Totalt", 3, True), ("A", "M", "b", 3, True),
+    ("A", "M", "Totalt", 3, True), ("A", "Totalt", "a", 3, True), ("A", "Totalt", "b", 3, True),
+    ("A", "Totalt", "Totalt", 6, False),
+    ("B", "K", "b", 10, False), ("B", "M", "a", 10, False), ("B", "K", "Totalt", 10, False),
+    ("B", "M", "Totalt", 10, False), ("B", "Totalt", "a", 10, False),
+    ("B", "Totalt", "b", 10, False), ("B", "Totalt", "Totalt", 20, False),
+]  # fmt: skip
+SEXED_YEAR = [
+    ("K", "a", 1, True), ("K", "b", 6, True), ("M", "a", 6, True), ("M", "b", 1, True),
+    ("K", "Totalt", 7, False), ("M", "Totalt", 7, False), ("Totalt", "a", 7, False),
+    ("Totalt", "b", 7, False), ("Totalt", "Totalt", 14, False),
+]  # fmt: skip
 
-    def floors_first(sums, high, manifest_, cells, always=False):
-        calls.append(high.copy())
-        if len(calls) == 1 or always:
-            high = np.minimum(high, sums.table["floor"].to_numpy(float))
-        return real(sums, high, manifest_, cells)
 
-    monkeypatch.setattr(window_sums, "year_bounds", floors_first)
-    result, _ = _audited(db)
+def test_a_year_lifting_two_places_needs_both_sums_at_once(tmp_path):
+    db = _warehouse(tmp_path, SEXED_WINDOW, SEXED_YEAR, dims=("sex", "mun"))
+    result, checks = _audited(db, SEXED_SPEC)
+    leaks = result.leaks
+    found = set(zip(leaks["mart"], leaks["sex"], leaks["mun"], strict=True))
+    assert found == {("yr", "K", "a"), ("yr", "M", "b")}
+    assert set(leaks["status"]) == {"small"}
+    assert leaks["high"].tolist() == [3.0, 3.0]
+    assert leaks["relations"].str.contains("window sum").all()
+    assert checks["intervals_missing_true_count"] == 0
+
+
+def test_a_window_free_to_lift_both_places_passes(tmp_path):
+    """A's total hidden too: its sums rise together, and the year's x reaches k."""
+    window = [(*row[:-1], row[-1] or row[0] == "A") for row in SEXED_WINDOW]
+    db = _warehouse(tmp_path, window, SEXED_YEAR, dims=("sex", "mun"))
+    result, _ = _audited(db, SEXED_SPEC)
     assert not result.failed, result.leaks
-    assert len(calls) == 2 and np.isinf(calls[1]).any()
-    # taken down on every call, the year's a is pinned, and b (10 - a) with it
-    calls.clear()
-    monkeypatch.setattr(window_sums, "year_bounds", functools.partial(floors_first, always=True))
-    result, _ = _audited(db)
-    assert _leaks(result) == {("yr", "", "a"), ("yr", "", "b")}
-    assert set(result.leaks["status"]) == {"exact"}
 
 
 def _kept(db: Path, path: Path, out: Path) -> int:

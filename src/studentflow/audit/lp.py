@@ -63,15 +63,13 @@ class Result:
     determined: np.ndarray | None = None  # fixed by the equations alone (rank test)
 
 
-def settled(witness_low, witness_high, integer, k, wanted=None) -> np.ndarray:
-    """Cells the witnesses already prove safe: not exact, and not provably in 1..k-1;
-    a wanted cell (Part) once a witness reaches its k."""
+def settled(witness_low, witness_high, integer, k) -> np.ndarray:
+    """Cells the witnesses already prove safe: not exact, and not provably in 1..k-1."""
     low_int = np.ceil(witness_low - EPS)
     high_int = np.floor(witness_high + EPS)
     count_safe = (high_int > low_int) & ((high_int >= k) | (low_int <= 0))
     sum_safe = witness_high - witness_low > EPS * np.maximum(1.0, np.abs(witness_high))
-    found = np.where(integer, count_safe, sum_safe)
-    return found if wanted is None else np.where(wanted, high_int >= k, found)
+    return np.where(integer, count_safe, sum_safe)
 
 
 def _lacking(pending, integer, witness_low, witness_high, k) -> tuple[np.ndarray, np.ndarray]:
@@ -179,11 +177,6 @@ class Part:
     hi: np.ndarray
     integer: np.ndarray
     candidates: np.ndarray
-    # columns whose maximum the caller wants, each up to its ``need`` (default k):
-    # never settled by the rank test, settled by a point reaching ``need``, else their
-    # own LPs give it (the audit's window sums, window_sums.py)
-    wanted: np.ndarray | None = None
-    need: np.ndarray | None = None
 
 
 _JOINED = ("b", "eq", "lo", "hi", "integer", "candidates")
@@ -191,6 +184,17 @@ _JOINED = ("b", "eq", "lo", "hi", "integer", "candidates")
 
 class _Unbounded(Exception):
     """A batch's LP has no optimum: its components are solved one by one."""
+
+
+def capped_point(a: sparse.csr_matrix, b, eq, lo, hi, cap: np.ndarray) -> np.ndarray:
+    """A point of ``a x (=|<=) b`` within lo..hi that lifts the columns with a cap
+    (cap > 0) as far towards it as the others let them, all at once: it maximises
+    the sum of min(x_i, cap_i). The audit's window sums (window_points.py)."""
+    model = _Model(a, b, eq, lo, hi, np.maximum(cap, 0.0))
+    cost = np.zeros(2 * a.shape[1])
+    cost[a.shape[1] :] = cap > 0
+    x, _ = model.solve(cost, maximize=True)
+    return x
 
 
 def solve_component(a, b, eq, lo, hi, integer, k, candidates) -> Result:
@@ -229,7 +233,6 @@ def _solve_batch(parts: list[Part], k: int) -> list[Result]:
     a = parts[0].a if len(parts) == 1 else sparse.block_diag([p.a for p in parts], format="csr")
     n = a.shape[1]
     blocks = np.split(np.arange(n), np.cumsum(sizes)[:-1])  # each part's columns
-    wanted, k = _wanted(parts, sizes, k)  # k from here on: what each column must reach
     model = _Model(a, b, eq, lo, hi, k)
     alone = len(parts) == 1
     witnesses = (np.full(n, np.inf), np.full(n, -np.inf))  # lowest and highest seen
@@ -243,16 +246,15 @@ def _solve_batch(parts: list[Part], k: int) -> list[Result]:
             np.maximum(witnesses[1], x, out=witnesses[1])
         return x, value
 
-    pending = _witness_rounds(solve, owner, len(parts), integer, candidates, k, witnesses, wanted)
+    pending = _witness_rounds(solve, owner, len(parts), integer, candidates, k, witnesses)
     determined = np.zeros(n, dtype=bool)
     for part, columns in zip(parts, blocks, strict=True):
         if pending[columns].any():
             # two witnesses that differ in a cell prove it is not fixed by the equations,
             # so only cells the rounds leave can be: one test here, not one per component
-            fixed = bounds.determined_in_block(part.a, part.eq)
-            determined[columns] = fixed & pending[columns] & ~wanted[columns]
+            determined[columns] = bounds.determined_in_block(part.a, part.eq) & pending[columns]
     pending &= ~determined
-    low, high = _own_lps(solve, owner, pending, integer, (k, wanted), witnesses, alone)
+    low, high = _own_lps(solve, owner, pending, integer, k, witnesses, alone)
     return [
         Result(
             low[columns],
@@ -266,19 +268,7 @@ def _solve_batch(parts: list[Part], k: int) -> list[Result]:
     ]
 
 
-def _wanted(parts: list[Part], sizes: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the wanted columns, what each column must reach) of the batch's parts."""
-    wanted = [
-        p.wanted if p.wanted is not None else np.zeros(n, bool)
-        for p, n in zip(parts, sizes, strict=True)
-    ]
-    need = [
-        p.need if p.need is not None else np.full(n, k) for p, n in zip(parts, sizes, strict=True)
-    ]
-    return np.concatenate(wanted).astype(bool), np.concatenate(need).astype(float)
-
-
-def _witness_rounds(solve, owner, n_parts, integer, candidates, k, witnesses, wanted):
+def _witness_rounds(solve, owner, n_parts, integer, candidates, k, witnesses) -> np.ndarray:
     """The cells the witness rounds leave undecided. Each round asks only for the point
     the undecided cells still lack (_lacking); a component leaves the rounds once it
     has no undecided cell or a round settles fewer than MIN_SETTLED_PER_ROUND of its
@@ -304,7 +294,7 @@ def _witness_rounds(solve, owner, n_parts, integer, candidates, k, witnesses, wa
             cost[n:][up & integer] = weight[up & integer]  # min(x_i, k): k is enough
             cost[:n][up & ~integer] = weight[up & ~integer]
             solve(cost, maximize=True)
-        pending &= ~settled(witness_low, witness_high, integer, k, wanted)
+        pending &= ~settled(witness_low, witness_high, integer, k)
         after = np.bincount(owner, pending, minlength=n_parts)
         active &= (after > 0) & (before - after >= MIN_SETTLED_PER_ROUND)
         if not active.any():
@@ -312,25 +302,17 @@ def _witness_rounds(solve, owner, n_parts, integer, candidates, k, witnesses, wa
     return pending
 
 
-def _own_lps(solve, owner, pending, integer, needs, witnesses, alone: bool):
+def _own_lps(solve, owner, pending, integer, k, witnesses, alone: bool):
     """(low, high): each pending cell's own max and min LP, unless a point found on the
-    way already shows it safe; one cell of every component per LP. ``needs``: what
-    each cell must reach, and the wanted cells (Part)."""
+    way already shows it safe; one cell of every component per LP."""
     witness_low, witness_high = witnesses
-    k, wanted = needs
     n = len(owner)
     low = np.full(n, np.nan)
     high = np.full(n, np.nan)
 
     def safe(i: int) -> bool:
         return bool(
-            settled(
-                witness_low[i : i + 1],
-                witness_high[i : i + 1],
-                integer[i : i + 1],
-                k[i],
-                wanted[i : i + 1],
-            )[0]  # fmt: skip
+            settled(witness_low[i : i + 1], witness_high[i : i + 1], integer[i : i + 1], k)[0]
         )
 
     cells = np.flatnonzero(pending)

@@ -30,6 +30,7 @@ from studentflow.audit import (
     report,
     slices,
     structure,
+    window_points,
     window_sums,
 )
 from studentflow.audit.manifest import Manifest, load
@@ -187,20 +188,17 @@ class _Attack:
 
 
 def _attack(
-    system, integer, k, inconsistent: list[str], options: AuditOptions, need=None
+    system, integer, k, inconsistent: list[str], options: AuditOptions, only=None
 ) -> _Attack:
     """Propagation, components and LPs on the system with identity-linked cells merged;
-    every cell of a group takes its group's interval, status and component. ``need``:
-    per column what its maximum must reach where the caller wants it (NaN: not
-    wanted), as lp.Part's."""
+    every cell of a group takes its group's interval, status and component. ``only``:
+    the columns whose LPs are wanted (None: every column); the others' statuses are
+    propagation's."""
     merged = identities.merge(system, integer)
-    wants = None
-    if need is not None and not np.isnan(need).all():
+    if only is not None:
         wanted = np.zeros(len(merged.integer), dtype=bool)
-        wanted[merged.group[~np.isnan(need)]] = True
-        merged_need = np.full(len(merged.integer), float(k))
-        merged_need[merged.group[~np.isnan(need)]] = need[~np.isnan(need)]
-        wants = (wanted, merged_need)
+        wanted[merged.group[only]] = True
+        only = wanted
     lo, hi, infeasible = bounds.propagate(merged.system, merged.integer)
     n_comp, column_component, row_component = components.split(merged.system)
     iv = Intervals(
@@ -222,7 +220,7 @@ def _attack(
         iv,
         inconsistent,
         options,
-        wants,
+        only,
     )
     group = merged.group
     return _Attack(
@@ -261,14 +259,14 @@ def audit(
     return result
 
 
-def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, year_bounds):
+def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, linked):
     """(the columns' cells in the order attacked, whether each is a count, the attack,
     each bounded year cell's bound). Without window sums one attack of the whole
-    system. With them, first the components holding a sum (the windows, with their
-    floors), then the others (the years), each year cell at most the upper value its
-    sums reached (``year_bounds``: per sum's value, the bound per year cell). Where
-    that leaves a leak, both passes again with every sum's exact maximum
-    (window_sums.Sums.need)."""
+    system. With them (window_points.py), first the components holding a sum (the
+    windows, with their floors; the sums themselves are not attacked), then the
+    others (the years), each linked year cell at most its sums' values in one point
+    of the windows, then the year cells that leaves narrowed, jointly with their
+    windows."""
     if not len(sums):
         attack = _attack(system, integer, k, inconsistent, options)
         return system.cells, integer, attack, pd.Series(dtype=float)
@@ -277,24 +275,40 @@ def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, year_
     columns, rows = np.isin(column_component, with_sums), np.isin(row_component, with_sums)
     windows = components.restrict(system, rows, columns)
     years = components.restrict(system, ~rows, ~columns)
-    for exact in (False, True):
-        # first with the sums' witnessed values, then, if that leaves a leak, their maxima
-        failed: list[str] = []
-        first = _attack(
-            windows, integer[columns], k, failed, options, sums.need(windows.cells, k, exact)
-        )
-        high = np.full(len(sums), np.inf)
-        is_sum = windows.cells >= sums.first
-        high[windows.cells[is_sum] - sums.first] = first.intervals.high[is_sum]
-        bounded = year_bounds(high)
-        bounded_years = copy.copy(years)
-        bounded_years.hi = np.fmin(years.hi, bounded.reindex(years.cells).to_numpy(dtype=float))
-        second = _attack(bounded_years, integer[~columns], k, failed, options)
-        if (second.intervals.status == "safe").all() and not failed:
-            break
-    inconsistent.extend(failed)
+    is_sum = windows.cells >= sums.first
+    first = _attack(windows, integer[columns], k, inconsistent, options, only=~is_sum)
+    high = np.full(len(sums), np.inf)
+    high[windows.cells[is_sum] - sums.first] = window_points.caps(windows, is_sum, k)
+    bounded = window_sums.year_bounds(linked, high)
+    capped = copy.copy(years)
+    capped.hi = np.fmin(years.hi, bounded.reindex(years.cells).to_numpy(dtype=float))
+    second = _attack(capped, integer[~columns], k, inconsistent, options)
+    counts = (integer[~columns], integer[columns])
+    links = (linked, sums.first)
+    _attack_jointly(second, (years, windows), counts, links, k, inconsistent, options)
     cells, counts = np.r_[windows.cells, years.cells], np.r_[integer[columns], integer[~columns]]
     return cells, counts, _joined(first, second), bounded
+
+
+def _attack_jointly(second: _Attack, systems, counts, links, k, inconsistent, options) -> None:
+    """The year cells the bounded attack ``second`` narrowed, attacked again with
+    their windows (window_points.joint_system); their results replace its."""
+    years, windows = systems
+    attacked = second.intervals.status != "safe"
+    if not attacked.any():
+        return
+    joint, year_column, window_column = window_points.joint_system(years, windows, attacked, *links)
+    only = np.zeros(len(year_column), dtype=bool)
+    only[year_column >= 0] = attacked[year_column[year_column >= 0]]
+    if not only.any():
+        return
+    integer = np.where(
+        year_column >= 0, counts[0][np.maximum(year_column, 0)],
+        counts[1][np.maximum(window_column, 0)],
+    )  # fmt: skip
+    third = _attack(joint, integer, k, inconsistent, options, only=only)
+    for name in ("low", "high", "status", "method"):
+        getattr(second.intervals, name)[year_column[only]] = getattr(third.intervals, name)[only]
 
 
 def _joined(first: _Attack, second: _Attack) -> _Attack:
@@ -326,10 +340,10 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     integer = np.r_[(frame["quantity"] == "count").to_numpy(), np.ones(len(sums), bool)]
     integer = integer[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
+    linked = window_sums.links(sums, manifest, cells)
     columns, integer, attack, bounded = _attack_in_two_passes(
-        system, integer, k, inconsistent, options, sums, lambda high: window_sums.year_bounds(
-            sums, high, manifest, cells)
-    )  # fmt: skip
+        system, integer, k, inconsistent, options, sums, linked
+    )
     _release_freed()
     out = _published_cells(frame, columns, integer, attack, k, sums.first)
     _release_freed()

@@ -59,31 +59,26 @@ class _LpTask:
     integer: np.ndarray
     candidates: np.ndarray  # the cells still safe
     k: int
-    wanted: np.ndarray | None = None  # cells whose maximum is wanted (lp.Part)
-    need: np.ndarray | None = None  # what each cell's maximum must reach (lp.Part)
 
     def part(self) -> lp.Part:
         return lp.Part(
             components.block_matrix(self.block),
             self.b, self.eq, self.lo, self.hi, self.integer, self.candidates,
-            self.wanted, self.need,
         )  # fmt: skip
 
     def fingerprint(self, version: str) -> str:
         block = self.block
         arrays = [block.indptr, block.indices, block.data, self.b, self.eq, self.lo, self.hi]
-        wanted = [a for a in (self.wanted, self.need) if a is not None]
-        return cache.fingerprint(version, [*arrays, self.integer, self.candidates, *wanted], self.k)
+        return cache.fingerprint(version, [*arrays, self.integer, self.candidates], self.k)
 
 
-def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv, wants):
-    """The component's LP (an _LpTask), or None when no cell needs one. ``wants``:
-    (the cells whose maximum is wanted, what each must reach), or None."""
+def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv, only):
+    """The component's LP (an _LpTask), or None when no cell needs one. ``only``: the
+    cells to attack (None: every cell)."""
     columns = cut.columns(component)
-    wanted = None if wants is None else wants[0][columns]
     candidates = iv.status[columns] == "safe"
-    if wanted is not None:
-        candidates |= wanted
+    if only is not None:
+        candidates &= only[columns]
     if not candidates.any():
         return None
     rows = cut.rows(component)
@@ -102,8 +97,6 @@ def _lp_task(system, component, cut: components.Blocks, lo, hi, integer, k, iv, 
         integer[columns],
         candidates,
         k,
-        wanted if wanted is not None and wanted.any() else None,
-        wants[1][columns] if wanted is not None and wanted.any() else None,
     )
 
 
@@ -155,15 +148,10 @@ def _apply(task: _LpTask, result, iv: Intervals, inconsistent) -> None:
     iv.low[index] = np.nan  # the true interval is at least the witness range
     iv.high[index] = np.nan
     iv.method[index] = "lp-witness"
-    if task.wanted is not None:
-        # a wanted cell's maximum, or the value of a point reaching its need
-        index = columns[task.wanted]
-        high = result.high[task.wanted]
-        iv.high[index] = np.where(np.isnan(high), result.witness_high[task.wanted], high)
 
 
 def solve_every_component(
-    system, cut: components.Blocks, lo, hi, integer, k, iv, inconsistent, options, wants=None
+    system, cut: components.Blocks, lo, hi, integer, k, iv, inconsistent, options, only=None
 ) -> tuple[int, int]:
     """Every component (rank test here, LPs in ``options.workers`` processes:
     components share no relation, so the result does not depend on it; a
@@ -171,7 +159,7 @@ def solve_every_component(
     returns (LPs solved, components reused)."""
     tasks = []
     for component in range(cut.n_components):
-        task = _lp_task(system, component, cut, lo, hi, integer, k, iv, wants)
+        task = _lp_task(system, component, cut, lo, hi, integer, k, iv, only)
         if task is not None:
             tasks.append(task)
     version = cache.code_version()

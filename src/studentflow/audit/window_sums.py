@@ -6,22 +6,19 @@ window's mart: each year's count <= W, the sum over ``sum_over`` of the
 window's cells with the same other dims. The two sides are different
 periods, so the audit does not read this as a declared relation (which would
 join every window with its six years into one component: the demo audit
-then took 6 minutes, not 35 s). It reads it in two passes, as the engine
-decides (run._attack_in_two_passes):
+then took 6 minutes, not 35 s). It reads it in three steps
+(run._attack_in_two_passes, window_points.py):
 
 1. the windows' components, each W a cell no mart publishes, equal to the
    sum of its cells, with the lower bound L, the largest count of the
    window's years. L is read from the years' exact counts (the internal
    aggregate): an attacker who knows every year's count is stronger than any
-   real one, so a window cell this attacker cannot narrow is safe. Each W
-   gets an upper value: its maximum, or a point's value reaching
-   :meth:`Sums.need`;
+   real one, so a window cell this attacker cannot narrow is safe;
 2. the years' components, each protected year cell at most the smallest
-   upper value of the W of the windows holding its year (:func:`year_bounds`).
-
-The second pass bounds each year cell by one W at a time; a point of one
-year that lifts several places at once is not checked against their W
-together (docs/disclosure-control.md section 10 says so).
+   value of its sums (:func:`year_bounds`) in one point of the windows
+   (window_points.caps);
+3. the year cells that narrows, again with their windows' components and
+   each year <= W written out (window_points.joint_system).
 """
 
 from __future__ import annotations
@@ -55,21 +52,6 @@ class Sums:
 
     def __len__(self) -> int:
         return len(self.table)
-
-    def need(self, columns: np.ndarray, k: int, exact: bool = False) -> np.ndarray:
-        """Per column of the reduced system (its cell in ``columns``): how far a sum's
-        maximum must reach, NaN for the published cells. A sum whose witnesses reach
-        it is bounded by that value, less than its maximum: the attack is then
-        stronger than any real one, and a publication it finds safe is. 2(L + k)
-        is far enough for the demo's sums (with L + 1, 122 protected cells of the
-        engine's decision were falsely leaked through them) at little cost; the
-        audit asks again for the ``exact`` maxima (inf: never reached, so each sum
-        gets its own LP) where that leaves a leak (run._attack_in_two_passes)."""
-        need = np.full(len(columns), np.nan)
-        mine = columns >= self.first
-        floor = self.table["floor"].to_numpy(float)[columns[mine] - self.first]
-        need[mine] = np.inf if exact else 2.0 * (floor + k)
-        return need
 
 
 def spec_of(manifest: Manifest) -> dict:
@@ -158,10 +140,11 @@ def floors_digest(con, manifest: Manifest, entry: dict, schema: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def year_bounds(sums: Sums, high: np.ndarray, manifest: Manifest, cells: Cells) -> pd.Series:
-    """Per protected year cell (its index), the smallest maximum ``high`` (per sum)
-    of the sums of the windows holding its year. A window with cells but none for
-    the year cell's key has the sum 0 there."""
+def links(sums: Sums, manifest: Manifest, cells: Cells) -> pd.DataFrame:
+    """Each protected year cell (``cell``, its index; ``year``) once per window that
+    holds its year and has cells loaded, with the sum of its key there (``sum``, its
+    row of ``sums.table``; -1 where the window has no row for the key: the sum is 0
+    there)."""
     spec, found = spec_of(manifest), []
     for index, entry in enumerate(entries(manifest)):
         if index not in sums.windows:
@@ -169,21 +152,35 @@ def year_bounds(sums: Sums, high: np.ndarray, manifest: Manifest, cells: Cells) 
         mine = sums.table[sums.table["entry"] == index]
         window, keys = declared.window_column(spec, entry), declared.keys_of(spec, entry)
         spread = _spread(cells, entry, [window, *keys])
-        known = mine.assign(high=high[mine.index.to_numpy()])[[window, *keys, "high"]]
-        spread = spread[spread[window].isin(sums.windows[index])].merge(known, how="left")
-        found.append(spread.fillna({"high": 0.0}).groupby("cell")["high"].min())
-    return pd.concat(found).groupby(level=0).min() if found else pd.Series(dtype=float)
+        spread = spread[spread[window].isin(sums.windows[index])]
+        known = mine[[window, *keys]].assign(sum=mine.index.to_numpy())
+        spread = spread.merge(known, how="left").fillna({"sum": -1})
+        found.append(spread[["cell", "year", "sum"]])
+    columns = {"cell": np.int64, "year": np.int64, "sum": np.int64}
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return pd.concat(found, ignore_index=True).astype(columns)
+
+
+def year_bounds(linked: pd.DataFrame, high: np.ndarray) -> pd.Series:
+    """Per protected year cell in ``linked`` (:func:`links`), the smallest value
+    ``high`` (per sum) of the sums of the windows holding its year (0 where a
+    window has no row for its key)."""
+    at = linked["sum"].to_numpy()
+    value = np.where(at >= 0, high[np.maximum(at, 0)], 0.0)
+    return pd.Series(value, index=linked["cell"].to_numpy()).groupby(level=0).min()
 
 
 def _spread(cells: Cells, entry: dict, on: list[str]) -> pd.DataFrame:
-    """Each protected year cell (column ``cell``) once per window that can hold its
-    year (the window in ``on[0]``, texts), with its keys (``on[1:]``)."""
+    """Each protected year cell (column ``cell``, its year ``year``) once per window
+    that can hold its year (the window in ``on[0]``, texts), with its keys (``on[1:]``)."""
     years = _year_cells(cells, entry)
     offsets = np.arange(entry["window_years"])
     year = pd.to_numeric(years[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
     starts = np.subtract.outer(year, offsets).ravel()
     spread = years.loc[years.index.repeat(len(offsets)), on[1:]].astype(str)
-    return spread.assign(**{on[0]: starts.astype(str), "cell": spread.index.to_numpy()})
+    year = np.repeat(year, len(offsets))
+    return spread.assign(**{on[0]: starts.astype(str)}, cell=spread.index.to_numpy(), year=year)
 
 
 def _year_cells(cells: Cells, entry: dict) -> pd.DataFrame:
