@@ -259,7 +259,7 @@ def audit(
     return result
 
 
-def _attack_in_two_passes(system, integer, k, inconsistent, options, sums, linked):
+def _attack_windows_first(system, integer, k, inconsistent, options, sums, linked):
     """(the columns' cells in the order attacked, whether each is a count, the attack,
     each bounded year cell's bound). Without window sums one attack of the whole
     system. With them (window_points.py), first the components holding a sum (the
@@ -341,7 +341,7 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     integer = integer[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     linked = window_sums.links(sums, manifest, cells)
-    columns, integer, attack, bounded = _attack_in_two_passes(
+    columns, integer, attack, bounded = _attack_windows_first(
         system, integer, k, inconsistent, options, sums, linked
     )
     _release_freed()

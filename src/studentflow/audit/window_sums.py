@@ -7,7 +7,7 @@ window's cells with the same other dims. The two sides are different
 periods, so the audit does not read this as a declared relation (which would
 join every window with its six years into one component: the demo audit
 then took 6 minutes, not 35 s). It reads it in three steps
-(run._attack_in_two_passes, window_points.py):
+(run._attack_windows_first, window_points.py):
 
 1. the windows' components, each W a cell no mart publishes, equal to the
    sum of its cells, with the lower bound L, the largest count of the
