@@ -12,13 +12,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 from test_sdc_window_sums import SUMS  # the engine's test declares the same sums
 
-from studentflow.audit import manifest
+from studentflow.audit import lp, manifest, window_points
 from studentflow.audit.__main__ import main as audit_main
+from studentflow.audit.components import System
 from studentflow.audit.run import audit, score
 
 SPEC = {
@@ -206,6 +208,30 @@ def test_a_window_free_to_lift_both_places_passes(tmp_path):
     db = _warehouse(tmp_path, window, SEXED_YEAR, dims=("sex", "mun"))
     result, _ = _audited(db, SEXED_SPEC)
     assert not result.failed, result.leaks
+
+
+def test_one_point_lifts_every_sum_at_once():
+    """Two sums W1 + W2 <= 10 with floors 1: the point gives W1 its cap 3 and W2
+    its cap 4 together (maximising each alone could give one all 9)."""
+    a = sparse.csr_matrix(np.array([[1.0, 1.0]]))
+    point = lp.capped_point(a, np.array([10.0]), np.array([False]), np.ones(2),
+                            np.full(2, np.inf), np.array([3.0, 4.0]))  # fmt: skip
+    assert point[0] >= 3 - 1e-9 and point[1] >= 4 - 1e-9
+    assert point.sum() <= 10 + 1e-9
+
+
+def test_the_window_point_lifts_each_sum_towards_its_floor_plus_k_minus_1():
+    """caps (k = 5): columns W1, W2, c1, c2 with W1 = c1 + c2, W2 = c1 and c1 + c2 = 6
+    published, floors W1 >= 2 and W2 >= 1, each c >= 1. W1 is 6 at any point; W2 = c1
+    reaches its cap 1 + 4 = 5 (c2 keeps 1)."""
+    windows = System(
+        a=sparse.csr_matrix(np.array([[1.0, 0, -1, -1], [0, 1, -1, 0], [0, 0, 1, 1]])),
+        b=np.array([0.0, 0.0, 6.0]), eq=np.ones(3, dtype=bool),
+        cells=np.array([10, 11, 0, 1]), lo=np.array([2.0, 1.0, 1.0, 1.0]),
+        hi=np.full(4, np.inf), labels=["W1", "W2", "published"],
+    )  # fmt: skip
+    found = window_points.caps(windows, np.array([True, True, False, False]), fx.K)
+    assert found == pytest.approx([6.0, 5.0])
 
 
 def _kept(db: Path, path: Path, out: Path) -> int:
