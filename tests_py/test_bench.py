@@ -62,3 +62,39 @@ def test_audit_slices_kept_reads_the_audit_s_summary(tmp_path):
     """The update's audit reports how many of its periods it kept (audit/slices.py)."""
     (tmp_path / "summary.json").write_text('{"slices": 154, "slices_kept": 140}')
     assert bench.audit_slices_kept(tmp_path) == "140 of 154"
+
+
+def test_published_windows_reads_every_mart_with_a_window(tmp_path):
+    """The update's `incremental_new_windows`: the windows some published mart has a
+    row for (a per-year mart has none)."""
+    database = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("create schema published")
+    con.execute(
+        "create table published.a as select * from (values (2013), (2013)) t(window_start_year)"
+    )
+    con.execute(
+        "create table published.b as select * from (values (2019), (null)) t(window_start_year)"
+    )
+    con.execute("create table published.c as select * from (values (2024)) t(academic_year)")
+    con.close()
+    assert bench.published_windows(database) == {2013, 2019}
+
+
+def test_layer_figures_name_the_build_they_come_from(tmp_path):
+    """The update's seconds per layer go beside the full build's, under their own names."""
+    (tmp_path / "manifest.json").write_text(
+        '{"nodes": {"model.p.stg_a": {"resource_type": "model",'
+        ' "original_file_path": "models/staging/a/stg_a.sql"}}}'
+    )
+    (tmp_path / "run_results.json").write_text(
+        '{"results": [{"unique_id": "model.p.stg_a", "execution_time": 2.04},'
+        ' {"unique_id": "test.p.t", "execution_time": 1.0}]}'
+    )
+    figures = {"layer_staging_s": 9.0}
+    bench._layer_figures(figures, tmp_path, "incremental_layer")
+    assert figures == {
+        "layer_staging_s": 9.0,
+        "incremental_layer_staging_s": 2.0,
+        "incremental_layer_tests_s": 1.0,
+    }

@@ -276,9 +276,7 @@ def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: 
     full_s, peak = dbt_build(database, raw_dir, target_dir, env, ["--full-refresh"])
     figures["build_total_s"] = round(full_s, 1)
     figures["peak_rss_gib"] = round(peak / 2**30, 2)
-    layers = layer_times(target_dir / "run_results.json", target_dir / "manifest.json")
-    for name, seconds in layers.items():
-        figures[f"layer_{name}_s"] = round(seconds, 1)
+    _layer_figures(figures, target_dir, "layer")
     slowest = slowest_models(target_dir / "run_results.json")
     figures["sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
     for name, count in engine_components(database).items():
@@ -295,10 +293,33 @@ def _full_build(figures: dict, args, raw_dir: Path, database: Path, target_dir: 
     return full_s, slowest
 
 
+def _layer_figures(figures: dict, target_dir: Path, prefix: str) -> None:
+    """The last build's seconds per layer (``<prefix>_<layer>_s``, from its run_results.json)."""
+    layers = layer_times(target_dir / "run_results.json", target_dir / "manifest.json")
+    for name, seconds in layers.items():
+        figures[f"{prefix}_{name}_s"] = round(seconds, 1)
+
+
+def published_windows(database: Path) -> set[int]:
+    """Every window (window_start_year) some published mart has a row for."""
+    con = duckdb.connect(str(database), read_only=True)
+    tables = con.execute(
+        "select table_name from information_schema.columns where table_schema = 'published' "
+        "and column_name = 'window_start_year'"
+    ).fetchall()
+    found = set()
+    for (table,) in tables:
+        rows = con.execute(f'select distinct window_start_year from published."{table}"')
+        found.update(int(start) for (start,) in rows.fetchall() if start is not None)
+    con.close()
+    return found
+
+
 def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir: Path, env, full_s):
     """One more year delivered, then an incremental build."""
     last_release = target_dir.parent / "decisions_last_release.parquet"
     save_decisions(database, last_release)
+    windows_before = published_windows(database)
     start = time.perf_counter()
     generate(raw_dir, args.scale, args.seed, args.end_year, env)
     figures["generator_one_more_year_s"] = round(time.perf_counter() - start, 1)
@@ -308,6 +329,14 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     incremental_s, incremental_peak = dbt_build(database, raw_dir, target_dir, env, [])
     figures["incremental_peak_rss_gib"] = round(incremental_peak / 2**30, 2)
     figures["incremental_s"] = round(incremental_s, 1)
+    # a window is published once its last year is delivered (docs block
+    # complete_windows): an update that completes one decides all its periods anew
+    new_windows = sorted(published_windows(database) - windows_before)
+    figures["incremental_new_windows"] = " ".join(map(str, new_windows)) or "none"
+    _layer_figures(figures, target_dir, "incremental_layer")
+    figures["incremental_slowest_models"] = "; ".join(
+        f"{u.split('.')[-1]} {s:.1f}s" for u, s in slowest_models(target_dir / "run_results.json")
+    )
     # unchanged periods keep their stored suppression (sdc/reuse.py)
     figures["incremental_sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
     for name, count in engine_components(database).items():
