@@ -211,6 +211,11 @@ def slowest_models(run_results: Path, n: int = 3) -> list[tuple[str, float]]:
     return sorted(models, key=lambda m: -m[1])[:n]
 
 
+def models_text(models: list[tuple[str, float]]) -> str:
+    """Models and their seconds on one line (a figure of results.csv)."""
+    return "; ".join(f"{unique_id.split('.')[-1]} {seconds:.1f}s" for unique_id, seconds in models)
+
+
 def dbt_build(database: Path, raw_dir: Path, target_dir: Path, env, extra: list[str]):
     """Run `dbt build`; return (seconds, peak RSS bytes)."""
     env = dict(env, STUDENTFLOW_DUCKDB=str(database), STUDENTFLOW_RAW_DIR=str(raw_dir))
@@ -334,8 +339,8 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     new_windows = sorted(published_windows(database) - windows_before)
     figures["incremental_new_windows"] = " ".join(map(str, new_windows)) or "none"
     _layer_figures(figures, target_dir, "incremental_layer")
-    figures["incremental_slowest_models"] = "; ".join(
-        f"{u.split('.')[-1]} {s:.1f}s" for u, s in slowest_models(target_dir / "run_results.json")
+    figures["incremental_slowest_models"] = models_text(
+        slowest_models(target_dir / "run_results.json")
     )
     # unchanged periods keep their stored suppression (sdc/reuse.py)
     figures["incremental_sdc_engine_s"] = model_seconds(target_dir / "run_results.json", SDC_ENGINE)
@@ -402,7 +407,7 @@ def record(results_dir: Path, figures, rows, marts, slowest) -> None:
     flat = dict(figures)
     flat.update({f"rows_{k}": v for k, v in rows.items()})
     flat["rows_published_total"] = sum(marts.values())
-    flat["slowest_models"] = "; ".join(f"{u.split('.')[-1]} {s:.1f}s" for u, s in slowest)
+    flat["slowest_models"] = models_text(slowest)
     existing = []
     if csv_path.exists():
         with csv_path.open() as handle:
