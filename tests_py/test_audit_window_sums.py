@@ -16,7 +16,7 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
-from test_sdc_window_sums import SUMS  # the engine's test declares the same sums
+from test_sdc_window_sums import CHOICE, SUMS  # the engine's test declares the same sums
 
 from studentflow.audit import lp, manifest, window_points
 from studentflow.audit.__main__ import main as audit_main
@@ -59,10 +59,10 @@ def _published(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _warehouse(tmp: Path, window=WINDOW, year=YEAR, dims=("mun",)) -> Path:
+def _warehouse(tmp: Path, window=WINDOW, year=YEAR, dims=("mun",), year_dims=None) -> Path:
     """The two marts as published, and their exact counts as aggregates."""
     window_columns = ["window_start_year", "institution_code", *dims]
-    year_columns = ["academic_year", *dims]
+    year_columns = ["academic_year", *(dims if year_dims is None else year_dims)]
     win = _published([(2013, *row) for row in window], window_columns)
     yr = _published([(2013, *row) for row in year], year_columns)
     exact = {
@@ -160,6 +160,50 @@ def test_the_cli_fails_on_the_window_leak(tmp_path, capsys):
                        "--out", str(tmp_path / "out"), "--no-cache"])  # fmt: skip
     assert code == 1
     assert "window sum" in capsys.readouterr().out
+
+
+# Relation 1: the year's choice of an institution within its one window row
+# (the engine's test_a_years_institution_choice_is_within_its_institutions_window_row,
+# as published). A's a (1) and d (42) are hidden beside A's published 43, and the
+# year shows the 40 of d who chose A: A's d >= 40, so A's a <= 3, and the year's
+# choice of A from a (and its Totalt) with it.
+CHOICE_SPEC = {
+    **SPEC,
+    "populations": {**SPEC["populations"], "per_window": {"period": "window_start_year",
+                                                          "window_sums": [CHOICE]}},
+    "marts": {
+        **SPEC["marts"],
+        "yr": {**SPEC["marts"]["yr"], "cells": ["academic_year", "mun", "institution_choice_code"],
+               "additive": ["institution_choice_code"]},
+    },
+}  # fmt: skip
+CHOICE_WINDOW = [  # institution, mun, count, hidden
+    ("A", "a", 1, True), ("A", "d", 42, True), ("A", "Totalt", 43, False),
+    ("B", "d", 30, False), ("B", "g", 6, False), ("B", "Totalt", 36, False),
+]  # fmt: skip
+CHOICE_YEAR = [  # mun, institution chosen, count, hidden
+    ("a", "A", 1, True), ("a", "Totalt", 1, True), ("d", "A", 40, False), ("d", "B", 25, False),
+    ("d", "Övriga", 7, False), ("d", "Totalt", 72, False), ("g", "B", 6, False),
+    ("g", "Totalt", 6, False),
+]  # fmt: skip
+
+
+def _choice_leaks(spec: dict, tmp: Path) -> set[tuple[str, str, str]]:
+    db = _warehouse(tmp, CHOICE_WINDOW, CHOICE_YEAR, year_dims=("mun", "institution_choice_code"))
+    result, checks = _audited(db, spec)
+    assert checks["intervals_missing_true_count"] == 0
+    leaks = result.leaks.astype({"institution_code": object, "institution_choice_code": object})
+    chosen = leaks["institution_code"].fillna(leaks["institution_choice_code"])
+    return set(zip(leaks["mart"], chosen, leaks["mun"], strict=True))
+
+
+def test_the_audit_reads_a_years_choice_within_its_institutions_window_row(tmp_path):
+    assert _choice_leaks(CHOICE_SPEC, tmp_path) == {
+        ("win", "A", "a"), ("yr", "A", "a"), ("yr", "Totalt", "a"),
+    }  # fmt: skip
+    populations = {**CHOICE_SPEC["populations"], "per_window": {"period": "window_start_year"}}
+    unaware = {**CHOICE_SPEC, "populations": populations}
+    assert _choice_leaks(unaware, tmp_path) == set()
 
 
 # Two places lifted together (docs/disclosure-control.md section 10): the year's

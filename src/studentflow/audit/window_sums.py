@@ -3,7 +3,8 @@ side: src/studentflow/sdc/window_sums.py; docs/disclosure-control.md section 10)
 
 Everyone a per-year mart counts in a year of a window is in some row of the
 window's mart: each year's count <= W, the sum over ``sum_over`` of the
-window's cells with the same other dims. The two sides are different
+window's cells with the same other dims (a sum over nothing is one window
+cell; ``match`` and ``except``: sdc/window_sums.py). The two sides are different
 periods, so the audit does not read this as a declared relation (which would
 join every window with its six years into one component: the demo audit
 then took 6 minutes, not 35 s). It reads it in three steps
@@ -111,8 +112,13 @@ def floors(con, manifest: Manifest, entry: dict, windows: pd.Series) -> pd.DataF
     """Per window in ``windows`` and key, the largest exact count of the window's
     years (:func:`studentflow.sdc.window_sums.floors`), from the years mart's
     internal aggregate: the one figure of the attack that is not published."""
-    spec, years = spec_of(manifest), manifest.marts[entry["years"]["mart"]]
-    named = [*declared.keys_of(spec, entry), entry["year"], *(entry["years"].get("where") or {})]
+    spec, years, side = spec_of(manifest), manifest.marts[entry["years"]["mart"]], entry["years"]
+    named = [
+        *declared.year_columns(spec, entry).values(),
+        entry["year"],
+        *(side.get("where") or {}),
+        *(side.get("except") or {}),
+    ]
     select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in dict.fromkeys(named))
     try:
         exact = con.sql(f'select {select}, n_persons from aggregates."{years.aggregate}"').df()
@@ -151,7 +157,7 @@ def links(sums: Sums, manifest: Manifest, cells: Cells) -> pd.DataFrame:
             continue
         mine = sums.table[sums.table["entry"] == index]
         window, keys = declared.window_column(spec, entry), declared.keys_of(spec, entry)
-        spread = _spread(cells, entry, [window, *keys])
+        spread = _spread(cells, entry, window, declared.year_columns(spec, entry))
         spread = spread[spread[window].isin(sums.windows[index])]
         known = mine[[window, *keys]].assign(sum=mine.index.to_numpy())
         spread = spread.merge(known, how="left").fillna({"sum": -1})
@@ -171,25 +177,26 @@ def year_bounds(linked: pd.DataFrame, high: np.ndarray) -> pd.Series:
     return pd.Series(value, index=linked["cell"].to_numpy()).groupby(level=0).min()
 
 
-def _spread(cells: Cells, entry: dict, on: list[str]) -> pd.DataFrame:
+def _spread(cells: Cells, entry: dict, window: str, columns: dict[str, str]) -> pd.DataFrame:
     """Each protected year cell (column ``cell``, its year ``year``) once per window
-    that can hold its year (the window in ``on[0]``, texts), with its keys (``on[1:]``)."""
+    that can hold its year (the column ``window``, texts), with its keys (named as
+    the window's: ``columns``, declared.year_columns)."""
     years = _year_cells(cells, entry)
     offsets = np.arange(entry["window_years"])
     year = pd.to_numeric(years[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
     starts = np.subtract.outer(year, offsets).ravel()
-    spread = years.loc[years.index.repeat(len(offsets)), on[1:]].astype(str)
+    spread = years.loc[years.index.repeat(len(offsets)), list(columns.values())].astype(str)
+    spread.columns = list(columns)
     year = np.repeat(year, len(offsets))
-    return spread.assign(**{on[0]: starts.astype(str)}, cell=spread.index.to_numpy(), year=year)
+    return spread.assign(**{window: starts.astype(str)}, cell=spread.index.to_numpy(), year=year)
 
 
 def _year_cells(cells: Cells, entry: dict) -> pd.DataFrame:
-    """The years mart's protected count cells the entry's ``where`` selects."""
+    """The years mart's protected count cells the entry's ``years`` takes
+    (declared.selected: its ``where``, less its ``except``)."""
     rows = cells.of_mart(entry["years"]["mart"])
     mask = (rows["quantity"] == "count") & rows["protected"].astype(bool)
-    for column, value in (entry["years"].get("where") or {}).items():
-        mask &= rows[column].astype(str) == str(value)
-    return rows[mask]
+    return rows[mask.to_numpy() & declared.selected(rows, entry["years"])]
 
 
 def tighten(out: pd.DataFrame, bounds: pd.Series, k: int) -> pd.DataFrame:

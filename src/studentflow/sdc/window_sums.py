@@ -9,6 +9,15 @@ window, with the same sex and recruitment municipality). Per window and key
 every year's count <= W. The two sides are different periods, decided apart
 (slices.py), so the relation cannot be declared as a sum relation.
 
+A sum may run over nothing (``sum_over: []``): each W is one window cell.
+Analysis 4's institution choice is such a case (relation 1 of
+docs/disclosure-control.md section 10): a person's chosen institution of a
+year is one they are registered at, so each named choice is at most that
+institution's window row. Its mart names the institution
+``institution_choice_code`` (``match`` gives the years mart's column of a
+window dim), and its `Övriga` and `Totalt` name none (``except`` under
+``years`` leaves them out).
+
 The years are decided each on its own, as before (a year is published
 before its window is complete and not decided again), so the window's
 decision must neither be unlocked by the years nor unlock them. W is added
@@ -45,8 +54,35 @@ def declarations(spec: dict) -> list[dict]:
                     f"population '{name}': window_sums needs window, sum_over, years, "
                     f"year and an integer window_years (missing {sorted(missing)})"
                 )
+            if set(entry.get("match") or {}) - set(keys_of(spec, entry)):
+                raise StructureError(
+                    f"population '{name}': window_sums' match names "
+                    f"{sorted(set(entry['match']) - set(keys_of(spec, entry)))}, which "
+                    f"are no cell dims of '{entry['window']['mart']}' the sum is per"
+                )
             found.append(entry)
     return found
+
+
+def year_columns(spec: dict, entry: dict) -> dict[str, str]:
+    """Per key (:func:`keys_of`), the years mart's column holding it: the same name,
+    or the one ``match`` gives (institution choice names the window's
+    ``institution_code`` ``institution_choice_code``)."""
+    match = entry.get("match") or {}
+    return {key: match.get(key, key) for key in keys_of(spec, entry)}
+
+
+def selected(frame: pd.DataFrame, side: dict) -> np.ndarray:
+    """The rows of the years mart's ``frame`` that ``side`` (the entry's ``years``)
+    takes: every column of its ``where`` at that value, none of its ``except`` at
+    a listed one (institution choice's `Övriga` and `Totalt` name no institution)."""
+    mask = np.ones(len(frame), dtype=bool)
+    for column, value in (side.get("where") or {}).items():
+        mask &= np.asarray(text_categorical(frame[column]).astype(object) == text_of(value))
+    for column, values in (side.get("except") or {}).items():
+        texts = np.asarray(text_categorical(frame[column]).astype(object))
+        mask &= ~np.isin(texts, [text_of(value) for value in values])
+    return mask
 
 
 def window_column(spec: dict, entry: dict) -> str:
@@ -73,23 +109,23 @@ def floors(spec: dict, entry: dict, frames: dict[str, pd.DataFrame]) -> pd.DataF
     """Per window of the window mart and key, the largest count the years mart
     has in the window's years (columns: the window, the keys, ``floor``; texts)."""
     window, keys = window_column(spec, entry), keys_of(spec, entry)
-    years = frames[entry["years"]["mart"]]
-    named = [*keys, entry["year"], *(entry["years"].get("where") or {})]
+    years, columns = frames[entry["years"]["mart"]], year_columns(spec, entry)
+    side = entry["years"]
+    named = [*columns.values(), entry["year"], *(side.get("where") or {})]
+    named += list(side.get("except") or {})
     missing = [column for column in named if column not in years]
     if missing:
         raise StructureError(f"window_sums: mart '{entry['years']['mart']}' lacks {missing}")
-    mask = np.ones(len(years), dtype=bool)
-    for column, value in (entry["years"].get("where") or {}).items():
-        mask &= np.asarray(text_categorical(years[column]).astype(object) == text_of(value))
-    selected = years.loc[mask, [*keys, entry["year"], "n_persons"]]
-    year = pd.to_numeric(selected[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
+    taken = years.loc[selected(years, side), [*columns.values(), entry["year"], "n_persons"]]
+    taken = taken.rename(columns={column: key for key, column in columns.items()})
+    year = pd.to_numeric(taken[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
     starts = pd.to_numeric(
         pd.Series(frames[entry["window"]["mart"]][window].unique()).astype(str)
     ).to_numpy(dtype=np.int64)
     pieces = []
     for start in np.sort(starts).tolist():
         inside = (year >= start) & (year < start + entry["window_years"])
-        piece = selected.loc[inside, [*keys, "n_persons"]].astype({k: str for k in keys})
+        piece = taken.loc[inside, [*keys, "n_persons"]].astype({k: str for k in keys})
         piece = piece.groupby(keys, observed=True)["n_persons"].max().reset_index()
         pieces.append(piece.assign(**{window: str(start)}))
     columns = [window, *keys, "n_persons"]
