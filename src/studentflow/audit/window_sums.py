@@ -112,14 +112,9 @@ def floors(con, manifest: Manifest, entry: dict, windows: pd.Series) -> pd.DataF
     """Per window in ``windows`` and key, the largest exact count of the window's
     years (:func:`studentflow.sdc.window_sums.floors`), from the years mart's
     internal aggregate: the one figure of the attack that is not published."""
-    spec, years, side = spec_of(manifest), manifest.marts[entry["years"]["mart"]], entry["years"]
-    named = [
-        *declared.year_columns(spec, entry).values(),
-        entry["year"],
-        *(side.get("where") or {}),
-        *(side.get("except") or {}),
-    ]
-    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in dict.fromkeys(named))
+    spec, years = spec_of(manifest), manifest.marts[entry["years"]["mart"]]
+    named = declared.years_read(spec, entry)
+    select = ", ".join(f'cast("{c}" as varchar) as "{c}"' for c in named)
     try:
         exact = con.sql(f'select {select}, n_persons from aggregates."{years.aggregate}"').df()
     except duckdb.Error as error:

@@ -72,6 +72,13 @@ def year_columns(spec: dict, entry: dict) -> dict[str, str]:
     return {key: match.get(key, key) for key in keys_of(spec, entry)}
 
 
+def years_read(spec: dict, entry: dict) -> list[str]:
+    """Every column of the years mart the entry reads, once each."""
+    side = entry["years"]
+    named = [*year_columns(spec, entry).values(), entry["year"], *(side.get("where") or {})]
+    return list(dict.fromkeys([*named, *(side.get("except") or {})]))
+
+
 def selected(frame: pd.DataFrame, side: dict) -> np.ndarray:
     """The rows of the years mart's ``frame`` that ``side`` (the entry's ``years``)
     takes: every column of its ``where`` at that value, none of its ``except`` at
@@ -110,13 +117,11 @@ def floors(spec: dict, entry: dict, frames: dict[str, pd.DataFrame]) -> pd.DataF
     has in the window's years (columns: the window, the keys, ``floor``; texts)."""
     window, keys = window_column(spec, entry), keys_of(spec, entry)
     years, columns = frames[entry["years"]["mart"]], year_columns(spec, entry)
-    side = entry["years"]
-    named = [*columns.values(), entry["year"], *(side.get("where") or {})]
-    named += list(side.get("except") or {})
-    missing = [column for column in named if column not in years]
+    missing = [column for column in years_read(spec, entry) if column not in years]
     if missing:
         raise StructureError(f"window_sums: mart '{entry['years']['mart']}' lacks {missing}")
-    taken = years.loc[selected(years, side), [*columns.values(), entry["year"], "n_persons"]]
+    chosen = selected(years, entry["years"])
+    taken = years.loc[chosen, [*columns.values(), entry["year"], "n_persons"]]
     taken = taken.rename(columns={column: key for key, column in columns.items()})
     year = pd.to_numeric(taken[entry["year"]].astype(str)).to_numpy(dtype=np.int64)
     starts = pd.to_numeric(
