@@ -87,7 +87,8 @@ select
     with_net.county_code,
     case
         when with_net.county_code = 'Utvandrad' then 'Utvandrad'
-        when with_net.county_code = '{{ var('total_label') }}' then 'Riket'
+        -- every county and the emigrated: not 'Riket', which would say in Sweden
+        when with_net.county_code = '{{ var('total_label') }}' then '{{ var('total_label') }}'
         else coalesce(counties.lan_name, with_net.county_code)
     end as county_name,
     with_net.n_residence,
