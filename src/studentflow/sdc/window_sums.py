@@ -54,11 +54,11 @@ def declarations(spec: dict) -> list[dict]:
                     f"population '{name}': window_sums needs window, sum_over, years, "
                     f"year and an integer window_years (missing {sorted(missing)})"
                 )
-            if set(entry.get("match") or {}) - set(keys_of(spec, entry)):
+            unknown = set(entry.get("match") or {}) - set(keys_of(spec, entry))
+            if unknown:
                 raise StructureError(
-                    f"population '{name}': window_sums' match names "
-                    f"{sorted(set(entry['match']) - set(keys_of(spec, entry)))}, which "
-                    f"are no cell dims of '{entry['window']['mart']}' the sum is per"
+                    f"population '{name}': window_sums' match names {sorted(unknown)}, "
+                    f"which are no cell dims of '{entry['window']['mart']}' the sum is per"
                 )
             found.append(entry)
     return found
