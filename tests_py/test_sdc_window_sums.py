@@ -68,18 +68,30 @@ def _proven_small(cells: pd.DataFrame, year=YEAR, window=WINDOW) -> list[str]:
     its rows with every other dim at Totalt)."""
     dims = tuple(c for c in year.columns if c not in ("academic_year", "mun", "n_persons"))
     structure = build_structure(_spec([], dims), {"yr": year, "win": window})
-    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
-    hidden = np.zeros(structure.n_vars, dtype=bool)
-    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
+    return _attacked(structure, cells, _relation_2)
+
+
+def _relation_2(frame: pd.DataFrame) -> list[dict]:
+    """Each year's count (its rows with every other dim at Totalt) at most the sum
+    of the window's rows of its place (one window here: every year is in it)."""
     mun = frame["cell_id"].str.extract(r"mun=([^|]+)")[0]
     other_dim_not_total = r"\|(?!mun)[a-z_]+=(?!Totalt)"
     counts = (frame["mart"] == "yr") & ~frame["cell_id"].str.contains(other_dim_not_total)
-    relation_2 = [  # one window here: every year is in it
+    return [
         {var: 1.0 for var in frame.loc[counts & (mun == place), "var"]}
         | {var: -1.0 for var in frame.loc[(frame["mart"] == "win") & (mun == place), "var"]}
         for place in mun[counts]
     ]
-    _, small = attack(structure, hidden.tolist(), bounds=relation_2)
+
+
+def _attacked(structure, cells: pd.DataFrame, known) -> list[str]:
+    """The engine's hidden cells (``cells``) in 1..K-1 that the independent attacker
+    proves below K from ``structure`` and the relations ``known(frame)`` gives
+    (frame: the structure's cells with their decisions), as "mart cell_id"."""
+    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
+    hidden = np.zeros(structure.n_vars, dtype=bool)
+    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
+    _, small = attack(structure, hidden.tolist(), bounds=known(frame))
     names = frame.drop_duplicates("var").set_index("var")
     return [f"{names.at[var, 'mart']} {names.at[var, 'cell_id']}" for var in small]
 
@@ -196,23 +208,22 @@ def _choice_proven_small(sums: list[dict], year=YEAR_CHOICE) -> list[str]:
     frames = {"agg_yr": year, "agg_win": WINDOW_AB}
     cells, _ = suppress(_choice_spec(sums), frames, K)
     structure = build_structure(_choice_spec([]), {"yr": year, "win": WINDOW_AB})
-    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
-    hidden = np.zeros(structure.n_vars, dtype=bool)
-    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
+    return _attacked(structure, cells, _relation_1)
+
+
+def _relation_1(frame: pd.DataFrame) -> list[dict]:
+    """Each year's choice of an institution at most that institution's window row."""
     place = frame["cell_id"].str.extract(r"mun=([^|]+)")[0]
     institution = frame["cell_id"].str.extract(r"institution(?:_choice)?_code=([^|]+)")[0]
     keyed = frame.assign(place=place, institution=institution)
     window = keyed[keyed["mart"] == "win"].set_index(["institution", "place"])["var"]
     choices = keyed[keyed["mart"] == "yr"]
     keys = zip(choices["institution"], choices["place"], strict=True)
-    relation_1 = [
+    return [
         {var: 1.0, window[key]: -1.0}
         for var, key in zip(choices["var"], keys, strict=True)
         if key in window.index
     ]
-    _, small = attack(structure, hidden.tolist(), bounds=relation_1)
-    names = frame.drop_duplicates("var").set_index("var")
-    return [f"{names.at[var, 'mart']} {names.at[var, 'cell_id']}" for var in small]
 
 
 def test_a_years_institution_choice_is_within_its_institutions_window_row():
