@@ -35,7 +35,8 @@ K = 5
 def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None, bounds=()):
     """(exactly recovered cells, small cells proven small), by an independent attacker
     (``floors``: per variable a public lower bound it knows besides; ``bounds``:
-    relations it knows besides the structure's, each {variable: coef} with sum <= 0)."""
+    relations it knows besides the structure's, each {variable: coef} with sum <= 0, or
+    ({variable: coef}, c) with sum <= c)."""
     n = structure.n_vars
     a = np.zeros((len(structure.equations), n))
     for row, equation in enumerate(structure.equations):
@@ -52,11 +53,12 @@ def attack(structure, suppressed: list[bool], insiders: bool = True, floors=None
     a_hidden = a[:, hidden]
     rhs = -a[:, shown] @ values[shown]
     floors = np.zeros(n) if floors is None else floors
-    a_ub = np.zeros((len(bounds), n))
-    for row, relation in enumerate(bounds):
+    a_ub, constants = np.zeros((len(bounds), n)), np.zeros(len(bounds))
+    for row, bound in enumerate(bounds):
+        relation, constants[row] = bound if isinstance(bound, tuple) else (bound, 0.0)
         for var, coef in relation.items():
             a_ub[row, var] = coef
-    b_ub = -a_ub[:, shown] @ values[shown]
+    b_ub = constants - a_ub[:, shown] @ values[shown]
     box = [
         (
             max(1 if values[v] > 0 and (insiders or structure.present_only[v]) else 0, floors[v]),

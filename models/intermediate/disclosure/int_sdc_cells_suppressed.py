@@ -91,6 +91,8 @@ def model(dbt, session):
     # a plain call, as for sdc_workers
     decisions = dbt.config.get("sdc_previous_decisions")
     held = _held(dbt, session, decisions)
+    # a plain call, as for sdc_workers
+    k_magnitude = dbt.config.get("sdc_k_magnitude")
     _release_cached_blocks(session)
     cells, stats = suppress(
         spec,
@@ -100,6 +102,7 @@ def model(dbt, session):
         previous=previous,
         kept=kept.hashes if kept else frozenset(),
         held=held,
+        k_magnitude=int(k_magnitude),
     )
     # Arrow: the kept slices' cells go from the table back to it without a
     # Python object per cell (nationally 5.6 M of 7.3 M cells in an update)

@@ -26,6 +26,7 @@ from studentflow.audit import (
     bounds,
     components,
     identities,
+    quantile_bounds,
     relations,
     report,
     slices,
@@ -72,20 +73,31 @@ class AuditResult:
         return bool(len(self.leaks) or self.undeclared or self.inconsistent)
 
 
-def _reduce(frame: pd.DataFrame, found, sums: window_sums.Sums) -> tuple:
+def _reduce(frame: pd.DataFrame, found, hidden: list[tuple[window_sums.Sums, str]]) -> tuple:
     """The relations as arrays, the relations the published figures break, and the system
-    reduced to the protected cells; the window sums are protected cells after the
-    published ones, each equal to its cells (window_sums.py)."""
+    reduced to the protected cells; the ``hidden`` sums (each with its label: the window
+    sums, then the quantile bounds) are protected cells after the published ones, each
+    equal to its cells (window_sums.py, quantile_bounds.py)."""
     rel, cell, coef = found.arrays()
     eq = np.array([s == "eq" for s in found.sense], dtype=bool)
-    n = len(sums)
+    n = sum(len(sums) for sums, _ in hidden)
     protected = np.r_[frame["protected"].to_numpy(dtype=bool), np.ones(n, dtype=bool)]
     values = np.r_[frame["value"].to_numpy(dtype=float, na_value=np.nan), np.full(n, np.nan)]
-    lo = np.r_[frame["lo"].to_numpy(dtype=float), sums.table["floor"].to_numpy(float)]
+    floors = [sums.table["floor"].to_numpy(float) for sums, _ in hidden]
+    lo = np.r_[frame["lo"].to_numpy(dtype=float), *floors]
     hi = np.r_[frame["hi"].to_numpy(dtype=float), np.full(n, np.inf)]
-    all_rel, all_cell = np.r_[rel, sums.rel + len(eq)], np.r_[cell, sums.cell]
-    all_coef, all_eq = np.r_[coef, sums.coef], np.r_[eq, np.ones(n, dtype=bool)]
-    labels = [*found.label, *[window_sums.LABEL] * n]
+    all_rel, all_cell, all_coef, labels = [rel], [cell], [coef], list(found.label)
+    for sums, label in hidden:
+        all_rel.append(sums.rel + len(labels))
+        all_cell.append(sums.cell)
+        all_coef.append(sums.coef)
+        labels += [label] * len(sums)
+    all_rel, all_cell, all_coef = (
+        np.concatenate(all_rel),
+        np.concatenate(all_cell),
+        np.concatenate(all_coef),
+    )
+    all_eq = np.r_[eq, np.ones(n, dtype=bool)]
     broken = components.inconsistent(all_rel, all_cell, all_coef, all_eq, protected, values)
     system = components.reduce(
         all_rel, all_cell, all_coef, all_eq, labels, protected, values, lo, hi
@@ -271,11 +283,11 @@ def _attack_windows_first(system, integer, k, inconsistent, options, sums, linke
         attack = _attack(system, integer, k, inconsistent, options)
         return system.cells, integer, attack, pd.Series(dtype=float)
     _, column_component, row_component = components.split(system)
-    with_sums = np.unique(column_component[system.cells >= sums.first])
+    with_sums = np.unique(column_component[_window_sums_at(system.cells, sums)])
     columns, rows = np.isin(column_component, with_sums), np.isin(row_component, with_sums)
     windows = components.restrict(system, rows, columns)
     years = components.restrict(system, ~rows, ~columns)
-    is_sum = windows.cells >= sums.first
+    is_sum = _window_sums_at(windows.cells, sums)
     first = _attack(windows, integer[columns], k, inconsistent, options, only=~is_sum)
     high = np.full(len(sums), np.inf)
     high[windows.cells[is_sum] - sums.first] = window_points.caps(windows, is_sum, k)
@@ -288,6 +300,12 @@ def _attack_windows_first(system, integer, k, inconsistent, options, sums, linke
     _attack_jointly(second, (years, windows), counts, links, k, inconsistent, options)
     cells, counts = np.r_[windows.cells, years.cells], np.r_[integer[columns], integer[~columns]]
     return cells, counts, _joined(first, second), bounded
+
+
+def _window_sums_at(cells: np.ndarray, sums: window_sums.Sums) -> np.ndarray:
+    """Which of the columns' ``cells`` are window sums (the quantile bounds follow
+    them, and are attacked as any cell's component)."""
+    return (cells >= sums.first) & (cells < sums.first + len(sums))
 
 
 def _attack_jointly(second: _Attack, systems, counts, links, k, inconsistent, options) -> None:
@@ -335,9 +353,12 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     _release_freed()
     found = relations.build(cells, manifest)
     sums = window_sums.build(con, manifest, cells)
+    runs = quantile_bounds.build(con, manifest, cells, schema, len(frame) + len(sums))
     _release_freed()
-    (rel, cell, coef, eq), broken, system = _reduce(frame, found, sums)
-    integer = np.r_[(frame["quantity"] == "count").to_numpy(), np.ones(len(sums), bool)]
+    hidden = [(sums, window_sums.LABEL), (runs, quantile_bounds.LABEL)]
+    (rel, cell, coef, eq), broken, system = _reduce(frame, found, hidden)
+    n_hidden = len(sums) + len(runs)
+    integer = np.r_[(frame["quantity"] == "count").to_numpy(), np.ones(n_hidden, bool)]
     integer = integer[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     linked = window_sums.links(sums, manifest, cells)
@@ -347,7 +368,13 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     _release_freed()
     out = _published_cells(frame, columns, integer, attack, k, sums.first)
     _release_freed()
-    labels = _labels_per_cell(rel, cell, found.label)
+    # a band cell names the quantile bounds it is in (a window sum's year cells
+    # are named by window_sums.tighten)
+    labels = _labels_per_cell(
+        np.r_[rel, runs.rel + len(found.label)],
+        np.r_[cell, runs.cell],
+        [*found.label, *[quantile_bounds.LABEL] * len(runs)],
+    )
     out["relations"] = _relations_column(out["cell_index"], labels)
     out = window_sums.tighten(out, bounded, k)
     return AuditResult(

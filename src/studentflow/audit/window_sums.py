@@ -96,15 +96,19 @@ def build(con: duckdb.DuckDBPyConnection, manifest: Manifest, cells: Cells) -> S
         pieces.append(grouped.assign(entry=index))
     empty = pd.DataFrame({"__cell": [], "floor": [], "entry": []})
     table = pd.concat(pieces, ignore_index=True) if pieces else empty
-    members = table["__cell"].tolist()
+    members = table.pop("__cell").tolist()
+    return as_sums(len(cells), table, members, windows)
+
+
+def as_sums(first: int, table: pd.DataFrame, members: list, windows: dict) -> Sums:
+    """Sums numbered from ``first``, one per row of ``table`` (its ``floor``), each
+    equal to its ``members`` (lists of cell numbers)."""
     sizes = np.array([len(m) for m in members], dtype=np.int64)
-    first = len(cells)
     rel = np.repeat(np.arange(len(members)), sizes + 1)
     starts = np.cumsum(sizes + 1) - (sizes + 1)  # each sum's own entry
     cell = np.concatenate([[first + j, *m] for j, m in enumerate(members)] or [[]])
     coef = -np.ones(len(cell))
     coef[starts] = 1.0
-    table = table.drop(columns=["__cell"])
     return Sums(first, table, rel, cell.astype(np.int64), coef, windows)
 
 

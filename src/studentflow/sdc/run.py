@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from studentflow.processes import TaskPool
-from studentflow.sdc import window_sums
+from studentflow.sdc import quantile_bounds, window_sums
 from studentflow.sdc.cells import mart_dims, texts_at
 from studentflow.sdc.groups import linked_groups
 from studentflow.sdc.held import Lookup
 from studentflow.sdc.protect import start_protect
 from studentflow.sdc.reuse import StoredSlices, stored_decisions
-from studentflow.sdc.slices import Slices, check_within_periods, slices_of
+from studentflow.sdc.slices import Slices, check_within_periods, period_columns, slices_of
 from studentflow.sdc.structure import StructureError, build_structure
 
 # the table int_sdc_cells_suppressed writes, in its column order
@@ -74,6 +75,10 @@ def engine_columns(spec: dict, aggregate: str, columns: list[str]) -> list[str]:
     for mart in spec["marts"].values():
         if mart.get("aggregate") == aggregate:
             needed.update(mart_dims(align_to_aggregate(mart, columns)))
+    for entry in quantile_bounds.declarations(spec):
+        if spec["marts"][entry["mart"]].get("aggregate") == aggregate:
+            measure = entry["measure"]
+            needed.update([f"{measure}_n", *(f"{measure}_{q}" for q in quantile_bounds.QUANTILES)])
     return [column for column in columns if column in needed]
 
 
@@ -85,6 +90,7 @@ def suppress(
     previous: pd.DataFrame | None = None,
     kept: frozenset[str] = frozenset(),
     held: Lookup | None = None,
+    k_magnitude: int = 1,
 ) -> tuple[pd.DataFrame, dict]:
     """(cells, stats): one row per published cell of every declared mart, the
     marts in the spec's order.
@@ -98,7 +104,9 @@ def suppress(
     result; ``stats["kept_slices"]`` lists those fingerprints, and
     :func:`with_kept_slices` adds the stored cells;
     ``held``: the last release's cells (``held.py``): a component solved again
-    keeps the state of each cell whose count did not change.
+    keeps the state of each cell whose count did not change;
+    ``k_magnitude``: the persons a row's quartiles need (var sdc_k_magnitude): the
+    rows with as many give the floors of ``quantile_bounds``.
     Each group of linked marts (``groups.py``) is built while the workers solve
     the groups before it, largest group first so that the small ones end the run.
     """
@@ -107,28 +115,18 @@ def suppress(
     aligned = {**spec, "marts": marts}
     groups = linked_groups(aligned)
     sums = _window_sums(aligned, frames)
+    bounds = _quantile_bounds(aligned, aggregates, k_magnitude)
     groups.sort(key=lambda group: -sum(len(frames[name]) for name in group["marts"]))
     stored = stored_decisions(previous)
     pending, keeping = [], []
+    hidden = (sums, bounds)
     with TaskPool(workers) as pool:
+        settings = _Settings(k, k_magnitude, stored, held, kept, pool)
         for group in groups:
-            group_frames = {name: frames[name] for name in group["marts"]}
-            group_sums = [(e, f) for e, f in sums if e["window"]["mart"] in group["marts"]]
-            slices = slices_of(group, group_frames, ("k", k), group_sums)
-            unchanged = {p for p, h in slices.hashes.items() if h in kept}
-            keeping.extend(slices.hashes[period] for period in unchanged)
-            if unchanged == set(slices.hashes):
-                continue
-            changed = set(slices.hashes) - unchanged
-            structure = build_structure(
-                group, slices.only(group_frames, changed), slices.columns or None, group_sums
-            )
-            check_within_periods(structure, group)
-            relations = len(structure.equations) + len(structure.inequalities)
-            finish = start_protect(structure, k, pool, stored=stored, held=held)
-            pending.append((_sliced_cells(structure, slices), relations, finish))
-            del structure
-        solved = [(cells, relations, finish()) for cells, relations, finish in pending]
+            kept_here, started_here = _start_group(group, frames, hidden, settings)
+            keeping.extend(kept_here)
+            pending.extend(started_here)
+        solved = [(cells, *finish()) for cells, finish in pending]
     del pending
     stats = _summed_stats([(relations, result.stats) for _, relations, result in solved])
     parts = [result.cells(cells) for cells, _, result in solved]
@@ -137,10 +135,88 @@ def suppress(
     return _in_mart_order(parts, list(marts))[COLUMNS], stats
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What every group of one run is built and solved with (suppress's arguments)."""
+
+    k: int
+    k_magnitude: int
+    stored: object
+    held: Lookup | None
+    kept: frozenset[str]
+    pool: TaskPool
+
+
+def _start_group(group: dict, frames: dict, hidden: tuple, settings: _Settings):
+    """(the fingerprints of the group's slices kept, [(its cells, a function that
+    waits for the result and returns (the number of relations, the result))]: empty
+    when every slice is kept). ``hidden``: every window sum and quantile bound with
+    its floors."""
+    k, stored, held = settings.k, settings.stored, settings.held
+    group_frames = {name: frames[name] for name in group["marts"]}
+    sums = [(e, f) for e, f in hidden[0] if e["window"]["mart"] in group["marts"]]
+    bounds = [(e, f) for e, f in hidden[1] if e["mart"] in group["marts"]]
+    fingerprinted = ("k", k, "k_magnitude", settings.k_magnitude)
+    slices = slices_of(group, group_frames, fingerprinted, _floors_hashed(group, sums, bounds))
+    unchanged = {p for p, h in slices.hashes.items() if h in settings.kept}
+    kept_here = [slices.hashes[period] for period in unchanged]
+    if unchanged == set(slices.hashes):
+        return kept_here, []
+    changed = set(slices.hashes) - unchanged
+    structure = build_structure(
+        group,
+        slices.only(group_frames, changed),
+        slices.columns or None,
+        sums,
+        _bounds_in(bounds, slices.columns, changed),
+    )
+    check_within_periods(structure, group)
+    relations = len(structure.equations) + len(structure.inequalities)
+    finish = start_protect(structure, k, settings.pool, stored=stored, held=held)
+    return kept_here, [(_sliced_cells(structure, slices), lambda: (relations, finish()))]
+
+
+def _bounds_in(bounds: list, columns: dict[str, str], periods: set[str]) -> list:
+    """The quantile bounds' floors of the ``periods`` built (all when the group
+    has no periods): a run of a kept period has no cells in the structure."""
+    if not columns:
+        return bounds
+    return [(e, f[f[columns[e["mart"]]].isin(periods)]) for e, f in bounds]
+
+
 def _window_sums(spec: dict, frames: dict[str, pd.DataFrame]) -> list[tuple[dict, pd.DataFrame]]:
     """A year's persons within its window (window_sums.py): each entry with its
     floors, from the years' counts, so read before any group is built."""
     return [(e, window_sums.floors(spec, e, frames)) for e in window_sums.declarations(spec)]
+
+
+def _quantile_bounds(spec: dict, aggregates: dict, k_magnitude: int) -> list:
+    """Each ``quantile_bounds`` entry with its floors (quantile_bounds.py), from the
+    quartiles of its mart's aggregate, so read before the frames keep only counts."""
+    found = []
+    for entry in quantile_bounds.declarations(spec):
+        mart = spec["marts"][entry["mart"]]
+        frame = aggregates[mart["aggregate"]]
+        n_column = f"{entry['measure']}_n"
+        if n_column not in frame:
+            raise StructureError(f"quantile_bounds: '{mart['aggregate']}' lacks {n_column}")
+        rows = frame[quantile_bounds.of_rows(frame, entry)]
+        rows = rows[rows[n_column].to_numpy() >= k_magnitude]
+        keys = quantile_bounds.keys_of(mart, entry)
+        found.append((entry, quantile_bounds.floors(entry, keys, rows, n_column)))
+    return found
+
+
+def _floors_hashed(group: dict, sums: list, bounds: list) -> list:
+    """The floors of the group's hidden sums as slices_of reads them."""
+    columns = period_columns(group)
+    found = []
+    for number, (entry, floors) in enumerate(sums):
+        column = entry["window"]["mart"] in columns and floors.columns[0]
+        found.append((f"window_sums {number}", floors, column or None))
+    for number, (entry, floors) in enumerate(bounds):
+        found.append((f"quantile_bounds {number}", floors, columns.get(entry["mart"])))
+    return found
 
 
 def with_kept_slices(cells: pd.DataFrame, stored: StoredSlices | None, kept: list[str]) -> pa.Table:

@@ -100,13 +100,15 @@ def _relations_within_periods(populations: dict, columns: dict[str, str]) -> Non
 
 
 def slices_of(
-    group: dict, frames: dict[str, pd.DataFrame], settings: tuple, sums: list = ()
+    group: dict, frames: dict[str, pd.DataFrame], settings: tuple, floors: list = ()
 ) -> Slices:
     """The group's slices: each period's fingerprint hashes the group's declaration,
     ``settings`` and the engine's code with that period's rows of every mart, and
-    of the floors of its window sums (``sums``: window_sums.py; they come from
-    another group's counts). The rows are hashed as a multiset (a sum of row
-    hashes), since DuckDB gives an aggregate's rows in no fixed order."""
+    of the floors of its hidden sums (``floors``: (a name, the floors, their
+    period column or None) each; the window sums' come from another group's
+    counts, the quantile bounds' from figures no mart counts: hidden_sums.py).
+    The rows are hashed as a multiset (a sum of row hashes), since DuckDB gives
+    an aggregate's rows in no fixed order."""
     columns = period_columns(group)
     header = json.dumps(
         [group["marts"], group.get("populations") or {}, group.get("total_label"), settings],
@@ -117,11 +119,10 @@ def slices_of(
     for name in sorted(group["marts"]):
         for period, summed in _summed_row_hashes(frames[name], columns.get(name)).items():
             parts.setdefault(period, []).append(f"{name}:{summed}")
-    for number, (entry, floors) in enumerate(sums):
-        column = entry["window"]["mart"] in columns and floors.columns[0]
-        for period, summed in _summed_row_hashes(floors, column or None).items():
+    for name, found, column in floors:
+        for period, summed in _summed_row_hashes(found, column).items():
             if period in parts:
-                parts[period].append(f"window_sums {number}:{summed}")
+                parts[period].append(f"{name}:{summed}")
     version = _code_version()
     hashes = {
         period: hashlib.sha256("\n".join([version, header, *found]).encode()).hexdigest()[:32]

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import yaml
 
 from studentflow.ranks import tuple_rank
-from studentflow.sdc import window_sums
+from studentflow.sdc import hidden_sums
 from studentflow.sdc.cells import (
     StructureError,
     attributes,
@@ -76,6 +76,8 @@ class Structure:
     floors: np.ndarray | None = None
     # variables no mart publishes, always hidden (window_sums.py; None: none)
     hidden: np.ndarray | None = None
+    # hidden too, with a floor and nothing to reach (quantile_bounds.py; None: none)
+    bounded: np.ndarray | None = None
 
     def __post_init__(self):
         self.equations = as_relations(self.equations)
@@ -376,11 +378,13 @@ def build_structure(
     frames: dict[str, pd.DataFrame],
     periods: dict[str, str] | None = None,
     sums: list | None = None,
+    bounds: list | None = None,
 ) -> Structure:
     """The structure of ``spec``'s marts; ``periods`` (mart -> its period dim) also
     records each variable's period (``Structure.period``); ``sums``: (a
     ``window_sums`` entry, its floors), added where the entry's window mart is
-    among the marts (window_sums.py)."""
+    among the marts (window_sums.py); ``bounds``: (a ``quantile_bounds`` entry, its
+    floors), added where its mart is (quantile_bounds.py)."""
     populations = spec.get("populations") or {}
     marts = spec["marts"]
     pop_attrs = _population_attributes(marts)
@@ -405,15 +409,12 @@ def build_structure(
     period, period_texts = None, []
     if periods is not None:
         period, period_texts = _periods(mart_cells, periods, len(found.values))
-    hidden = []
-    for entry, floors in sums or []:
-        if entry["window"]["mart"] in mart_cells:
-            grouped = window_sums.sums(
-                spec, entry, mart_cells[entry["window"]["mart"]], found.values, floors
-            )
-            window = window_sums.window_column(spec, entry)
-            added, new, period = window_sums.append(found, grouped, window, period, period_texts)
-            equations, hidden = concatenate([equations, as_relations(added)]), [*hidden, *new]
+    periods_of = (period, period_texts, periods)
+    added, hidden, bounded, period = hidden_sums.added(
+        spec, found, mart_cells, periods_of, sums, bounds
+    )
+    if added:
+        equations = concatenate([equations, as_relations(added)])
     del mart_cells
     cells = found.cells()
     return Structure(
@@ -429,6 +430,7 @@ def build_structure(
         n_covering,
         found.floors if found.floors.any() else None,
         np.asarray(hidden, dtype=np.int64) if hidden else None,
+        np.asarray(bounded, dtype=np.int64) if bounded else None,
     )
 
 

@@ -202,12 +202,18 @@ class Tasks:
         if structure.floors is not None:  # a mart's at_least: public by its definition
             self.low = np.maximum(self.low, structure.floors)
         self.hidden = self.need = None
-        if structure.hidden is not None:
+        if structure.hidden is not None or structure.bounded is not None:
             self.hidden = np.zeros(structure.n_vars, dtype=bool)
-            self.hidden[structure.hidden] = True
-            # a window sum must reach its floor + k - 1 (window_sums.py)
             self.need = np.full(structure.n_vars, k, dtype=np.int64)
-            self.need[structure.hidden] = np.maximum(k, self.low[structure.hidden] + k - 1)
+            if structure.hidden is not None:
+                self.hidden[structure.hidden] = True
+                # a window sum must reach its floor + k - 1 (window_sums.py)
+                self.need[structure.hidden] = np.maximum(k, self.low[structure.hidden] + k - 1)
+            if structure.bounded is not None:
+                # a run of bands need reach nothing: it only tells the attacker
+                # its floor (quantile_bounds.py)
+                self.hidden[structure.bounded] = True
+                self.need[structure.bounded] = 0
         self.sort_keys = np.asarray(structure.sort_keys, dtype=np.int64)
         self.totals = np.asarray(structure.is_total, dtype=np.int64)
         self.equations = _grouped(equations, self.layout)

@@ -1,0 +1,105 @@
+"""The audit reads ``quantile_bounds`` (audit/quantile_bounds.py): the published
+quartiles of a row beside its published count put at least so many of its
+persons in a run of bands. One hand-built mart, the case of the engine's test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import audit_fixtures as fx  # noqa: E402
+from test_sdc_quantile_bounds import BOUNDS  # the engine's test declares the same bounds
+
+from studentflow.audit import manifest
+from studentflow.audit.run import audit, score
+
+MART = {
+    "population": "alumni",
+    "aggregate": "agg_alm",
+    "count": "n",
+    "cells": ["grp", "variable", "category_code"],
+    "additive": ["category_code"],
+    "rows": "present_only",
+}
+QUARTILES = ["income_sek_p25", "income_sek_median", "income_sek_p75"]
+
+# 17 employed, all counted by band: a (3) is hidden with b (6) beside c (8) and
+# the band total (17). Alone, a + b = 9 leaves a anywhere in 1..8; the first
+# quartile (150, one of b's) puts at least 13 in b + c, so b >= 5 and a <= 4
+ROWS = [  # variable, category, count, hidden, quartiles
+    ("inkomst", "förvärvsarbetande", 17, False, (150.0, 190.0, 250.0)),
+    ("inkomstklass", "a", 3, True, (None,) * 3),
+    ("inkomstklass", "b", 6, True, (None,) * 3),
+    ("inkomstklass", "c", 8, False, (None,) * 3),
+    ("inkomstklass", "Totalt", 17, False, (None,) * 3),
+]
+
+
+def _warehouse(tmp: Path, rows=ROWS) -> Path:
+    published = pd.DataFrame(
+        [("g", v, c, n, hidden, *q) for v, c, n, hidden, q in rows],
+        columns=["grp", "variable", "category_code", "n", "n_is_suppressed", *QUARTILES],
+    )
+    published["n_display"] = np.where(
+        published["n_is_suppressed"], "..", published["n"].astype(str)
+    )
+    published["n"] = published["n"].astype("Int64").mask(published["n_is_suppressed"])
+    exact = pd.DataFrame(
+        [("g", v, c, n) for v, c, n, _, _ in rows],
+        columns=["grp", "variable", "category_code", "n_persons"],
+    )
+    db = tmp / "quantile_bounds.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    for schema, name, frame in [("published", "alm", published), ("aggregates", "agg_alm", exact)]:
+        con.execute(f"create schema if not exists {schema}")
+        con.register("frame", frame)
+        con.execute(f"create table {schema}.{name} as select * from frame")
+        con.unregister("frame")
+    con.close()
+    return db
+
+
+def _audited(db: Path, bounds: list[dict]):
+    spec = {
+        "version": 1,
+        "total_label": "Totalt",
+        "populations": {"alumni": {"quantile_bounds": bounds}},
+        "marts": {"alm": MART},
+    }
+    path = fx.write_manifest(db.parent / "linked_tables.yml", spec)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = manifest.load(path)
+        result = audit(con, found, fx.K)
+        return result, score(con, found, result)[1]
+    finally:
+        con.close()
+
+
+def test_the_audit_reads_the_quartiles_beside_the_bands(tmp_path):
+    result, checks = _audited(_warehouse(tmp_path), [BOUNDS])
+    leaks = result.leaks
+    assert leaks["category_code"].tolist() == ["a"]
+    assert leaks["status"].tolist() == ["small"]
+    assert leaks[["low", "high"]].values.tolist() == [[1.0, 4.0]]
+    assert leaks["relations"].str.contains("quantile bound").all()
+    assert checks["intervals_missing_true_count"] == 0
+
+
+def test_without_the_bounds_the_bands_alone_are_safe(tmp_path):
+    result, _ = _audited(_warehouse(tmp_path), [])
+    assert not result.failed, result.leaks
+
+
+def test_quartiles_without_their_count_bound_nothing(tmp_path):
+    """A row whose count is hidden shows no quartiles (macro sdc_publish); if it
+    did, the attacker would not know how many they are over: no floor is read."""
+    rows = [(*row[:3], True, row[4]) if row[1] == "förvärvsarbetande" else row for row in ROWS]
+    result, _ = _audited(_warehouse(tmp_path, rows), [BOUNDS])
+    assert not result.failed, result.leaks
