@@ -5,6 +5,9 @@ quartiles put there (quantile_bounds.py)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from studentflow.sdc import quantile_bounds, window_sums
 
 
@@ -21,7 +24,7 @@ def added(spec: dict, found, mart_cells: dict, periods: tuple, sums, bounds):
             cells = mart_cells[entry["window"]["mart"]]
             grouped = window_sums.sums(spec, entry, cells, found.values, floors)
             window = window_sums.window_column(spec, entry)
-            more, new, period = window_sums.append(found, grouped, window, period, period_texts)
+            more, new, period = append(found, grouped, window, period, period_texts)
             equations, hidden = [*equations, *more], [*hidden, *new]
     for entry, floors in bounds or []:
         if entry["mart"] in mart_cells:
@@ -30,6 +33,32 @@ def added(spec: dict, found, mart_cells: dict, periods: tuple, sums, bounds):
                 entry, keys, mart_cells[entry["mart"]], found.values, floors
             )
             column = (columns or {}).get(entry["mart"])
-            more, new, period = window_sums.append(found, grouped, column, period, period_texts)
+            more, new, period = append(found, grouped, column, period, period_texts)
             equations, bounded = [*equations, *more], [*bounded, *new]
     return equations, hidden, bounded, period
+
+
+def append(found, grouped: pd.DataFrame, window: str, period, period_texts: list[str]):
+    """Add the sums in ``grouped`` (window_sums.sums, quantile_bounds.sums: each
+    sum's ``members``, ``exact`` and ``floor``, its period in the column
+    ``window``) to the structure's variables ``found`` as hidden variables:
+    (their equations as dicts, their variable numbers, the period array
+    extended). A sum's preference order is after
+    every cell's (it is never published, so the order only breaks ties)."""
+    first = len(found.values)
+    new = np.arange(first, first + len(grouped), dtype=np.int64)
+    found.values = found.values + grouped["exact"].astype(int).tolist()
+    found.present_only = found.present_only + [False] * len(grouped)
+    start = int(np.max(found.sort_keys)) + 1 if len(found.sort_keys) else 0
+    found.sort_keys = np.r_[found.sort_keys, start + np.arange(len(grouped))].astype(np.int64)
+    found.is_total = found.is_total + [0] * len(grouped)
+    found.floors = np.r_[found.floors, grouped["floor"].to_numpy(dtype=np.int64)]
+    equations = [
+        {int(var): 1.0, **{int(member): -1.0 for member in members}}
+        for var, members in zip(new.tolist(), grouped["members"], strict=True)
+    ]
+    if period is not None:
+        index = {text: i for i, text in enumerate(period_texts)}
+        windows = grouped[window].map(index).to_numpy(dtype=np.int32)
+        period = np.r_[period, windows].astype(np.int32)
+    return equations, new, period

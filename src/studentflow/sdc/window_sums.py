@@ -180,27 +180,3 @@ def _stop_at_places_without_a_row(entry: dict, found, present: pd.DataFrame, on:
             f"window's years have no row in '{entry['window']['mart']}', the first "
             f"{dict(first[on])}: {first['floor']} persons"
         )
-
-
-def append(found, grouped: pd.DataFrame, window: str, period, period_texts: list[str]):
-    """Add the sums in ``grouped`` (:func:`sums`) to the structure's variables
-    ``found`` as hidden variables: (their equations as dicts, their variable
-    numbers, the period array extended). A sum's preference order is after
-    every cell's (it is never published, so the order only breaks ties)."""
-    first = len(found.values)
-    new = np.arange(first, first + len(grouped), dtype=np.int64)
-    found.values = found.values + grouped["exact"].astype(int).tolist()
-    found.present_only = found.present_only + [False] * len(grouped)
-    start = int(np.max(found.sort_keys)) + 1 if len(found.sort_keys) else 0
-    found.sort_keys = np.r_[found.sort_keys, start + np.arange(len(grouped))].astype(np.int64)
-    found.is_total = found.is_total + [0] * len(grouped)
-    found.floors = np.r_[found.floors, grouped["floor"].to_numpy(dtype=np.int64)]
-    equations = [
-        {int(var): 1.0, **{int(member): -1.0 for member in members}}
-        for var, members in zip(new.tolist(), grouped["members"], strict=True)
-    ]
-    if period is not None:
-        index = {text: i for i, text in enumerate(period_texts)}
-        windows = grouped[window].map(index).to_numpy(dtype=np.int32)
-        period = np.r_[period, windows].astype(np.int32)
-    return equations, new, period
