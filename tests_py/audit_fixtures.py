@@ -226,3 +226,16 @@ def _audit(db: Path, manifest_path: Path):
         return run.audit(con, manifest.load(manifest_path), K)
     finally:
         con.close()
+
+
+def audited_and_scored(db: Path, spec: dict):
+    """(the audit's result, its score's checks) of the published marts in ``db``
+    under the declaration ``spec``, written beside it."""
+    path = write_manifest(db.parent / "linked_tables.yml", spec)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = manifest.load(path)
+        result = run.audit(con, found, K)
+        return result, run.score(con, found, result)[1]
+    finally:
+        con.close()

@@ -13,19 +13,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
-from test_sdc_quantile_bounds import BOUNDS  # the engine's test declares the same bounds
+from test_sdc_quantile_bounds import (
+    BOUNDS,
+    alumni_spec,
+)  # the engine's test: the same mart and bounds
 
-from studentflow.audit import manifest
-from studentflow.audit.run import audit, score
-
-MART = {
-    "population": "alumni",
-    "aggregate": "agg_alm",
-    "count": "n",
-    "cells": ["grp", "variable", "category_code"],
-    "additive": ["category_code"],
-    "rows": "present_only",
-}
 QUARTILES = ["income_sek_p25", "income_sek_median", "income_sek_p75"]
 
 # 17 employed, all counted by band: a (3) is hidden with b (6) beside c (8) and
@@ -66,20 +58,7 @@ def _warehouse(tmp: Path, rows=ROWS) -> Path:
 
 
 def _audited(db: Path, bounds: list[dict]):
-    spec = {
-        "version": 1,
-        "total_label": "Totalt",
-        "populations": {"alumni": {"quantile_bounds": bounds}},
-        "marts": {"alm": MART},
-    }
-    path = fx.write_manifest(db.parent / "linked_tables.yml", spec)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = manifest.load(path)
-        result = audit(con, found, fx.K)
-        return result, score(con, found, result)[1]
-    finally:
-        con.close()
+    return fx.audited_and_scored(db, {"version": 1, **alumni_spec(bounds)})
 
 
 def test_the_audit_reads_the_quartiles_beside_the_bands(tmp_path):

@@ -21,7 +21,6 @@ from test_sdc_window_sums import CHOICE, SUMS  # the engine's test declares the 
 from studentflow.audit import lp, manifest, window_points
 from studentflow.audit.__main__ import main as audit_main
 from studentflow.audit.components import System
-from studentflow.audit.run import audit, score
 
 SPEC = {
     "version": 1,
@@ -88,14 +87,7 @@ def _warehouse(tmp: Path, window=WINDOW, year=YEAR, dims=("mun",), year_dims=Non
 
 
 def _audited(db: Path, spec: dict = SPEC):
-    path = fx.write_manifest(db.parent / "linked_tables.yml", spec)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = manifest.load(path)
-        result = audit(con, found, fx.K)
-        return result, score(con, found, result)[1]
-    finally:
-        con.close()
+    return fx.audited_and_scored(db, spec)
 
 
 def _leaks(result) -> set[tuple[str, str, str]]:

@@ -57,7 +57,7 @@ def test_a_median_above_an_edge_puts_half_above_it():
     assert top["floor"].tolist() == [23]
 
 
-def _spec(bounds: list[dict]) -> dict:
+def alumni_spec(bounds: list[dict]) -> dict:
     return {
         "total_label": "Totalt",
         "populations": {"alumni": {"quantile_bounds": bounds}},
@@ -91,13 +91,13 @@ AGGREGATE = pd.DataFrame(
 
 
 def _decided(bounds: list[dict], aggregate: pd.DataFrame = AGGREGATE) -> pd.DataFrame:
-    cells, _ = suppress(_spec(bounds), {"agg_alm": aggregate}, K, k_magnitude=10)
+    cells, _ = suppress(alumni_spec(bounds), {"agg_alm": aggregate}, K, k_magnitude=10)
     return cells
 
 
 def _proven_small(cells: pd.DataFrame) -> list[str]:
     """The hidden cells in 1..K-1 an attacker proves below K knowing b + c >= 13."""
-    structure = build_structure(_spec([]), {"alm": AGGREGATE})
+    structure = build_structure(alumni_spec([]), {"alm": AGGREGATE})
     frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
     hidden = np.zeros(structure.n_vars, dtype=bool)
     hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
