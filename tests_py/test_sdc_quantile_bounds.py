@@ -138,7 +138,7 @@ def test_bands_counting_fewer_than_the_quartiles_stop_the_build():
 @pytest.mark.parametrize(
     ("broken", "message"),
     [
-        ({"bands": {"where": {}, "column": "category_code"}}, "needs mart, measure, of and bands"),
+        ({"bands": {"where": {}, "column": "category_code"}}, "bands need where, column, lowest"),
         ({"of": {"variable": "inkomst"}}, "must fix the columns the bands fix"),
         ({"bands": BOUNDS["bands"] | {"lowest": {"a": None, "b": 200, "c": 100}}}, "must rise"),
         ({"bands": BOUNDS["bands"] | {"lowest": {"a": 0, "b": 100}}}, "must rise"),
@@ -147,6 +147,11 @@ def test_bands_counting_fewer_than_the_quartiles_stop_the_build():
 def test_a_declaration_is_checked(broken, message):
     with pytest.raises(StructureError, match=message):
         _decided([BOUNDS | broken])
+
+
+def test_a_declaration_needs_its_measure():
+    with pytest.raises(StructureError, match="needs mart, measure, of and bands"):
+        _decided([{key: value for key, value in BOUNDS.items() if key != "measure"}])
 
 
 def test_the_floors_do_not_depend_on_the_aggregates_row_order():

@@ -31,6 +31,7 @@ from studentflow.audit import (
     report,
     slices,
     structure,
+    threshold_bands,
     window_points,
     window_sums,
 )
@@ -352,6 +353,7 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     frame = cells.frame
     _release_freed()
     found = relations.build(cells, manifest)
+    threshold_bands.add(con, manifest, cells, found)
     sums = window_sums.build(con, manifest, cells)
     runs = quantile_bounds.build(con, manifest, cells, schema, len(frame) + len(sums))
     _release_freed()

@@ -33,7 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from studentflow.audit import window_sums
+from studentflow.audit import threshold_bands, window_sums
 from studentflow.audit.manifest import Manifest
 
 FILE = "slices.pickle"
@@ -204,6 +204,7 @@ def plan(
             summed = {name: _summed_rows(con, schema, name, None) for name in marts}
         hashes.update(_fingerprints(index, group, summed, header))
     _tie_window_sums(con, manifest, schema, found, hashes, present)
+    _tie_thresholds(con, manifest, found, hashes, present)
     stored = load(directory)
     kept = {key for key, value in hashes.items() if value in stored}
     return Plan(found, hashes, stored, kept)
@@ -224,6 +225,16 @@ def _tie_window_sums(con, manifest: Manifest, schema: str, found, hashes, presen
         unit = "\n".join([floors, *(hashes[key] for key in keys)])
         for key in keys:
             hashes[key] = hashlib.sha256(f"{hashes[key]}\n{unit}".encode()).hexdigest()
+
+
+def _tie_thresholds(con, manifest: Manifest, found, hashes, present) -> None:
+    """Each fingerprint of a group with threshold bands takes in their thresholds
+    (read from the aggregates, not published: audit/threshold_bands.py)."""
+    for mart, digest in threshold_bands.digest(con, manifest).items():
+        if mart not in present:
+            continue
+        for key in [key for key in hashes if mart in found[key[0]].marts]:
+            hashes[key] = hashlib.sha256(f"{hashes[key]}\n{digest}".encode()).hexdigest()
 
 
 def _fingerprints(index: int, group: Group, summed: dict[str, dict], header: list[str]) -> dict:

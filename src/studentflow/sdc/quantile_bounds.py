@@ -33,7 +33,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from studentflow.sdc.cells import StructureError, text_categorical, text_of
+from studentflow.sdc import bands
+from studentflow.sdc.cells import StructureError
 
 # the quartiles sdc_magnitude_columns computes, by their column suffix
 QUANTILES = {"p25": 0.25, "median": 0.5, "p75": 0.75}
@@ -45,22 +46,16 @@ def declarations(spec: dict) -> list[dict]:
     found = []
     for name, population in (spec.get("populations") or {}).items():
         for entry in (population or {}).get("quantile_bounds") or []:
-            bands = entry.get("bands") or {}
-            if NEEDED - set(entry) or {"where", "column", "lowest"} - set(bands):
+            if NEEDED - set(entry):
                 raise StructureError(
-                    f"population '{name}': quantile_bounds needs mart, measure, of and "
-                    "bands (where, column, lowest)"
+                    f"population '{name}': quantile_bounds needs mart, measure, of and bands"
                 )
-            if set(entry["of"]) != {*bands["where"], bands["column"]}:
+            bands.check(name, "quantile_bounds", entry["bands"])
+            fixed = {*entry["bands"]["where"], entry["bands"]["column"]}
+            if set(entry["of"]) != fixed:
                 raise StructureError(
                     f"population '{name}': quantile_bounds' `of` must fix the columns the "
-                    f"bands fix and run over ({sorted({*bands['where'], bands['column']})})"
-                )
-            edges = [value for value in bands["lowest"].values() if value is not None]
-            if list(bands["lowest"].values())[0] is not None or edges != sorted(set(edges)):
-                raise StructureError(
-                    f"population '{name}': quantile_bounds' bands must rise, the first "
-                    "from nothing (lowest: null)"
+                    f"bands fix and run over ({sorted(fixed)})"
                 )
             found.append(entry)
     return found
@@ -135,25 +130,7 @@ def floors(entry: dict, keys: list[str], rows: pd.DataFrame, n_column: str) -> p
 
 def of_rows(frame: pd.DataFrame, entry: dict) -> np.ndarray:
     """The rows of a mart's ``frame`` that carry the quartiles (``of``)."""
-    return _matching(frame, entry["of"])
-
-
-def band_rows(frame: pd.DataFrame, entry: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(the rows of ``frame`` that count a band, each one's band number; -1 where
-    not a band)."""
-    bands = entry["bands"]
-    mask = _matching(frame, bands["where"])
-    codes = [text_of(code) for code in bands["lowest"]]
-    texts = np.asarray(text_categorical(frame[bands["column"]]).astype(object))
-    number = pd.Index(codes).get_indexer(texts)
-    return mask & (number >= 0), number
-
-
-def _matching(frame: pd.DataFrame, where: dict) -> np.ndarray:
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in where.items():
-        mask &= np.asarray(text_categorical(frame[column]).astype(object) == text_of(value))
-    return mask
+    return bands.matching(frame, entry["of"])
 
 
 def members(entry: dict, keys: list[str], cells: pd.DataFrame, found: pd.DataFrame):
@@ -161,8 +138,8 @@ def members(entry: dict, keys: list[str], cells: pd.DataFrame, found: pd.DataFra
     (its dims and ``__var``: a variable or a cell number), its keys, ``floor`` and
     ``members``: the band rows of the run present (lists; a band without a row
     counts 0)."""
-    is_band, number = band_rows(cells, entry)
-    bands = (
+    is_band, number = bands.band_rows(cells, entry["bands"])
+    counted = (
         cells.loc[is_band, keys]
         .astype(str)
         .assign(__band=number[is_band], __var=cells.loc[is_band, "__var"].to_numpy())
@@ -173,7 +150,7 @@ def members(entry: dict, keys: list[str], cells: pd.DataFrame, found: pd.DataFra
         __run=np.repeat(np.arange(len(found)), sizes),
         __band=np.repeat(found["first"].to_numpy(dtype=np.int64), sizes) + _ramp(sizes),
     )
-    present = spread.merge(bands, on=[*keys, "__band"], how="inner")
+    present = spread.merge(counted, on=[*keys, "__band"], how="inner")
     grouped = present.groupby("__run")["__var"].agg(list)
     lists: list[list[int]] = [[] for _ in range(len(found))]
     for run, found_members in zip(grouped.index.tolist(), grouped.tolist(), strict=True):

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from studentflow.processes import TaskPool
-from studentflow.sdc import quantile_bounds, window_sums
+from studentflow.sdc import computed, quantile_bounds, threshold_bands
 from studentflow.sdc.cells import mart_dims, texts_at
 from studentflow.sdc.groups import linked_groups
 from studentflow.sdc.held import Lookup
@@ -79,6 +79,9 @@ def engine_columns(spec: dict, aggregate: str, columns: list[str]) -> list[str]:
         if spec["marts"][entry["mart"]].get("aggregate") == aggregate:
             measure = entry["measure"]
             needed.update([f"{measure}_n", *(f"{measure}_{q}" for q in quantile_bounds.QUANTILES)])
+    for entry in threshold_bands.declarations(spec):
+        if spec["marts"][entry["mart"]].get("aggregate") == aggregate:
+            needed.add(entry["threshold"])
     return [column for column in columns if column in needed]
 
 
@@ -114,16 +117,14 @@ def suppress(
     marts, frames = _aligned(spec, aggregates)
     aligned = {**spec, "marts": marts}
     groups = linked_groups(aligned)
-    sums = _window_sums(aligned, frames)
-    bounds = _quantile_bounds(aligned, aggregates, k_magnitude)
+    figures = computed.figures(aligned, frames, aggregates, k_magnitude)
     groups.sort(key=lambda group: -sum(len(frames[name]) for name in group["marts"]))
     stored = stored_decisions(previous)
     pending, keeping = [], []
-    hidden = (sums, bounds)
     with TaskPool(workers) as pool:
         settings = _Settings(k, k_magnitude, stored, held, kept, pool)
         for group in groups:
-            kept_here, started_here = _start_group(group, frames, hidden, settings)
+            kept_here, started_here = _start_group(group, frames, figures, settings)
             keeping.extend(kept_here)
             pending.extend(started_here)
         solved = [(cells, *finish()) for cells, finish in pending]
@@ -147,17 +148,17 @@ class _Settings:
     pool: TaskPool
 
 
-def _start_group(group: dict, frames: dict, hidden: tuple, settings: _Settings):
+def _start_group(group: dict, frames: dict, figures: dict, settings: _Settings):
     """(the fingerprints of the group's slices kept, [(its cells, a function that
     waits for the result and returns (the number of relations, the result))]: empty
-    when every slice is kept). ``hidden``: every window sum and quantile bound with
-    its floors."""
+    when every slice is kept). ``figures``: the computed relations' figures
+    (computed.figures)."""
     k, stored, held = settings.k, settings.stored, settings.held
     group_frames = {name: frames[name] for name in group["marts"]}
-    sums = [(e, f) for e, f in hidden[0] if e["window"]["mart"] in group["marts"]]
-    bounds = [(e, f) for e, f in hidden[1] if e["mart"] in group["marts"]]
+    mine = computed.of_group(figures, group)
     fingerprinted = ("k", k, "k_magnitude", settings.k_magnitude)
-    slices = slices_of(group, group_frames, fingerprinted, _floors_hashed(group, sums, bounds))
+    hashed = computed.hashed(mine, period_columns(group))
+    slices = slices_of(group, group_frames, fingerprinted, hashed)
     unchanged = {p for p, h in slices.hashes.items() if h in settings.kept}
     kept_here = [slices.hashes[period] for period in unchanged]
     if unchanged == set(slices.hashes):
@@ -167,56 +168,12 @@ def _start_group(group: dict, frames: dict, hidden: tuple, settings: _Settings):
         group,
         slices.only(group_frames, changed),
         slices.columns or None,
-        sums,
-        _bounds_in(bounds, slices.columns, changed),
+        computed.in_periods(mine, slices.columns, changed),
     )
     check_within_periods(structure, group)
     relations = len(structure.equations) + len(structure.inequalities)
     finish = start_protect(structure, k, settings.pool, stored=stored, held=held)
     return kept_here, [(_sliced_cells(structure, slices), lambda: (relations, finish()))]
-
-
-def _bounds_in(bounds: list, columns: dict[str, str], periods: set[str]) -> list:
-    """The quantile bounds' floors of the ``periods`` built (all when the group
-    has no periods): a run of a kept period has no cells in the structure."""
-    if not columns:
-        return bounds
-    return [(e, f[f[columns[e["mart"]]].isin(periods)]) for e, f in bounds]
-
-
-def _window_sums(spec: dict, frames: dict[str, pd.DataFrame]) -> list[tuple[dict, pd.DataFrame]]:
-    """A year's persons within its window (window_sums.py): each entry with its
-    floors, from the years' counts, so read before any group is built."""
-    return [(e, window_sums.floors(spec, e, frames)) for e in window_sums.declarations(spec)]
-
-
-def _quantile_bounds(spec: dict, aggregates: dict, k_magnitude: int) -> list:
-    """Each ``quantile_bounds`` entry with its floors (quantile_bounds.py), from the
-    quartiles of its mart's aggregate, so read before the frames keep only counts."""
-    found = []
-    for entry in quantile_bounds.declarations(spec):
-        mart = spec["marts"][entry["mart"]]
-        frame = aggregates[mart["aggregate"]]
-        n_column = f"{entry['measure']}_n"
-        if n_column not in frame:
-            raise StructureError(f"quantile_bounds: '{mart['aggregate']}' lacks {n_column}")
-        rows = frame[quantile_bounds.of_rows(frame, entry)]
-        rows = rows[rows[n_column].to_numpy() >= k_magnitude]
-        keys = quantile_bounds.keys_of(mart, entry)
-        found.append((entry, quantile_bounds.floors(entry, keys, rows, n_column)))
-    return found
-
-
-def _floors_hashed(group: dict, sums: list, bounds: list) -> list:
-    """The floors of the group's hidden sums as slices_of reads them."""
-    columns = period_columns(group)
-    found = []
-    for number, (entry, floors) in enumerate(sums):
-        column = entry["window"]["mart"] in columns and floors.columns[0]
-        found.append((f"window_sums {number}", floors, column or None))
-    for number, (entry, floors) in enumerate(bounds):
-        found.append((f"quantile_bounds {number}", floors, columns.get(entry["mart"])))
-    return found
 
 
 def with_kept_slices(cells: pd.DataFrame, stored: StoredSlices | None, kept: list[str]) -> pa.Table:

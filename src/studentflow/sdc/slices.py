@@ -104,9 +104,10 @@ def slices_of(
 ) -> Slices:
     """The group's slices: each period's fingerprint hashes the group's declaration,
     ``settings`` and the engine's code with that period's rows of every mart, and
-    of the floors of its hidden sums (``floors``: (a name, the floors, their
-    period column or None) each; the window sums' come from another group's
-    counts, the quantile bounds' from figures no mart counts: hidden_sums.py).
+    of the figures of its computed relations (``floors``: (a name, the figures,
+    their period column or None) each; the window sums' floors come from another
+    group's counts, the quantile bounds' floors and the threshold bands' first
+    bands from figures no mart counts: computed.py).
     The rows are hashed as a multiset (a sum of row hashes), since DuckDB gives
     an aggregate's rows in no fixed order."""
     columns = period_columns(group)

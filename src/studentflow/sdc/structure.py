@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import yaml
 
 from studentflow.ranks import tuple_rank
-from studentflow.sdc import hidden_sums
+from studentflow.sdc import computed
 from studentflow.sdc.cells import (
     StructureError,
     attributes,
@@ -377,14 +377,13 @@ def build_structure(
     spec: dict,
     frames: dict[str, pd.DataFrame],
     periods: dict[str, str] | None = None,
-    sums: list | None = None,
-    bounds: list | None = None,
+    extra: dict | None = None,
 ) -> Structure:
     """The structure of ``spec``'s marts; ``periods`` (mart -> its period dim) also
-    records each variable's period (``Structure.period``); ``sums``: (a
-    ``window_sums`` entry, its floors), added where the entry's window mart is
-    among the marts (window_sums.py); ``bounds``: (a ``quantile_bounds`` entry, its
-    floors), added where its mart is (quantile_bounds.py)."""
+    records each variable's period (``Structure.period``); ``extra``: the
+    relations computed from other figures, per kind each entry with its figures
+    (computed.py: "sums", window_sums; "bounds", quantile_bounds;
+    "thresholds", threshold_bands), added where its marts are."""
     populations = spec.get("populations") or {}
     marts = spec["marts"]
     pop_attrs = _population_attributes(marts)
@@ -410,11 +409,11 @@ def build_structure(
     if periods is not None:
         period, period_texts = _periods(mart_cells, periods, len(found.values))
     periods_of = (period, period_texts, periods)
-    added, hidden, bounded, period = hidden_sums.added(
-        spec, found, mart_cells, periods_of, sums, bounds
+    added, within, hidden, bounded, period = computed.added(
+        spec, found, mart_cells, periods_of, extra or {}
     )
-    if added:
-        equations = concatenate([equations, as_relations(added)])
+    equations = concatenate([equations, as_relations(added)]) if added else equations
+    inequalities = concatenate([inequalities, as_relations(within)]) if within else inequalities
     del mart_cells
     cells = found.cells()
     return Structure(

@@ -1,0 +1,90 @@
+"""The attacker's side of ``threshold_bands`` (sdc/linked_tables.yml; the engine's
+side and the reasoning: src/studentflow/sdc/threshold_bands.py).
+
+Every person of a cell (etablerad) has the measure at least a public threshold,
+so the cell is at most the sum of the bands from the one holding it up: one
+relation cell - bands <= 0 per published cell. The threshold is public (UKÄ's,
+from a seed), and the audit reads it where the models put it, the aggregate's
+column: the one figure here not read from the published marts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from studentflow.audit.manifest import Manifest, ManifestError
+from studentflow.audit.relations import Relations
+from studentflow.audit.structure import Cells
+from studentflow.sdc import threshold_bands as declared
+from studentflow.sdc.cells import StructureError
+
+LABEL = "threshold band: a cell within the bands from its public threshold up"
+
+
+def entries(manifest: Manifest) -> list[dict]:
+    """The declared threshold bands, each on a declared mart."""
+    try:
+        found = declared.declarations({"populations": manifest.populations})
+    except StructureError as error:
+        raise ManifestError(str(error)) from error
+    for entry in found:
+        if entry["mart"] not in manifest.marts:
+            raise ManifestError(f"threshold_bands: mart '{entry['mart']}' is not declared")
+    return found
+
+
+def add(con, manifest: Manifest, cells: Cells, out: Relations) -> None:
+    """Adds each entry's relations over the cells loaded in ``cells`` to ``out``."""
+    for entry in entries(manifest):
+        mart = manifest.marts[entry["mart"]]
+        rows = cells.of_mart(entry["mart"])
+        rows = rows[rows["quantity"] == "count"]
+        if not len(rows):
+            continue
+        keys = declared.keys_of({"cells": mart.cells}, entry)
+        firsts = declared.firsts(entry, keys, thresholds(con, entry, mart, keys))
+        framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
+        found = declared.inequalities(entry, keys, framed, firsts)
+        sizes = np.array([len(relation) for relation in found], dtype=np.int64)
+        out.add(
+            np.repeat(np.arange(len(found)), sizes),
+            [var for relation in found for var in relation],
+            [coef for relation in found for coef in relation.values()],
+            len(found),
+            "le",
+            LABEL,
+        )
+
+
+def thresholds(con, entry: dict, mart, keys: list[str]) -> pd.DataFrame:
+    """The keys and threshold of the aggregate's rows of the entry's cell (the whole
+    aggregate is not read: it is internal and large)."""
+    where = " and ".join(
+        f"cast(\"{c}\" as varchar) = '{str(v).replace(chr(39), chr(39) * 2)}'"
+        for c, v in entry["cell"].items()
+    )
+    columns = ", ".join([*(f'"{c}"' for c in [*keys, *entry["cell"]]), f'"{entry["threshold"]}"'])
+    try:
+        return con.sql(f'select {columns} from aggregates."{mart.aggregate}" where {where}').df()
+    except duckdb.Error as error:
+        raise ManifestError(
+            f"threshold_bands: the thresholds of '{entry['mart']}' in "
+            f"aggregates.{mart.aggregate}: {error}"
+        ) from error
+
+
+def digest(con, manifest: Manifest) -> dict[str, str]:
+    """Per mart with threshold bands, a fingerprint of its thresholds (slices.py: a
+    revised seed changes the relations even where no published row changes)."""
+    found = {}
+    for entry in entries(manifest):
+        mart = manifest.marts[entry["mart"]]
+        keys = declared.keys_of({"cells": mart.cells}, entry)
+        table = thresholds(con, entry, mart, keys).astype(str)
+        text = table.sort_values(list(table.columns)).to_csv(index=False)
+        found[entry["mart"]] = hashlib.sha256(text.encode()).hexdigest()
+    return found
