@@ -239,3 +239,25 @@ def audited_and_scored(db: Path, spec: dict):
         return result, run.score(con, found, result)[1]
     finally:
         con.close()
+
+
+def write_warehouse(db: Path, tables: dict[str, dict[str, pd.DataFrame]]) -> Path:
+    """A fresh DuckDB file holding ``tables`` (schema -> name -> frame)."""
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    for schema, named in tables.items():
+        con.execute(f"create schema if not exists {schema}")
+        for name, frame in named.items():
+            con.register("frame", frame)
+            con.execute(f"create table {schema}.{name} as select * from frame")
+            con.unregister("frame")
+    con.close()
+    return db
+
+
+def as_published(frame: pd.DataFrame, hidden: np.ndarray) -> pd.DataFrame:
+    """Exact counts ``n`` as a mart publishes them: NULL and '..' where ``hidden``."""
+    out = frame.assign(n_is_suppressed=np.asarray(hidden, dtype=bool))
+    out["n_display"] = np.where(out["n_is_suppressed"], "..", out["n"].astype(str))
+    out["n"] = out["n"].astype("Int64").mask(out["n_is_suppressed"])
+    return out

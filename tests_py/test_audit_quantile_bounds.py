@@ -7,8 +7,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import duckdb
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,27 +32,19 @@ ROWS = [  # variable, category, count, hidden, quartiles
 
 def _warehouse(tmp: Path, rows=ROWS) -> Path:
     published = pd.DataFrame(
-        [("g", v, c, n, hidden, *q) for v, c, n, hidden, q in rows],
-        columns=["grp", "variable", "category_code", "n", "n_is_suppressed", *QUARTILES],
+        [("g", v, c, n, *q) for v, c, n, _, q in rows],
+        columns=["grp", "variable", "category_code", "n", *QUARTILES],
     )
-    published["n_display"] = np.where(
-        published["n_is_suppressed"], "..", published["n"].astype(str)
-    )
-    published["n"] = published["n"].astype("Int64").mask(published["n_is_suppressed"])
     exact = pd.DataFrame(
         [("g", v, c, n) for v, c, n, _, _ in rows],
         columns=["grp", "variable", "category_code", "n_persons"],
     )
-    db = tmp / "quantile_bounds.duckdb"
-    db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db))
-    for schema, name, frame in [("published", "alm", published), ("aggregates", "agg_alm", exact)]:
-        con.execute(f"create schema if not exists {schema}")
-        con.register("frame", frame)
-        con.execute(f"create table {schema}.{name} as select * from frame")
-        con.unregister("frame")
-    con.close()
-    return db
+    hidden = [row[3] for row in rows]
+    tables = {
+        "published": {"alm": fx.as_published(published, hidden)},
+        "aggregates": {"agg_alm": exact},
+    }
+    return fx.write_warehouse(tmp / "quantile_bounds.duckdb", tables)
 
 
 def _audited(db: Path, bounds: list[dict]):

@@ -7,9 +7,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import duckdb
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 from test_sdc_threshold_bands import AGGREGATE, THRESHOLDS, alumni_spec
@@ -23,21 +20,12 @@ HIDDEN = {"a", "b"}
 def _warehouse(tmp: Path, threshold=150) -> Path:
     exact = AGGREGATE.assign(etablering_threshold_sek=threshold)
     published = exact.drop(columns=["etablering_threshold_sek"]).rename(columns={"n_persons": "n"})
-    published["n_is_suppressed"] = published["category_code"].isin(HIDDEN)
-    published["n_display"] = np.where(
-        published["n_is_suppressed"], "..", published["n"].astype(str)
-    )
-    published["n"] = published["n"].astype("Int64").mask(published["n_is_suppressed"])
-    db = tmp / "threshold_bands.duckdb"
-    db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db))
-    for schema, name, frame in [("published", "alm", published), ("aggregates", "agg_alm", exact)]:
-        con.execute(f"create schema if not exists {schema}")
-        con.register("frame", frame)
-        con.execute(f"create table {schema}.{name} as select * from frame")
-        con.unregister("frame")
-    con.close()
-    return db
+    hidden = published["category_code"].isin(HIDDEN).to_numpy()
+    tables = {
+        "published": {"alm": fx.as_published(published, hidden)},
+        "aggregates": {"agg_alm": exact},
+    }
+    return fx.write_warehouse(tmp / "threshold_bands.duckdb", tables)
 
 
 def _audited(db: Path, thresholds: list[dict]):

@@ -72,18 +72,8 @@ def _warehouse(tmp: Path, window=WINDOW, year=YEAR, dims=("mun",), year_dims=Non
             [(2013, *row[:-1]) for row in year], columns=[*year_columns, "n_persons"]
         ),
     }
-    db = tmp / "window_sums.duckdb"
-    db.unlink(missing_ok=True)
-    con = duckdb.connect(str(db))
-    con.execute("create schema published")
-    con.execute("create schema aggregates")
-    for schema, tables in {"published": {"win": win, "yr": yr}, "aggregates": exact}.items():
-        for name, frame in tables.items():
-            con.register("frame", frame)
-            con.execute(f"create table {schema}.{name} as select * from frame")
-            con.unregister("frame")
-    con.close()
-    return db
+    tables = {"published": {"win": win, "yr": yr}, "aggregates": exact}
+    return fx.write_warehouse(tmp / "window_sums.duckdb", tables)
 
 
 def _audited(db: Path, spec: dict = SPEC):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_sdc_engine import attack
+from test_sdc_window_sums import attacked
 
 from studentflow.sdc.quantile_bounds import QUANTILES, floors, runs
 from studentflow.sdc.run import suppress
@@ -57,10 +57,12 @@ def test_a_median_above_an_edge_puts_half_above_it():
     assert top["floor"].tolist() == [23]
 
 
-def alumni_spec(bounds: list[dict]) -> dict:
+def alumni_spec(entries: list[dict], kind: str = "quantile_bounds") -> dict:
+    """One alumni-like mart (a group, variables and their categories) whose
+    population declares ``entries`` of ``kind``."""
     return {
         "total_label": "Totalt",
-        "populations": {"alumni": {"quantile_bounds": bounds}},
+        "populations": {"alumni": {kind: entries}},
         "marts": {
             "alm": {
                 "population": "alumni",
@@ -97,16 +99,14 @@ def _decided(bounds: list[dict], aggregate: pd.DataFrame = AGGREGATE) -> pd.Data
 
 def _proven_small(cells: pd.DataFrame) -> list[str]:
     """The hidden cells in 1..K-1 an attacker proves below K knowing b + c >= 13."""
+
+    def known(frame: pd.DataFrame) -> list:
+        band = frame["cell_id"].str.extract(r"category_code=([^|]+)")[0]
+        b_and_c = frame.loc[band.isin(["b", "c"]) & frame["cell_id"].str.contains("inkomstklass")]
+        return [({int(var): -1.0 for var in b_and_c["var"]}, -13.0)]
+
     structure = build_structure(alumni_spec([]), {"alm": AGGREGATE})
-    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
-    hidden = np.zeros(structure.n_vars, dtype=bool)
-    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
-    band = frame["cell_id"].str.extract(r"category_code=([^|]+)")[0]
-    b_and_c = frame.loc[band.isin(["b", "c"]) & frame["cell_id"].str.contains("inkomstklass")]
-    bound = ({int(var): -1.0 for var in b_and_c["var"]}, -13.0)
-    _, small = attack(structure, hidden.tolist(), bounds=[bound])
-    names = frame.drop_duplicates("var").set_index("var")
-    return [names.at[var, "cell_id"] for var in small]
+    return [name.split(" ", 1)[1] for name in attacked(structure, cells, known)]
 
 
 def test_the_bands_are_protected_against_the_quartiles():

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_sdc_engine import attack
+from test_sdc_quantile_bounds import alumni_spec as quantile_alumni_spec
+from test_sdc_window_sums import attacked
 
 from studentflow.sdc.run import suppress
 from studentflow.sdc.structure import StructureError, build_structure
@@ -27,20 +28,7 @@ THRESHOLDS = {
 
 
 def alumni_spec(thresholds: list[dict]) -> dict:
-    return {
-        "total_label": "Totalt",
-        "populations": {"alumni": {"threshold_bands": thresholds}},
-        "marts": {
-            "alm": {
-                "population": "alumni",
-                "aggregate": "agg_alm",
-                "count": "n",
-                "cells": ["grp", "variable", "category_code"],
-                "additive": ["category_code"],
-                "rows": "present_only",
-            }
-        },
-    }
+    return quantile_alumni_spec(thresholds, "threshold_bands")
 
 
 # The window's lowest threshold is 150, in band b: the 13 etablerade are all in
@@ -67,19 +55,15 @@ def _decided(thresholds: list[dict], aggregate: pd.DataFrame = AGGREGATE) -> pd.
 
 def _proven_small(cells: pd.DataFrame) -> list[str]:
     """The hidden cells in 1..K-1 an attacker proves below K knowing etablerad <= b + c."""
+
+    def known(frame: pd.DataFrame) -> list:
+        var = frame.set_index("cell_id")["var"]
+        etablerad = int(var["category_code=etablerad|grp=g|variable=etablering"])
+        b_and_c = [var[f"category_code={band}|grp=g|variable=inkomstklass"] for band in "bc"]
+        return [{etablerad: 1.0, **{int(v): -1.0 for v in b_and_c}}]
+
     structure = build_structure(alumni_spec([]), {"alm": AGGREGATE})
-    frame = structure.cells.merge(cells[["mart", "cell_id", "is_suppressed"]])
-    hidden = np.zeros(structure.n_vars, dtype=bool)
-    hidden[frame.loc[frame["is_suppressed"], "var"].to_numpy()] = True
-    var = frame.set_index("cell_id")["var"]
-    bound = {
-        int(var["category_code=etablerad|grp=g|variable=etablering"]): 1.0,
-        int(var["category_code=b|grp=g|variable=inkomstklass"]): -1.0,
-        int(var["category_code=c|grp=g|variable=inkomstklass"]): -1.0,
-    }
-    _, small = attack(structure, hidden.tolist(), bounds=[bound])
-    names = frame.drop_duplicates("var").set_index("var")
-    return [names.at[v, "cell_id"] for v in small]
+    return [name.split(" ", 1)[1] for name in attacked(structure, cells, known)]
 
 
 def test_the_bands_are_protected_against_the_threshold():

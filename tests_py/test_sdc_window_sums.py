@@ -68,7 +68,7 @@ def _proven_small(cells: pd.DataFrame, year=YEAR, window=WINDOW) -> list[str]:
     its rows with every other dim at Totalt)."""
     dims = tuple(c for c in year.columns if c not in ("academic_year", "mun", "n_persons"))
     structure = build_structure(_spec([], dims), {"yr": year, "win": window})
-    return _attacked(structure, cells, _relation_2)
+    return attacked(structure, cells, _relation_2)
 
 
 def _relation_2(frame: pd.DataFrame) -> list[dict]:
@@ -84,7 +84,7 @@ def _relation_2(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _attacked(structure, cells: pd.DataFrame, known) -> list[str]:
+def attacked(structure, cells: pd.DataFrame, known) -> list[str]:
     """The engine's hidden cells (``cells``) in 1..K-1 that the independent attacker
     proves below K from ``structure`` and the relations ``known(frame)`` gives
     (frame: the structure's cells with their decisions), as "mart cell_id"."""
@@ -208,7 +208,7 @@ def _choice_proven_small(sums: list[dict], year=YEAR_CHOICE) -> list[str]:
     frames = {"agg_yr": year, "agg_win": WINDOW_AB}
     cells, _ = suppress(_choice_spec(sums), frames, K)
     structure = build_structure(_choice_spec([]), {"yr": year, "win": WINDOW_AB})
-    return _attacked(structure, cells, _relation_1)
+    return attacked(structure, cells, _relation_1)
 
 
 def _relation_1(frame: pd.DataFrame) -> list[dict]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from studentflow.sdc.cells import StructureError
+
 DEFAULT_PATH = Path("sdc/linked_tables.yml")
 # a relation's total = sum(parts) (default), <= sum(parts) or >= sum(parts)
 SENSES = ("=", "<=", ">=")
@@ -258,3 +260,18 @@ def _check_except(relation: dict, sides: list[dict], marts: dict) -> None:
                 raise ManifestError(
                     f"{where}: column '{column}' is not a cell dim of {side['mart']}"
                 )
+
+
+def computed_entries(manifest: Manifest, kind: str, declarations) -> list[dict]:
+    """The ``kind`` entries of every population (``declarations``: the engine's
+    reader of them, which checks them), each on a declared mart with one count."""
+    try:
+        found = declarations({"populations": manifest.populations})
+    except StructureError as error:
+        raise ManifestError(str(error)) from error
+    for entry in found:
+        if entry["mart"] not in manifest.marts:
+            raise ManifestError(f"{kind}: mart '{entry['mart']}' is not declared")
+        if len(manifest.marts[entry["mart"]].counts) != 1:
+            raise ManifestError(f"{kind}: mart '{entry['mart']}' needs one count")
+    return found

@@ -14,27 +14,18 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from studentflow.audit.manifest import Manifest, ManifestError
+from studentflow.audit.manifest import Manifest, ManifestError, computed_entries
 from studentflow.audit.structure import Cells
 from studentflow.audit.window_sums import Sums, as_sums
 from studentflow.sdc import quantile_bounds as declared
-from studentflow.sdc.cells import StructureError, text_of
+from studentflow.sdc.cells import text_of
 
 LABEL = "quantile bound: the quartiles put at least so many in a run of bands"
 
 
 def entries(manifest: Manifest) -> list[dict]:
     """The declared quantile bounds, each on a declared mart with one count."""
-    try:
-        found = declared.declarations({"populations": manifest.populations})
-    except StructureError as error:
-        raise ManifestError(str(error)) from error
-    for entry in found:
-        if entry["mart"] not in manifest.marts:
-            raise ManifestError(f"quantile_bounds: mart '{entry['mart']}' is not declared")
-        if len(manifest.marts[entry["mart"]].counts) != 1:
-            raise ManifestError(f"quantile_bounds: mart '{entry['mart']}' needs one count")
-    return found
+    return computed_entries(manifest, "quantile_bounds", declared.declarations)
 
 
 def build(con, manifest: Manifest, cells: Cells, schema: str, first: int) -> Sums:
@@ -43,11 +34,9 @@ def build(con, manifest: Manifest, cells: Cells, schema: str, first: int) -> Sum
     pieces = []
     for entry in entries(manifest):
         mart = manifest.marts[entry["mart"]]
-        rows = cells.of_mart(entry["mart"])
-        rows = rows[rows["quantity"] == "count"]
+        rows, keys = cells.count_rows(entry["mart"]), declared.keys_of({"cells": mart.cells}, entry)
         if not len(rows):
             continue
-        keys = declared.keys_of({"cells": mart.cells}, entry)
         found = declared.floors(entry, keys, _published(con, entry, mart, keys, schema), "n")
         loaded = rows[declared.of_rows(rows, entry)][keys].astype(str).drop_duplicates()
         found = found.merge(loaded, on=keys, how="inner")

@@ -42,6 +42,11 @@ class Cells:
         relations' 80 selections); a slice copies nothing."""
         return self.frame.iloc[self._mart_spans().get(name, slice(0, 0))]
 
+    def count_rows(self, name: str) -> pd.DataFrame:
+        """The rows of one mart that publish a count (not a share, rate or mean)."""
+        rows = self.of_mart(name)
+        return rows[rows["quantity"] == "count"]
+
     def marts(self) -> list[str]:
         return list(self._mart_spans())
 

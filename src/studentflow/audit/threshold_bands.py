@@ -16,36 +16,26 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from studentflow.audit.manifest import Manifest, ManifestError
+from studentflow.audit.manifest import Manifest, ManifestError, computed_entries
 from studentflow.audit.relations import Relations
 from studentflow.audit.structure import Cells
 from studentflow.sdc import threshold_bands as declared
-from studentflow.sdc.cells import StructureError
 
 LABEL = "threshold band: a cell within the bands from its public threshold up"
 
 
 def entries(manifest: Manifest) -> list[dict]:
-    """The declared threshold bands, each on a declared mart."""
-    try:
-        found = declared.declarations({"populations": manifest.populations})
-    except StructureError as error:
-        raise ManifestError(str(error)) from error
-    for entry in found:
-        if entry["mart"] not in manifest.marts:
-            raise ManifestError(f"threshold_bands: mart '{entry['mart']}' is not declared")
-    return found
+    """The declared threshold bands, each on a declared mart with one count."""
+    return computed_entries(manifest, "threshold_bands", declared.declarations)
 
 
 def add(con, manifest: Manifest, cells: Cells, out: Relations) -> None:
     """Adds each entry's relations over the cells loaded in ``cells`` to ``out``."""
     for entry in entries(manifest):
         mart = manifest.marts[entry["mart"]]
-        rows = cells.of_mart(entry["mart"])
-        rows = rows[rows["quantity"] == "count"]
+        rows, keys = cells.count_rows(entry["mart"]), declared.keys_of({"cells": mart.cells}, entry)
         if not len(rows):
             continue
-        keys = declared.keys_of({"cells": mart.cells}, entry)
         firsts = declared.firsts(entry, keys, thresholds(con, entry, mart, keys))
         framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
         found = declared.inequalities(entry, keys, framed, firsts)

@@ -50,3 +50,25 @@ def matching(frame: pd.DataFrame, where: dict) -> np.ndarray:
     for column, value in where.items():
         mask &= np.asarray(text_categorical(frame[column]).astype(object) == text_of(value))
     return mask
+
+
+def declarations(spec: dict, kind: str, needed: list[str], row: str) -> list[dict]:
+    """Every population's ``kind`` entries (each with the keys ``needed``), checked:
+    their bands (:func:`check`), and the entry's ``row`` (a mart row it names by
+    a `where`) fixing the columns the bands fix and run over."""
+    found = []
+    for name, population in (spec.get("populations") or {}).items():
+        for entry in (population or {}).get(kind) or []:
+            if set(needed) - set(entry):
+                raise StructureError(
+                    f"population '{name}': {kind} needs {', '.join(needed[:-1])} and {needed[-1]}"
+                )
+            check(name, kind, entry["bands"])
+            fixed = {*entry["bands"]["where"], entry["bands"]["column"]}
+            if set(entry[row]) != fixed:
+                raise StructureError(
+                    f"population '{name}': {kind}' `{row}` must fix the columns the bands fix "
+                    f"and run over ({sorted(fixed)})"
+                )
+            found.append(entry)
+    return found

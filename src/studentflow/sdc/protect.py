@@ -283,11 +283,7 @@ def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden
     suppressed |= partners(suppressed)
     protection = Protection(eqs, ineqs, values, low, sorted(kept_out), merged.n_covering)
     certified: set[int] = set()  # primary cells shown to reach k
-    # cells some feasible point takes off their value; a hidden sum counts as
-    # moved from the start: it is never published, so whether the attacker can
-    # work it out needs no LP (nationally the quantile bounds' 330 000 sums
-    # each took one)
-    moved: set[int] = set(hidden)
+    moved: set[int] = set(hidden)  # taken off their value by a point; hidden: never shown
     # The cells the protection LPs add are moved by a point the attacker
     # cannot rule out, so they are no linear combination of the published
     # cells, and suppressing more keeps every earlier cell protected. The
@@ -326,6 +322,11 @@ def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
 
 
+# A hidden sum (window_sums.py, quantile_bounds.py) counts as moved from the
+# start in _merged_component: it is never published, so whether the attacker can
+# work it out needs no LP (nationally the quantile bounds' 330 000 sums each took
+# one: the engine ran over 36 minutes instead of 16).
+#
 # interval checks per component: the first, one after the protection LPs, and
 # spares for a covering relation that showing determined cells leaves with one
 # suppressed cell. It then gets a partner other than a cell a check proved,

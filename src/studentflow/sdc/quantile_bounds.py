@@ -38,27 +38,12 @@ from studentflow.sdc.cells import StructureError
 
 # the quartiles sdc_magnitude_columns computes, by their column suffix
 QUANTILES = {"p25": 0.25, "median": 0.5, "p75": 0.75}
-NEEDED = {"mart", "measure", "of", "bands"}
+NEEDED = ["mart", "measure", "of", "bands"]
 
 
 def declarations(spec: dict) -> list[dict]:
-    """Every population's ``quantile_bounds`` entries, checked."""
-    found = []
-    for name, population in (spec.get("populations") or {}).items():
-        for entry in (population or {}).get("quantile_bounds") or []:
-            if NEEDED - set(entry):
-                raise StructureError(
-                    f"population '{name}': quantile_bounds needs mart, measure, of and bands"
-                )
-            bands.check(name, "quantile_bounds", entry["bands"])
-            fixed = {*entry["bands"]["where"], entry["bands"]["column"]}
-            if set(entry["of"]) != fixed:
-                raise StructureError(
-                    f"population '{name}': quantile_bounds' `of` must fix the columns the "
-                    f"bands fix and run over ({sorted(fixed)})"
-                )
-            found.append(entry)
-    return found
+    """Every population's ``quantile_bounds`` entries, checked (bands.declarations)."""
+    return bands.declarations(spec, "quantile_bounds", NEEDED, "of")
 
 
 def keys_of(mart: dict, entry: dict) -> list[str]:

@@ -21,27 +21,12 @@ import pandas as pd
 from studentflow.sdc import bands
 from studentflow.sdc.cells import StructureError
 
-NEEDED = {"mart", "cell", "threshold", "bands"}
+NEEDED = ["mart", "cell", "threshold", "bands"]
 
 
 def declarations(spec: dict) -> list[dict]:
-    """Every population's ``threshold_bands`` entries, checked."""
-    found = []
-    for name, population in (spec.get("populations") or {}).items():
-        for entry in (population or {}).get("threshold_bands") or []:
-            if NEEDED - set(entry):
-                raise StructureError(
-                    f"population '{name}': threshold_bands needs mart, cell, threshold and bands"
-                )
-            bands.check(name, "threshold_bands", entry["bands"])
-            fixed = {*entry["bands"]["where"], entry["bands"]["column"]}
-            if set(entry["cell"]) != fixed:
-                raise StructureError(
-                    f"population '{name}': threshold_bands' `cell` must fix the columns the "
-                    f"bands fix and run over ({sorted(fixed)})"
-                )
-            found.append(entry)
-    return found
+    """Every population's ``threshold_bands`` entries, checked (bands.declarations)."""
+    return bands.declarations(spec, "threshold_bands", NEEDED, "cell")
 
 
 def keys_of(mart: dict, entry: dict) -> list[str]:
