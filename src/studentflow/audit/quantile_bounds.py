@@ -18,7 +18,7 @@ from studentflow.audit.manifest import Manifest, ManifestError, computed_entries
 from studentflow.audit.structure import Cells
 from studentflow.audit.window_sums import Sums, as_sums
 from studentflow.sdc import quantile_bounds as declared
-from studentflow.sdc.cells import text_of
+from studentflow.sql import quote_ident, texts_equal
 
 LABEL = "quantile bound: the quartiles put at least so many in a run of bands"
 
@@ -57,8 +57,7 @@ def _published(con, entry: dict, mart, keys: list[str], schema: str) -> pd.DataF
     (count,) = mart.counts
     quartiles = [f"{entry['measure']}_{suffix}" for suffix in declared.QUANTILES]
     where = " and ".join(
-        [*(f"cast(\"{c}\" as varchar) = '{_quoted(v)}'" for c, v in entry["of"].items()),
-         *(f'"{c}" is not null' for c in [count, *quartiles])]
+        [texts_equal(entry["of"]), *(f"{quote_ident(c)} is not null" for c in [count, *quartiles])]
     )  # fmt: skip
     listed = ", ".join([*(f'cast("{c}" as varchar) as "{c}"' for c in keys),
                         f'"{count}" as n', *(f'"{c}"' for c in quartiles)])  # fmt: skip
@@ -68,7 +67,3 @@ def _published(con, entry: dict, mart, keys: list[str], schema: str) -> pd.DataF
         raise ManifestError(
             f"quantile_bounds: the published quartiles of '{entry['mart']}': {error}"
         ) from error
-
-
-def _quoted(value) -> str:
-    return text_of(value).replace("'", "''")

@@ -20,6 +20,7 @@ from studentflow.audit.manifest import Manifest, ManifestError, computed_entries
 from studentflow.audit.relations import Relations
 from studentflow.audit.structure import Cells
 from studentflow.sdc import threshold_bands as declared
+from studentflow.sql import texts_equal
 
 LABEL = "threshold band: a cell within the bands from its public threshold up"
 
@@ -53,10 +54,7 @@ def add(con, manifest: Manifest, cells: Cells, out: Relations) -> None:
 def thresholds(con, entry: dict, mart, keys: list[str]) -> pd.DataFrame:
     """The keys and threshold of the aggregate's rows of the entry's cell (the whole
     aggregate is not read: it is internal and large)."""
-    where = " and ".join(
-        f"cast(\"{c}\" as varchar) = '{str(v).replace(chr(39), chr(39) * 2)}'"
-        for c, v in entry["cell"].items()
-    )
+    where = texts_equal(entry["cell"])
     columns = ", ".join([*(f'"{c}"' for c in [*keys, *entry["cell"]]), f'"{entry["threshold"]}"'])
     try:
         return con.sql(f'select {columns} from aggregates."{mart.aggregate}" where {where}').df()
