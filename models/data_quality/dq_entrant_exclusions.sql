@@ -2,7 +2,8 @@
     Who is not counted as a högskolenybörjare, per academic year of the
     person's first term (doc block hogskolenyborjare): incoming exchange
     students, persons whose first term is before the first trusted entry
-    year (left-censoring), and the third-cycle registrations that no
+    year or after a degree they already hold (left-censoring), and the
+    third-cycle registrations that no
     registration count uses. Nothing is dropped silently: every registered
     person is in n_first_terms.
 #}

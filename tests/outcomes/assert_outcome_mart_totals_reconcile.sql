@@ -287,6 +287,9 @@ expected_totals as (
         followups.degree_level = 'grund- och avancerad nivå'
         and followups.years_after_graduation = 1
         and followups.is_graduation_year_complete
+        -- graduation years whose graduates mostly entered within the registrations
+        and followups.graduation_academic_year
+        >= {{ first_trusted_entry_year() }} + {{ var('relationstal_years_after_first_entry') }}
     group by relationstal_bases.mart_name, followups.graduation_academic_year
 
     {%- for category, mart in alumni_marts.items() %}

@@ -8,7 +8,9 @@
     residence municipality unknown) are counted under basis 'utelamnad',
     municipality 'Okänt', so none is lost silently. Only graduation years
     the degree extracts hold whole (is_graduation_year_complete; docs block
-    complete_windows).
+    complete_windows), from the first trusted entry year + 6
+    (var relationstal_years_after_first_entry; docs block
+    relationstal_known_ends).
 #}
 with graduates as (
 
@@ -29,6 +31,10 @@ with graduates as (
         and years_after_graduation = 1
         -- whole graduation years only (the extracts' first may be partial)
         and is_graduation_year_complete
+        -- and years whose graduates mostly entered within the registrations
+        -- (docs block relationstal_known_ends)
+        and graduation_academic_year
+        >= {{ first_trusted_entry_year() }} + {{ var('relationstal_years_after_first_entry') }}
 
 ),
 

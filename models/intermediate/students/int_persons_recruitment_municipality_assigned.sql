@@ -14,9 +14,10 @@
     models skip them (macro entrants_skip_exchange_terms), unless a person has
     nothing else.
     A person whose first delivered term is left-censored (before the first
-    trusted entry year, docs block hogskolenyborjare) may have started
-    before the registrations begin, when they often already lived in the
-    study town: their recruitment municipality is not known, so Okänt.
+    trusted entry year, or after a degree the person already holds: docs
+    block hogskolenyborjare) started before the registrations show, when
+    they often already lived in the study town: their recruitment
+    municipality is not known, so Okänt.
 #}
 {% set skip_exchange = 'true' if entrants_skip_exchange_terms() else 'false' %}
 with registrations as (
@@ -63,13 +64,29 @@ first_terms as (
 
 ),
 
+earliest_degrees as (
+
+    select
+        person_id,
+        min(earliest_degree_term_index) as earliest_degree_term_index
+    from {{ ref('int_earliest_degrees_found') }}
+    group by person_id
+
+),
+
 censoring as (
 
     select
-        *,
-        coalesce(first_academic_year < {{ first_trusted_entry_year() }}, false)
-            as is_first_term_left_censored
+        first_terms.*,
+        coalesce(first_terms.first_academic_year < {{ first_trusted_entry_year() }}, false)
+        -- a degree dated before the first registered term: studies before
+        -- the registrations begin (int_earliest_degrees_found)
+        or coalesce(
+            earliest_degrees.earliest_degree_term_index < first_terms.first_term_index, false
+        ) as is_first_term_left_censored
     from first_terms
+    left join earliest_degrees
+        on first_terms.person_id = earliest_degrees.person_id
 
 ),
 

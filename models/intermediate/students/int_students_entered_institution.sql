@@ -26,6 +26,12 @@ persons as (
 
 ),
 
+earliest_degrees as (
+
+    select * from {{ ref('int_earliest_degrees_found') }}
+
+),
+
 -- the entry term found from the registrations directly, without a row per
 -- term: a term counts as exchange only when all its registrations are, so
 -- the first term that is not is the first non-exchange registration's term.
@@ -78,13 +84,21 @@ entry_terms as (
         ) as is_first_term_ever,
         min(case when registrations.is_exchange_student then 1 else 0 end) = 1
             as is_exchange_student,
-        registrations.academic_year < {{ first_trusted_entry_year() }} as is_left_censored
+        registrations.academic_year < {{ first_trusted_entry_year() }}
+        -- a degree from the institution dated before the entry term: the
+        -- person studied there before the registrations begin
+        or coalesce(earliest_degrees.earliest_degree_term_index < entry_indexes.entry_term_index, false)
+            as is_left_censored
     from entry_indexes
     inner join registrations
         on
             entry_indexes.person_id = registrations.person_id
             and entry_indexes.institution_code = registrations.institution_code
             and entry_indexes.entry_term_index = registrations.term_index
+    left join earliest_degrees
+        on
+            entry_indexes.person_id = earliest_degrees.person_id
+            and entry_indexes.institution_code = earliest_degrees.institution_code
     group by
         entry_indexes.person_id,
         entry_indexes.institution_code,
@@ -92,7 +106,8 @@ entry_terms as (
         entry_indexes.entry_term_index,
         registrations.term_calendar_year,
         registrations.academic_year,
-        entry_indexes.first_term_index_ever
+        entry_indexes.first_term_index_ever,
+        earliest_degrees.earliest_degree_term_index
 
 ),
 

@@ -30,7 +30,8 @@ first_terms_found as (
 
     select
         person_id,
-        first_term_index
+        first_term_index,
+        is_first_term_left_censored
     from {{ ref('int_persons_recruitment_municipality_assigned') }}
 
 ),
@@ -39,6 +40,7 @@ ranked_entries as (
 
     select
         institution_entries.*,
+        first_terms_found.is_first_term_left_censored,
         row_number() over (
             partition by institution_entries.person_id
             order by
@@ -79,8 +81,12 @@ first_terms as (
         persons.birth_year,
         ranked_entries.entry_calendar_year - persons.birth_year as age_at_entry,
         ranked_entries.is_exchange_student,
-        ranked_entries.is_left_censored,
+        -- the person's first term ever is censored also after a degree
+        -- from another institution, which the entry there does not see
+        coalesce(ranked_entries.is_first_term_left_censored, false)
+        or ranked_entries.is_left_censored as is_left_censored,
         ranked_entries.is_counted_entrant
+        and not coalesce(ranked_entries.is_first_term_left_censored, false) as is_counted_entrant
     from ranked_entries
     left join persons
         on ranked_entries.person_id = persons.person_id

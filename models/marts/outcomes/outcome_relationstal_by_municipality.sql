@@ -86,13 +86,13 @@ select
     end as county_code,
     case
         when with_ratio.municipality_code = 'Utvandrad' then 'Utvandrad'
-        when with_ratio.municipality_code = '{{ var('total_label') }}' then 'Riket'
+        when with_ratio.municipality_code = '{{ var('total_label') }}' then '{{ var('total_label') }}'
         else coalesce(counties.lan_name, '{{ var('unknown_code') }}')
     end as county_name,
     with_ratio.municipality_code,
     case
         when with_ratio.municipality_code = 'Utvandrad' then 'Utvandrad'
-        when with_ratio.municipality_code = '{{ var('total_label') }}' then 'Riket'
+        when with_ratio.municipality_code = '{{ var('total_label') }}' then '{{ var('total_label') }}'
         else coalesce(municipalities.kommun_name, with_ratio.municipality_code)
     end as municipality_name,
     with_ratio.n_living,
