@@ -65,14 +65,21 @@ def thresholds(con, entry: dict, mart, keys: list[str]) -> pd.DataFrame:
         ) from error
 
 
-def digest(con, manifest: Manifest) -> dict[str, str]:
-    """Per mart with threshold bands, a fingerprint of its thresholds (slices.py: a
-    revised seed changes the relations even where no published row changes)."""
-    found = {}
+def digest(con, manifest: Manifest, periods: dict[str, str]) -> dict[str, dict]:
+    """Per mart with threshold bands, a fingerprint of its thresholds per period
+    (slices.py: a revised seed changes the relations even where no published row
+    changes). ``periods``: a mart's period column, whose values as text key the
+    fingerprints, so that a new window's thresholds leave the others' slices kept;
+    a mart without one has one fingerprint, under None."""
+    found: dict[str, dict] = {}
     for entry in entries(manifest):
         mart = manifest.marts[entry["mart"]]
         keys = declared.keys_of({"cells": mart.cells}, entry)
         table = thresholds(con, entry, mart, keys).astype(str)
-        text = table.sort_values(list(table.columns)).to_csv(index=False)
-        found[entry["mart"]] = hashlib.sha256(text.encode()).hexdigest()
+        column = periods.get(entry["mart"])
+        parts = table.groupby(column, sort=True) if column in table else [(None, table)]
+        digests = found.setdefault(entry["mart"], {})
+        for period, part in parts:
+            text = part.sort_values(list(part.columns)).to_csv(index=False)
+            digests[period] = hashlib.sha256(f"{digests.get(period, '')}{text}".encode()).hexdigest()
     return found
