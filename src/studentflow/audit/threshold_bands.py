@@ -80,6 +80,6 @@ def digest(con, manifest: Manifest, periods: dict[str, str]) -> dict[str, dict]:
         parts = table.groupby(column, sort=True) if column in table else [(None, table)]
         digests = found.setdefault(entry["mart"], {})
         for period, part in parts:
-            text = part.sort_values(list(part.columns)).to_csv(index=False)
-            digests[period] = hashlib.sha256(f"{digests.get(period, '')}{text}".encode()).hexdigest()
+            text = digests.get(period, "") + part.sort_values(list(part.columns)).to_csv()
+            digests[period] = hashlib.sha256(text.encode()).hexdigest()
     return found
