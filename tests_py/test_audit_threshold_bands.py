@@ -59,7 +59,6 @@ def test_a_threshold_in_the_lowest_band_bounds_nothing_new(tmp_path):
     assert not result.failed, result.leaks
 
 
-
 def test_a_window_whose_rows_and_thresholds_did_not_change_keeps_its_slice(tmp_path):
     """The audit keeps a slice whose rows and thresholds did not change
     (audit/slices.py). A threshold revised in window 2019 renews 2019's slice

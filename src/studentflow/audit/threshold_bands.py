@@ -80,6 +80,7 @@ def digest(con, manifest: Manifest, periods: dict[str, str]) -> dict[str, dict]:
         parts = table.groupby(column, sort=True) if column in table else [(None, table)]
         digests = found.setdefault(entry["mart"], {})
         for period, part in parts:
-            text = digests.get(period, "") + part.sort_values(list(part.columns)).to_csv()
+            rows = part.sort_values(list(part.columns)).to_csv(index=False)
+            text = digests.get(period, "") + rows
             digests[period] = hashlib.sha256(text.encode()).hexdigest()
     return found
