@@ -827,6 +827,57 @@ def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
     ]
 
 
+def test_relation_with_plus_reads_its_cells_on_the_totals_side(tmp_path):
+    """total + plus <= parts: the published total 10 and the published part 12
+    bound the hidden plus cell (2) to 1..2 (present row: at least 1). Read on the
+    parts' side (10 <= 12 + n) it would bound nothing."""
+    total = pd.DataFrame({"a": ["1"], "n": [10]})
+    parts = pd.DataFrame({"a": ["1", "1"], "b": ["ja", "nej"], "n": [12, 2]})
+    spec = {
+        "version": 1,
+        "total_label": fx.TOTAL,
+        "populations": {
+            "p": {
+                "relations": [
+                    {
+                        "total": {"mart": "total", "where": {}},
+                        "plus": [{"mart": "parts", "where": {"b": "nej"}}],
+                        "parts": [{"mart": "parts", "where": {"b": "ja"}}],
+                        "sense": "<=",
+                    }
+                ]
+            },
+            "q": {},
+        },
+        "marts": {
+            "total": {
+                "population": "p",
+                "aggregate": "agg_total",
+                "count": "n",
+                "cells": ["a"],
+                "rows": "present_only",
+            },
+            "parts": {
+                "population": "q",
+                "aggregate": "agg_parts",
+                "count": "n",
+                "cells": ["a", "b"],
+                "rows": "present_only",
+            },
+        },
+    }
+    db = tmp_path / "w.duckdb"
+    fx.write_published(
+        db,
+        {"total": total, "parts": parts},
+        {"total": pd.Series([False]), "parts": pd.Series([False, True])},
+    )
+    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
+    assert result.cells[["mart", "b", "low", "high", "status"]].values.tolist() == [
+        ["parts", "nej", 1.0, 2.0, "small"]
+    ]
+
+
 def test_relation_with_an_unknown_sense_is_refused(tmp_path):
     raw = yaml.safe_load(
         (Path(__file__).resolve().parents[1] / "sdc" / "linked_tables.yml").read_text(
@@ -1133,6 +1184,7 @@ def test_each_part_cell_within_its_total_bounds_it(tmp_path, declared, status, h
     [
         ({"kind": "each_part"}, "relation kind 'each_part' is not one of"),
         ({"sense": ">="}, "an each_within relation takes no sense"),
+        ({"plus": []}, "only a sum relation takes plus"),
         (
             {"match": {"programme_degree_code": "programme_code"}},
             "match names 'programme_code', not in occupation",

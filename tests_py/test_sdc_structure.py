@@ -169,6 +169,25 @@ def test_declared_relation_with_sense_ge_is_parts_minus_total_at_most_zero():
         build_structure(spec, frames)
 
 
+def test_declared_relation_with_plus_adds_its_cells_to_the_totals_side():
+    """`plus`: cells on the total's side (category 2's employed + matchning
+    utanför <= its not emigrated + analysis 12's code 90): all + nej >= ja is
+    ja - all - nej <= 0, checked on the exact counts; on the parts' side the
+    relation would say something else (all - nej >= ja fails for a=1)."""
+    spec, frames = _declared()
+    relation = spec["populations"]["p"]["relations"][0]
+    relation.update(plus=[relation["parts"].pop()], sense=">=")
+    structure = build_structure(spec, frames)
+    assert _relations_by_cell(structure, structure.inequalities) == [
+        {"all:a=1": -1.0, "sub:a=1|b=nej": -1.0, "sub:a=1|b=ja": 1.0},
+        {"all:a=2": -1.0, "sub:a=2|b=ja": 1.0},
+        {"all:a=3": -1.0, "sub:a=3|b=nej": -1.0, "sub:a=3|b=ja": 1.0},
+    ]
+    relation["sense"] = "<="  # all + nej <= ja: false for every a
+    with pytest.raises(StructureError, match=r"does not hold"):
+        build_structure(spec, frames)
+
+
 def test_declared_relation_with_an_unknown_sense_is_an_error():
     spec, frames = _declared()
     spec["populations"]["p"]["relations"][0]["sense"] = "=>"
@@ -451,6 +470,7 @@ def test_each_within_bounds_every_part_cell_by_its_own_total():
     ("change", "message"),
     [
         ({"sense": "<="}, "each_within takes no sense"),
+        ({"plus": []}, "only a sum relation takes plus"),
         ({"kind": "each"}, "relation kind 'each' is not one of"),
         (
             {"match": {}},

@@ -152,7 +152,7 @@ def load(path: Path | str = DEFAULT_PATH) -> Manifest:
                 f"'{relation['sense']}' is not one of {SENSES}"
             )
         sides = [relation] if relation.get("kind") == "same_cohort" else [relation["total"]]
-        sides += relation.get("parts") or []
+        sides += (relation.get("plus") or []) + (relation.get("parts") or [])
         for side in sides:
             _check_side(relation["population"], side, marts)
         _check_kind(relation, marts)
@@ -180,6 +180,8 @@ def _check_kind(relation: dict, marts: dict) -> None:
         raise ManifestError(
             f"{where}: leavers needs a same_cohort relation and a mapping column: value"
         )
+    if "plus" in relation and kind is not None:
+        raise ManifestError(f"{where}: only a sum relation takes plus")
     if kind != "each_within":
         if "match" in relation:
             raise ManifestError(f"{where}: only an each_within relation takes match")
@@ -212,6 +214,7 @@ def _check_literals(declaration: dict, where: str | None = None) -> None:
     (1.0, true, ~), so the defender and the attacker would read two relations."""
     where = where or f"population {declaration['population']}"
     sides = [declaration, declaration.get("total") or {}, *(declaration.get("parts") or [])]
+    sides += declaration.get("plus") or []
     sides.append({"where": declaration.get("leavers") or {}})
     named = [(c, v) for side in sides for c, v in (side.get("where") or {}).items()]
     named += [(c, v) for c, values in (declaration.get("except") or {}).items() for v in values]

@@ -283,7 +283,8 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
             elif relation["mart"] in present:
                 _same_cohort(cells, manifest, relation, out)
             continue
-        sides = [relation["total"]] + list(relation["parts"])
+        plus = list(relation.get("plus") or [])  # on the total's side
+        sides = [relation["total"], *plus, *relation["parts"]]
         if not all(side["mart"] in present for side in sides):
             continue
         if relation.get("kind") == "each_within":
@@ -311,16 +312,16 @@ def declared(cells: Cells, manifest: Manifest, out: Relations) -> None:
         rel = [number.to_numpy()]
         cell = [total["cell"].to_numpy()]
         coef = [np.full(len(total), sign)]
-        for m in merged:
+        for index, m in enumerate(merged):
             m = m[m["cell"].isin(found)]
             rel.append(number.loc[m["cell"].to_numpy()].to_numpy())
             cell.append(m["cell_part"].to_numpy())
-            coef.append(np.full(len(m), -sign))
+            coef.append(np.full(len(m), sign if index < len(plus) else -sign))
         sense = "eq" if relation.get("sense", "=") == "=" else "le"
         names = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in relation["parts"])
-        label = (
-            f"{relation['total']['mart']}{relation['total'].get('where', {})} "
-            f"{relation.get('sense', '=')} {names}" + (f" except {excluded}" if excluded else "")
+        left = " + ".join(f"{s['mart']}{s.get('where', {})}" for s in [relation["total"], *plus])
+        label = f"{left} {relation.get('sense', '=')} {names}" + (
+            f" except {excluded}" if excluded else ""
         )
         out.add(
             np.concatenate(rel),

@@ -148,7 +148,7 @@ def _sides(relation: dict) -> list[dict]:
         where = dict(relation.get("where") or {})
         sides = [{"mart": relation["mart"], "where": {**where, relation["column"]: None}}]
         return sides + [{"mart": relation["mart"], "where": relation.get("leavers") or {}}]
-    return [relation["total"], *relation["parts"]]
+    return [relation["total"], *(relation.get("plus") or []), *relation["parts"]]
 
 
 def _period_columns(manifest: Manifest, marts: list[str]) -> dict[str, str]:

@@ -35,6 +35,8 @@ def relation_entries(population: str, relation: dict, marts: dict, mart_cells: d
         )
     if "leavers" in relation and kind != "same_cohort":
         raise StructureError(f"population '{population}': only same_cohort takes leavers")
+    if "plus" in relation and kind is not None:
+        raise StructureError(f"population '{population}': only a sum relation takes plus")
     if kind == "same_cohort":
         if "leavers" in relation:
             return _same_cohort_leavers_entries(relation, marts, mart_cells), True
@@ -100,11 +102,15 @@ def _select(frame: pd.DataFrame, mart: dict, where: dict, excluded: dict) -> pd.
 
 def _sum_entries(relation: dict, marts: dict, mart_cells: dict):
     """One equation per combination of the attributes the sides share, as entries
-    (group, variable, coefficient): the total's cell +1, each part's cell -1 (an
+    (group, variable, coefficient): the total's cell and each `plus` cell +1,
+    each part's cell -1 (an
     absent row is a public zero; a row of a value the relation's `except` lists
     is in no equation, on every side), groups in the sorted order of the shared
     values."""
-    sides = [(1.0, relation["total"])] + [(-1.0, part) for part in relation["parts"]]
+    # `plus`: cells added to the total's side (employed + utanför <= the not
+    # emigrated + analysis 12's code 90)
+    sides = [(1.0, relation["total"])] + [(1.0, cell) for cell in relation.get("plus") or []]
+    sides += [(-1.0, part) for part in relation["parts"]]
     excluded = _excluded(relation)
     selections = [(sign, _side(side, marts, mart_cells, excluded)) for sign, side in sides]
     shared: set[str] | None = None

@@ -90,7 +90,7 @@ def _relations_within_periods(populations: dict, columns: dict[str, str]) -> Non
                 sides = [{"mart": relation["mart"], "where": {relation["column"]: None}}]
                 sides.append({"mart": relation["mart"], "where": relation.get("leavers") or {}})
             else:
-                sides = [relation["total"], *relation["parts"]]
+                sides = [relation["total"], *(relation.get("plus") or []), *relation["parts"]]
             for side in sides:
                 if columns.get(side["mart"]) in (side.get("where") or {}):
                     raise StructureError(
