@@ -774,30 +774,16 @@ def test_relation_sides_match_on_the_attributes_they_share(tmp_path):
     assert set(zip(leaked["mart"], leaked["sex"], strict=True)) >= {("alumni", "Kvinnor")}
 
 
-def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
-    """total >= sum(parts): the entrants' 10 published, 8 of them published in
-    one part, the other part hidden. The attacker learns 1..2 for it (present
-    row: at least 1), not 2: the old audit read any sense but '<=' as '='."""
+def _total_and_parts(tmp_path, relation: dict, parts_n: list[int]):
+    """The audit of a published total (10) of population p and a parts mart of
+    population q with a published 'ja' and a hidden 'nej' cell, under ``relation``
+    (declared in p)."""
     total = pd.DataFrame({"a": ["1"], "n": [10]})
-    parts = pd.DataFrame({"a": ["1", "1"], "b": ["ja", "nej"], "n": [8, 2]})
+    parts = pd.DataFrame({"a": ["1", "1"], "b": ["ja", "nej"], "n": parts_n})
     spec = {
         "version": 1,
         "total_label": fx.TOTAL,
-        "populations": {
-            "p": {
-                "relations": [
-                    {
-                        "total": {"mart": "total", "where": {}},
-                        "parts": [
-                            {"mart": "parts", "where": {"b": "ja"}},
-                            {"mart": "parts", "where": {"b": "nej"}},
-                        ],
-                        "sense": ">=",
-                    }
-                ]
-            },
-            "q": {},
-        },
+        "populations": {"p": {"relations": [relation]}, "q": {}},
         "marts": {
             "total": {
                 "population": "p",
@@ -822,60 +808,35 @@ def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
         {"total": pd.Series([False]), "parts": pd.Series([False, True])},
     )
     result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
-    assert result.cells[["mart", "b", "low", "high", "status"]].values.tolist() == [
-        ["parts", "nej", 1.0, 2.0, "small"]
-    ]
+    return result.cells[["mart", "b", "low", "high", "status"]].values.tolist()
+
+
+def test_relation_with_sense_ge_bounds_the_parts_by_the_total(tmp_path):
+    """total >= sum(parts): the entrants' 10 published, 8 of them published in
+    one part, the other part hidden. The attacker learns 1..2 for it (present
+    row: at least 1), not 2: the old audit read any sense but '<=' as '='."""
+    relation = {
+        "total": {"mart": "total", "where": {}},
+        "parts": [
+            {"mart": "parts", "where": {"b": "ja"}},
+            {"mart": "parts", "where": {"b": "nej"}},
+        ],
+        "sense": ">=",
+    }
+    assert _total_and_parts(tmp_path, relation, [8, 2]) == [["parts", "nej", 1.0, 2.0, "small"]]
 
 
 def test_relation_with_plus_reads_its_cells_on_the_totals_side(tmp_path):
     """total + plus <= parts: the published total 10 and the published part 12
     bound the hidden plus cell (2) to 1..2 (present row: at least 1). Read on the
     parts' side (10 <= 12 + n) it would bound nothing."""
-    total = pd.DataFrame({"a": ["1"], "n": [10]})
-    parts = pd.DataFrame({"a": ["1", "1"], "b": ["ja", "nej"], "n": [12, 2]})
-    spec = {
-        "version": 1,
-        "total_label": fx.TOTAL,
-        "populations": {
-            "p": {
-                "relations": [
-                    {
-                        "total": {"mart": "total", "where": {}},
-                        "plus": [{"mart": "parts", "where": {"b": "nej"}}],
-                        "parts": [{"mart": "parts", "where": {"b": "ja"}}],
-                        "sense": "<=",
-                    }
-                ]
-            },
-            "q": {},
-        },
-        "marts": {
-            "total": {
-                "population": "p",
-                "aggregate": "agg_total",
-                "count": "n",
-                "cells": ["a"],
-                "rows": "present_only",
-            },
-            "parts": {
-                "population": "q",
-                "aggregate": "agg_parts",
-                "count": "n",
-                "cells": ["a", "b"],
-                "rows": "present_only",
-            },
-        },
+    relation = {
+        "total": {"mart": "total", "where": {}},
+        "plus": [{"mart": "parts", "where": {"b": "nej"}}],
+        "parts": [{"mart": "parts", "where": {"b": "ja"}}],
+        "sense": "<=",
     }
-    db = tmp_path / "w.duckdb"
-    fx.write_published(
-        db,
-        {"total": total, "parts": parts},
-        {"total": pd.Series([False]), "parts": pd.Series([False, True])},
-    )
-    result = fx._audit(db, fx.write_manifest(tmp_path / "m.yml", spec))
-    assert result.cells[["mart", "b", "low", "high", "status"]].values.tolist() == [
-        ["parts", "nej", 1.0, 2.0, "small"]
-    ]
+    assert _total_and_parts(tmp_path, relation, [12, 2]) == [["parts", "nej", 1.0, 2.0, "small"]]
 
 
 def test_relation_with_an_unknown_sense_is_refused(tmp_path):
