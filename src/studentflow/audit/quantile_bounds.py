@@ -37,7 +37,7 @@ def build(con, manifest: Manifest, cells: Cells, schema: str, first: int) -> Sum
         rows, keys = cells.count_rows(entry["mart"]), declared.keys_of({"cells": mart.cells}, entry)
         if not len(rows):
             continue
-        found = declared.floors(entry, keys, _published(con, entry, mart, keys, schema), "n")
+        found = declared.floors(entry, keys, published_rows(con, entry, mart, keys, schema), "n")
         loaded = rows[declared.of_rows(rows, entry)][keys].astype(str).drop_duplicates()
         found = found.merge(loaded, on=keys, how="inner")
         framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
@@ -51,7 +51,7 @@ def build(con, manifest: Manifest, cells: Cells, schema: str, first: int) -> Sum
     return as_sums(first, table.astype({"floor": float}), members, {})
 
 
-def _published(con, entry: dict, mart, keys: list[str], schema: str) -> pd.DataFrame:
+def published_rows(con, entry: dict, mart, keys: list[str], schema: str) -> pd.DataFrame:
     """The published rows with the quartiles: the keys, the count ``n`` and the
     quartile columns (a row shows its quartiles only beside its count)."""
     (count,) = mart.counts

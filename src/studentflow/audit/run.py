@@ -27,6 +27,7 @@ from studentflow.audit import (
     components,
     identities,
     quantile_bounds,
+    quantile_slices,
     relations,
     report,
     slices,
@@ -74,18 +75,22 @@ class AuditResult:
         return bool(len(self.leaks) or self.undeclared or self.inconsistent)
 
 
-def _reduce(frame: pd.DataFrame, found, hidden: list[tuple[window_sums.Sums, str]]) -> tuple:
+def _reduce(
+    frame: pd.DataFrame, found, hidden: list[tuple[window_sums.Sums, str]], n_slices: int
+) -> tuple:
     """The relations as arrays, the relations the published figures break, and the system
     reduced to the protected cells; the ``hidden`` sums (each with its label: the window
     sums, then the quantile bounds) are protected cells after the published ones, each
-    equal to its cells (window_sums.py, quantile_bounds.py)."""
+    equal to its cells (window_sums.py, quantile_bounds.py); the ``n_slices`` hidden
+    slice cells follow them, at least 0, their relations in ``found``
+    (quantile_slices.py)."""
     rel, cell, coef = found.arrays()
     eq = np.array([s == "eq" for s in found.sense], dtype=bool)
-    n = sum(len(sums) for sums, _ in hidden)
+    n = sum(len(sums) for sums, _ in hidden) + n_slices
     protected = np.r_[frame["protected"].to_numpy(dtype=bool), np.ones(n, dtype=bool)]
     values = np.r_[frame["value"].to_numpy(dtype=float, na_value=np.nan), np.full(n, np.nan)]
     floors = [sums.table["floor"].to_numpy(float) for sums, _ in hidden]
-    lo = np.r_[frame["lo"].to_numpy(dtype=float), *floors]
+    lo = np.r_[frame["lo"].to_numpy(dtype=float), *floors, np.zeros(n_slices)]
     hi = np.r_[frame["hi"].to_numpy(dtype=float), np.full(n, np.inf)]
     all_rel, all_cell, all_coef, labels = [rel], [cell], [coef], list(found.label)
     for sums, label in hidden:
@@ -98,7 +103,7 @@ def _reduce(frame: pd.DataFrame, found, hidden: list[tuple[window_sums.Sums, str
         np.concatenate(all_cell),
         np.concatenate(all_coef),
     )
-    all_eq = np.r_[eq, np.ones(n, dtype=bool)]
+    all_eq = np.r_[eq, np.ones(n - n_slices, dtype=bool)]
     broken = components.inconsistent(all_rel, all_cell, all_coef, all_eq, protected, values)
     system = components.reduce(
         all_rel, all_cell, all_coef, all_eq, labels, protected, values, lo, hi
@@ -272,16 +277,18 @@ def audit(
     return result
 
 
-def _attack_windows_first(system, integer, k, inconsistent, options, sums, linked):
+def _attack_windows_first(system, integer, k, inconsistent, options, hidden, linked):
     """(the columns' cells in the order attacked, whether each is a count, the attack,
     each bounded year cell's bound). Without window sums one attack of the whole
     system. With them (window_points.py), first the components holding a sum (the
     windows, with their floors; the sums themselves are not attacked), then the
     others (the years), each linked year cell at most its sums' values in one point
     of the windows, then the year cells that leaves narrowed, jointly with their
-    windows."""
+    windows. ``hidden``: the window sums and the first hidden slice cell (the slices
+    are never attacked: no mart publishes them)."""
+    sums, slices_from = hidden
     if not len(sums):
-        attack = _attack(system, integer, k, inconsistent, options)
+        attack = _attack(system, integer, k, inconsistent, options, only=system.cells < slices_from)
         return system.cells, integer, attack, pd.Series(dtype=float)
     _, column_component, row_component = components.split(system)
     with_sums = np.unique(column_component[_window_sums_at(system.cells, sums)])
@@ -289,13 +296,15 @@ def _attack_windows_first(system, integer, k, inconsistent, options, sums, linke
     windows = components.restrict(system, rows, columns)
     years = components.restrict(system, ~rows, ~columns)
     is_sum = _window_sums_at(windows.cells, sums)
-    first = _attack(windows, integer[columns], k, inconsistent, options, only=~is_sum)
+    only = ~is_sum & (windows.cells < slices_from)
+    first = _attack(windows, integer[columns], k, inconsistent, options, only=only)
     high = np.full(len(sums), np.inf)
     high[windows.cells[is_sum] - sums.first] = window_points.caps(windows, is_sum, k)
     bounded = window_sums.year_bounds(linked, high)
     capped = copy.copy(years)
     capped.hi = np.fmin(years.hi, bounded.reindex(years.cells).to_numpy(dtype=float))
-    second = _attack(capped, integer[~columns], k, inconsistent, options)
+    only = capped.cells < slices_from
+    second = _attack(capped, integer[~columns], k, inconsistent, options, only=only)
     counts = (integer[~columns], integer[columns])
     links = (linked, sums.first)
     _attack_jointly(second, (years, windows), counts, links, k, inconsistent, options)
@@ -356,16 +365,18 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
     threshold_bands.add(con, manifest, cells, found)
     sums = window_sums.build(con, manifest, cells)
     runs = quantile_bounds.build(con, manifest, cells, schema, len(frame) + len(sums))
+    slices_from = len(frame) + len(sums) + len(runs)
+    n_slices = quantile_slices.add(con, manifest, cells, schema, slices_from, found)
     _release_freed()
     hidden = [(sums, window_sums.LABEL), (runs, quantile_bounds.LABEL)]
-    (rel, cell, coef, eq), broken, system = _reduce(frame, found, hidden)
-    n_hidden = len(sums) + len(runs)
+    (rel, cell, coef, eq), broken, system = _reduce(frame, found, hidden, n_slices)
+    n_hidden = len(sums) + len(runs) + n_slices
     integer = np.r_[(frame["quantity"] == "count").to_numpy(), np.ones(n_hidden, bool)]
     integer = integer[system.cells]
     inconsistent = [f"published figures break: {found.label[r]}" for r in broken[:20]]
     linked = window_sums.links(sums, manifest, cells)
     columns, integer, attack, bounded = _attack_windows_first(
-        system, integer, k, inconsistent, options, sums, linked
+        system, integer, k, inconsistent, options, (sums, slices_from), linked
     )
     _release_freed()
     out = _published_cells(frame, columns, integer, attack, k, sums.first)
@@ -507,10 +518,14 @@ def score(
     truth_all = _truth(con, manifest, frame)
     cells = result.cells.merge(truth_all, on="cell_index", how="left")
     rel, cell, coef, eq, labels = result.relation_arrays
+    # the hidden slice cells (quantile_slices.py) have no true count here: their
+    # relations, like a sum's, are not checked
+    shown = cell < len(frame)
     true = np.zeros(len(frame))
     true[truth_all["cell_index"].to_numpy()] = truth_all["true_n"].to_numpy()
-    residual = np.bincount(rel, coef * true[cell], minlength=len(eq))
-    not_count = (frame["quantity"] != "count").to_numpy()[cell]
+    residual = np.bincount(rel[shown], coef[shown] * true[cell[shown]], minlength=len(eq))
+    not_count = np.ones(len(cell), dtype=bool)
+    not_count[shown] = (frame["quantity"] != "count").to_numpy()[cell[shown]]
     has_sum = np.bincount(rel, not_count.astype(float), minlength=len(eq)) > 0
     broken = np.where(eq, np.abs(residual) > EPS, residual > EPS) & ~has_sum
     broken_labels = pd.Series(np.asarray(labels, dtype=object)[broken]).value_counts()

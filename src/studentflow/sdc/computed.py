@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from studentflow.sdc import quantile_bounds, threshold_bands, window_sums
+from studentflow.sdc import quantile_bounds, quantile_slices, threshold_bands, window_sums
 from studentflow.sdc.cells import StructureError
 
 
@@ -39,6 +39,13 @@ def added(spec: dict, found, mart_cells: dict, periods: tuple, computed: dict):
             column = (columns or {}).get(entry["mart"])
             more, new, period = append(found, grouped, column, period, period_texts)
             equations, bounded = [*equations, *more], [*bounded, *new]
+    for entry, rows in computed.get("slices") or []:
+        if entry["mart"] in mart_cells:
+            column = (columns or {}).get(entry["mart"])
+            more, less, new, period = _slices(spec, entry, found, mart_cells, rows, column,
+                                              (period, period_texts))  # fmt: skip
+            equations, inequalities = [*equations, *more], [*inequalities, *less]
+            bounded = [*bounded, *new]
     for entry, firsts in computed.get("thresholds") or []:
         if entry["mart"] in mart_cells:
             keys = threshold_bands.keys_of(spec["marts"][entry["mart"]], entry)
@@ -46,6 +53,22 @@ def added(spec: dict, found, mart_cells: dict, periods: tuple, computed: dict):
             threshold_bands.check(entry, more, found.values)
             inequalities = [*inequalities, *more]
     return equations, inequalities, hidden, bounded, period
+
+
+def _slices(spec: dict, entry: dict, found, mart_cells: dict, rows, column, periods):
+    """(equations, inequalities, variables, period array) of the entry's income
+    slices (quantile_slices.py), each slice a hidden variable at a whole-number
+    count that fits its cell's exact counts."""
+    period, period_texts = periods
+    keys = quantile_slices.cell_keys(spec["marts"][entry["mart"]], entry)
+    out = quantile_slices.Written(len(found.values))
+    total = spec.get("total_label", "Totalt")
+    quantile_slices.relations(entry, total, keys, mart_cells[entry["mart"]], rows, out)
+    counts = quantile_slices.exact_counts(out, found.values)
+    owners = pd.DataFrame(out.owner, columns=keys) if out.owner else pd.DataFrame(columns=keys)
+    grouped = owners.assign(exact=counts, floor=0, members=[[]] * len(counts))
+    _, new, period = append(found, grouped, column, period, period_texts)
+    return out.equations, out.inequalities, new, period
 
 
 def append(found, grouped: pd.DataFrame, window: str, period, period_texts: list[str]):
@@ -86,6 +109,8 @@ def figures(spec: dict, frames: dict, aggregates: dict, k_magnitude: int) -> dic
                    for e in quantile_bounds.declarations(spec)],
         "thresholds": [(e, _firsts(spec, e, aggregates))
                        for e in threshold_bands.declarations(spec)],
+        "slices": [(e, _quartile_rows(spec, e, aggregates, k_magnitude))
+                   for e in quantile_bounds.declarations(spec) if e.get("split")],
     }  # fmt: skip
 
 
@@ -98,6 +123,24 @@ def _floors(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.D
     rows = frame[quantile_bounds.of_rows(frame, entry)]
     rows = rows[rows[n_column].to_numpy() >= k_magnitude]
     return quantile_bounds.floors(entry, quantile_bounds.keys_of(mart, entry), rows, n_column)
+
+
+def _quartile_rows(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.DataFrame:
+    """The rows with quartiles over at least ``k_magnitude`` persons: the row keys
+    (texts), ``n`` (the persons the quartiles are over) and the quartiles."""
+    mart = spec["marts"][entry["mart"]]
+    frame = aggregates[mart["aggregate"]]
+    n_column = f"{entry['measure']}_n"
+    quartiles = [f"{entry['measure']}_{suffix}" for suffix in quantile_bounds.QUANTILES]
+    keys = quantile_bounds.keys_of(mart, entry)
+    rows = frame[quantile_bounds.of_rows(frame, entry)]
+    rows = rows[(rows[n_column].to_numpy() >= k_magnitude) & rows[quartiles].notna().all(axis=1)]
+    out = (
+        rows[keys]
+        .astype(str)
+        .assign(n=rows[n_column].to_numpy(), **{q: rows[q] for q in quartiles})
+    )
+    return out.sort_values(keys, ignore_index=True)
 
 
 def _firsts(spec: dict, entry: dict, aggregates: dict) -> pd.DataFrame:

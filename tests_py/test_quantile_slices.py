@@ -1,0 +1,167 @@
+"""The quartiles of a cell's rows together (sdc/quantile_slices.py,
+audit/quantile_slices.py): the facts hold on the values they come from; the
+audit reads what the `Totalt` and the women's quartiles say about the men's
+bands, which no row's quartiles say alone; the engine protects against it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import audit_fixtures as fx  # noqa: E402
+
+from studentflow.sdc.quantile_bounds import QUANTILES
+from studentflow.sdc.quantile_slices import facts, slices
+from studentflow.sdc.run import suppress
+from studentflow.sdc.structure import StructureError
+
+K, K_MAGNITUDE = 5, 13  # the men (12) show no quartiles
+LOWEST = {"a": None, "b": 100, "c": 200}
+QUARTILES = [f"income_sek_{q}" for q in QUANTILES]
+ENTRY = {
+    "mart": "alm",
+    "measure": "income_sek",
+    "split": "sex",
+    "of": {"variable": "inkomst", "category_code": "förvärvsarbetande"},
+    "bands": {"where": {"variable": "inkomstklass"}, "column": "category_code", "lowest": LOWEST},
+}
+# 27 employed with a median of 150: at most 13 earn more. The women's first
+# quartile, 207.5, puts 11 of them above that, so at most 2 employed men earn
+# more than 150. The men's bands count their 4 not employed too, but those have
+# no income (etablering `utanför`), so the men's band c (from 200: 2) is
+# provably 1..2. No row's quartiles say it alone: the `Totalt` median's floor
+# (14 in bands a and b) leaves the men's c up to 31 - 14 - 11 = 6
+INCOMES = {
+    "Män": [10, 20, 30, 40, 50, 110, 120, 130, 140, 150, 250, 260],
+    "Kvinnor": [100, 105, 110, 115, *range(300, 410, 10)],
+}
+NOT_EMPLOYED = {"Män": 4, "Kvinnor": 0}  # without an income: band a
+ENTRY["not_employed"] = {"without_income": [{"variable": "etablering", "category_code": "utanför"}]}
+
+
+def _spec(entry: dict) -> dict:
+    return {
+        "total_label": "Totalt",
+        "populations": {"alumni": {"quantile_bounds": [entry]}},
+        "marts": {
+            "alm": {
+                "population": "alumni",
+                "aggregate": "agg_alm",
+                "count": "n",
+                "cells": ["grp", "sex", "variable", "category_code"],
+                "additive": ["sex", "category_code"],
+                "rows": "present_only",
+            }
+        },
+    }
+
+
+def _aggregate(incomes: dict = INCOMES) -> pd.DataFrame:
+    """The exact rows (zero rows left out, as the marts do), with the quartiles of
+    ``quantile_cont`` on the employed's row."""
+    rows = []
+    without = {**NOT_EMPLOYED, "Totalt": sum(NOT_EMPLOYED.values())}
+    for sex, values in [*incomes.items(), ("Totalt", sum(incomes.values(), []))]:
+        values = np.asarray(values, dtype=float)
+        quartiles = np.quantile(values, list(QUANTILES.values()), method="linear").tolist()
+        rows.append((sex, "inkomst", "förvärvsarbetande", len(values), len(values), *quartiles))
+        band = np.searchsorted([100, 200], np.r_[values, np.zeros(without[sex])], side="right")
+        for number, code in enumerate(LOWEST):
+            if (band == number).any():
+                rows.append((sex, "inkomstklass", code, int((band == number).sum()), 0, *[None] * 3))
+        rows.append((sex, "inkomstklass", "Totalt", len(band), 0, *[None] * 3))
+        if without[sex]:
+            rows.append((sex, "etablering", "utanför", without[sex], 0, *[None] * 3))
+    columns = ["sex", "variable", "category_code", "n_persons", "income_sek_n", *QUARTILES]
+    return pd.DataFrame(rows, columns=columns).assign(grp="g")
+
+
+def _published(aggregate: pd.DataFrame, hidden) -> pd.DataFrame:
+    """As sdc_publish: the quartiles only beside a published count of at least
+    K_MAGNITUDE."""
+    frame = aggregate.rename(columns={"n_persons": "n"}).drop(columns="income_sek_n")
+    shown = ~np.asarray(hidden, dtype=bool) & (frame["n"] >= K_MAGNITUDE).to_numpy()
+    for column in QUARTILES:
+        frame[column] = frame[column].where(shown)
+    return fx.as_published(frame, hidden)
+
+
+def _audited(tmp: Path, hidden, entry: dict = ENTRY):
+    aggregate = _aggregate()
+    tables = {
+        "published": {"alm": _published(aggregate, hidden)},
+        "aggregates": {"agg_alm": aggregate.drop(columns=QUARTILES)},
+    }
+    db = fx.write_warehouse(tmp / "slices.duckdb", tables)
+    return fx.audited_and_scored(db, {"version": 1, **_spec(entry)})[0]
+
+
+def _men_bands_and_totals_hidden() -> np.ndarray:
+    frame = _aggregate()
+    band = (frame["variable"] == "inkomstklass") & (frame["category_code"] != "Totalt")
+    return (band & frame["sex"].isin(["Män", "Totalt"])).to_numpy()
+
+
+def test_every_fact_holds_on_the_values_it_comes_from():
+    """Random whole-kronor samples: every fact of every quartile holds on the
+    counts per slice, and some are met exactly (the bounds are the tightest)."""
+    rng = np.random.default_rng(11)
+    edges = np.array([-np.inf, 1, 100_000, 200_000, 300_000], dtype=float)
+    exact = 0
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        values = np.round(rng.lognormal(12, 0.7, n) * rng.integers(0, 2, n))
+        quartiles = np.quantile(values, list(QUANTILES.values()), method="linear")
+        inside, _ = slices(edges, quartiles)
+        cuts = np.unique(np.r_[edges[1:], quartiles])
+        number = 2 * np.searchsorted(cuts, values, side="left") + np.isin(values, cuts)
+        counted = np.bincount(number, minlength=len(inside))
+        for fact in facts(n, quartiles, inside):
+            total = int(counted[fact.mask].sum())
+            assert total >= fact.bound if fact.sense == "ge" else total <= fact.bound
+            exact += total == fact.bound
+    assert exact > 200
+
+
+def test_the_audit_reads_the_sexes_quartiles_together(tmp_path):
+    result = _audited(tmp_path, _men_bands_and_totals_hidden())
+    leaks = result.leaks
+    assert leaks[["sex", "category_code"]].values.tolist() == [["Män", "c"]]
+    assert leaks[["low", "high"]].values.tolist() == [[1.0, 2.0]]
+    assert leaks["relations"].str.contains("quantile slices").all()
+
+
+def test_each_rows_quartiles_alone_leave_the_mens_band_safe(tmp_path):
+    """The same publication read row by row (quantile_bounds without ``split``)."""
+    alone = {key: value for key, value in ENTRY.items() if key != "split"}
+    result = _audited(tmp_path, _men_bands_and_totals_hidden(), alone)
+    assert not result.failed, result.leaks
+
+
+@pytest.mark.parametrize("aware", [True, False])
+def test_the_engine_protects_against_the_slices(tmp_path, aware):
+    """The engine's decisions, published and audited with the slices: aware of
+    them it passes; unaware (no ``split``) the audit finds the men's band c."""
+    entry = ENTRY if aware else {key: value for key, value in ENTRY.items() if key != "split"}
+    aggregate = _aggregate()
+    cells, _ = suppress(_spec(entry), {"agg_alm": aggregate}, K, k_magnitude=K_MAGNITUDE)
+    ids = aggregate.apply(
+        lambda r: f"category_code={r.category_code}|grp=g|sex={r.sex}|variable={r.variable}", axis=1
+    )
+    hidden = ids.map(cells.set_index("cell_id")["is_suppressed"]).to_numpy(dtype=bool)
+    result = _audited(tmp_path, hidden)
+    assert result.failed is not aware, result.leaks
+
+
+def test_quartiles_that_do_not_fit_the_bands_stop_the_build():
+    """A women's first quartile above the band the aggregate counts them in: no
+    whole-number slice counts fit, a delivery or model error."""
+    wrong = _aggregate()
+    wrong.loc[(wrong["sex"] == "Kvinnor") & (wrong["variable"] == "inkomst"), "income_sek_p25"] = 500
+    with pytest.raises(StructureError, match="do not fit together"):
+        suppress(_spec(ENTRY), {"agg_alm": wrong}, K, k_magnitude=K_MAGNITUDE)
