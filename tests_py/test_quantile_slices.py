@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 
+from studentflow.sdc import computed, quantile_slices
 from studentflow.sdc.quantile_bounds import QUANTILES
 from studentflow.sdc.quantile_slices import facts, slices
 from studentflow.sdc.run import suppress
@@ -71,9 +72,10 @@ def _aggregate(incomes: dict = INCOMES) -> pd.DataFrame:
         quartiles = np.quantile(values, list(QUANTILES.values()), method="linear").tolist()
         rows.append((sex, "inkomst", "förvärvsarbetande", len(values), len(values), *quartiles))
         band = np.searchsorted([100, 200], np.r_[values, np.zeros(without[sex])], side="right")
-        for number, code in enumerate(LOWEST):
-            if (band == number).any():
-                rows.append((sex, "inkomstklass", code, int((band == number).sum()), 0, *[None] * 3))
+        counts = np.bincount(band, minlength=len(LOWEST))
+        for code, count in zip(LOWEST, counts.tolist(), strict=True):
+            if count:
+                rows.append((sex, "inkomstklass", code, count, 0, *[None] * 3))
         rows.append((sex, "inkomstklass", "Totalt", len(band), 0, *[None] * 3))
         if without[sex]:
             rows.append((sex, "etablering", "utanför", without[sex], 0, *[None] * 3))
@@ -162,6 +164,28 @@ def test_quartiles_that_do_not_fit_the_bands_stop_the_build():
     """A women's first quartile above the band the aggregate counts them in: no
     whole-number slice counts fit, a delivery or model error."""
     wrong = _aggregate()
-    wrong.loc[(wrong["sex"] == "Kvinnor") & (wrong["variable"] == "inkomst"), "income_sek_p25"] = 500
+    women = (wrong["sex"] == "Kvinnor") & (wrong["variable"] == "inkomst")
+    wrong.loc[women, "income_sek_p25"] = 500
     with pytest.raises(StructureError, match="do not fit together"):
         suppress(_spec(ENTRY), {"agg_alm": wrong}, K, k_magnitude=K_MAGNITUDE)
+
+
+def test_the_exact_slice_counts_fit_and_a_broken_one_is_found():
+    """The slice counts the engine starts from fit every relation; moved by one,
+    the LP's rounding check names their cell, which is then solved alone."""
+    aggregate = _aggregate()
+    cells = aggregate[["grp", "sex", "variable", "category_code"]].assign(
+        __var=np.arange(len(aggregate))
+    )
+    rows = computed._quartile_rows(_spec(ENTRY), ENTRY, {"agg_alm": aggregate}, K_MAGNITUDE)
+    out = quantile_slices.Written(len(aggregate))
+    keys = quantile_slices.cell_keys(_spec(ENTRY)["marts"]["alm"], ENTRY)
+    quantile_slices.relations(ENTRY, "Totalt", keys, cells, rows, out)
+    values = aggregate["n_persons"].to_numpy()
+    found = quantile_slices.exact_counts(out, values)
+    system = quantile_slices._System(out, values)
+    assert len(found) == len(out.owner) > 0
+    assert system.broken_cells(found.astype(float)) == []
+    moved = found.astype(float)
+    moved[0] += 1
+    assert system.broken_cells(moved) == [0]

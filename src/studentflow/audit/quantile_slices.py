@@ -11,8 +11,6 @@ marts: the quartiles are published only where the row's count is.
 
 from __future__ import annotations
 
-import numpy as np
-
 from studentflow.audit.manifest import Manifest
 from studentflow.audit.quantile_bounds import entries as quantile_entries
 from studentflow.audit.quantile_bounds import published_rows
@@ -38,14 +36,6 @@ def add(con, manifest: Manifest, cells: Cells, schema: str, first: int, out: Rel
         framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
         keys = quantile_slices.cell_keys(spec, entry)
         quantile_slices.relations(entry, manifest.total_label, keys, framed, shown, written)
-    for sense, found in (("eq", written.equations), ("le", written.inequalities)):
-        sizes = np.array([len(relation) for relation in found], dtype=np.int64)
-        out.add(
-            np.repeat(np.arange(len(found)), sizes),
-            [var for relation in found for var in relation],
-            [coef for relation in found for coef in relation.values()],
-            len(found),
-            sense,
-            LABEL,
-        )
+    out.add_dicts(written.equations, "eq", LABEL)
+    out.add_dicts(written.inequalities, "le", LABEL)
     return len(written.owner)

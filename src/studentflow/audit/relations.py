@@ -56,6 +56,18 @@ class Relations:
         self.sense.extend([sense] * count)
         self.label.extend([label] * count)
 
+    def add_dicts(self, found: list[dict], sense: str, label: str) -> None:
+        """Add the relations ``found``, each a dict {cell: coefficient}."""
+        sizes = np.array([len(relation) for relation in found], dtype=np.int64)
+        self.add(
+            np.repeat(np.arange(len(found)), sizes),
+            [var for relation in found for var in relation],
+            [coef for relation in found for coef in relation.values()],
+            len(found),
+            sense,
+            label,
+        )
+
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.rel:
             empty = np.array([], dtype=np.int64)

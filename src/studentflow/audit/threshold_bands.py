@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from studentflow.audit.manifest import Manifest, ManifestError, computed_entries
@@ -40,15 +39,7 @@ def add(con, manifest: Manifest, cells: Cells, out: Relations) -> None:
         firsts = declared.firsts(entry, keys, thresholds(con, entry, mart, keys))
         framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
         found = declared.inequalities(entry, keys, framed, firsts)
-        sizes = np.array([len(relation) for relation in found], dtype=np.int64)
-        out.add(
-            np.repeat(np.arange(len(found)), sizes),
-            [var for relation in found for var in relation],
-            [coef for relation in found for coef in relation.values()],
-            len(found),
-            "le",
-            LABEL,
-        )
+        out.add_dicts(found, "le", LABEL)
 
 
 def thresholds(con, entry: dict, mart, keys: list[str]) -> pd.DataFrame:

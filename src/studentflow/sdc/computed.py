@@ -2,8 +2,9 @@
 structure: sums of cells that no mart publishes, as hidden variables with a
 public floor (a window's sum below the counts of its years, window_sums.py; a
 run of bands holding at least the persons the quartiles put there,
-quantile_bounds.py), and a cell within the bands above its public threshold
-(threshold_bands.py)."""
+quantile_bounds.py), the employed of a cell's rows by income slice as hidden
+variables of their own (quantile_slices.py), and a cell within the bands above
+its public threshold (threshold_bands.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ def added(spec: dict, found, mart_cells: dict, periods: tuple, computed: dict):
     extended) for the structure's variables ``found`` and each mart's cells (its
     dims and ``__var``) in ``mart_cells``; ``periods``: (per variable its period,
     the period texts, per mart its period dim), as in structure.build_structure;
-    ``computed``: per kind ("sums", "bounds", "thresholds") each entry with its
-    figures."""
+    ``computed``: per kind ("sums", "bounds", "slices", "thresholds") each entry
+    with its figures."""
     period, period_texts, columns = periods
     equations, inequalities, hidden, bounded = [], [], [], []
     for entry, floors in computed.get("sums") or []:
@@ -115,6 +116,25 @@ def figures(spec: dict, frames: dict, aggregates: dict, k_magnitude: int) -> dic
 
 
 def _floors(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.DataFrame:
+    rows, n_column, keys = _rows_with_quartiles(spec, entry, aggregates, k_magnitude)
+    return quantile_bounds.floors(entry, keys, rows, n_column)
+
+
+def _quartile_rows(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.DataFrame:
+    """The rows with quartiles over at least ``k_magnitude`` persons: the row keys
+    (texts), ``n`` (the persons the quartiles are over) and the quartiles."""
+    rows, n_column, keys = _rows_with_quartiles(spec, entry, aggregates, k_magnitude)
+    quartiles = [f"{entry['measure']}_{suffix}" for suffix in quantile_bounds.QUANTILES]
+    rows = rows[rows[quartiles].notna().all(axis=1).to_numpy()]
+    out = rows[keys].astype(str).assign(n=rows[n_column].to_numpy())
+    for column in quartiles:
+        out[column] = rows[column].to_numpy(dtype=float)
+    return out.sort_values(keys, ignore_index=True)
+
+
+def _rows_with_quartiles(spec: dict, entry: dict, aggregates: dict, k_magnitude: int):
+    """(the ``of`` rows of at least ``k_magnitude`` persons, the column counting
+    them, the row keys)."""
     mart = spec["marts"][entry["mart"]]
     frame = aggregates[mart["aggregate"]]
     n_column = f"{entry['measure']}_n"
@@ -122,25 +142,7 @@ def _floors(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.D
         raise StructureError(f"quantile_bounds: '{mart['aggregate']}' lacks {n_column}")
     rows = frame[quantile_bounds.of_rows(frame, entry)]
     rows = rows[rows[n_column].to_numpy() >= k_magnitude]
-    return quantile_bounds.floors(entry, quantile_bounds.keys_of(mart, entry), rows, n_column)
-
-
-def _quartile_rows(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.DataFrame:
-    """The rows with quartiles over at least ``k_magnitude`` persons: the row keys
-    (texts), ``n`` (the persons the quartiles are over) and the quartiles."""
-    mart = spec["marts"][entry["mart"]]
-    frame = aggregates[mart["aggregate"]]
-    n_column = f"{entry['measure']}_n"
-    quartiles = [f"{entry['measure']}_{suffix}" for suffix in quantile_bounds.QUANTILES]
-    keys = quantile_bounds.keys_of(mart, entry)
-    rows = frame[quantile_bounds.of_rows(frame, entry)]
-    rows = rows[(rows[n_column].to_numpy() >= k_magnitude) & rows[quartiles].notna().all(axis=1)]
-    out = (
-        rows[keys]
-        .astype(str)
-        .assign(n=rows[n_column].to_numpy(), **{q: rows[q] for q in quartiles})
-    )
-    return out.sort_values(keys, ignore_index=True)
+    return rows, n_column, quantile_bounds.keys_of(mart, entry)
 
 
 def _firsts(spec: dict, entry: dict, aggregates: dict) -> pd.DataFrame:

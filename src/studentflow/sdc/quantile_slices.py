@@ -19,7 +19,8 @@ emigrated). A row's employed are its leaves' together. Each published quartile
 q of a row of N employed (``quantile_cont``: between the values at lo =
 floor((N-1)p) and hi = ceil((N-1)p)) gives four facts on the row's slices:
 at least lo + 1 at or below q, at least N - hi at or above q, at most hi below
-q and at most N - 1 - lo above q.
+q and at most N - 1 - lo above q. The slices summing to N, the first and the
+third say the other two.
 
 Each leaf's slices are variables no mart publishes (at least 0); the
 relations (dicts {variable: coefficient}: an equation = 0, an inequality <= 0):
@@ -45,13 +46,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy import sparse
 
 from studentflow.sdc import bands
 from studentflow.sdc.cells import StructureError
 from studentflow.sdc.quantile_bounds import QUANTILES, keys_of, of_rows
+from studentflow.sdc.relations import Relations
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,9 @@ def facts(n: int, quantiles, inside: np.ndarray) -> list[Fact]:
     found = []
     for p, q in zip(QUANTILES.values(), quantiles, strict=True):
         lo, hi = int(np.floor((n - 1) * p)), int(np.ceil((n - 1) * p))
-        found += [
-            Fact(inside <= q, "ge", lo + 1),
-            Fact(inside >= q, "ge", n - hi),
-            Fact(inside < q, "le", hi),
-            Fact(inside > q, "le", n - 1 - lo),
-        ]
+        # at least n - hi at or above q and at most n - 1 - lo above it follow
+        # from these two, the row's slices summing to n
+        found += [Fact(inside <= q, "ge", lo + 1), Fact(inside < q, "le", hi)]
     return [f for f in found if (f.bound > 0 if f.sense == "ge" else f.bound < n)]
 
 
@@ -124,26 +124,64 @@ def relations(entry: dict, total: str, keys: list[str], cells, rows: pd.DataFram
     """Adds to ``out`` the relations of every cell (``keys``: :func:`cell_keys`)
     of the mart's ``cells`` (its dims and ``__var``) with a quartile row in
     ``rows`` (the row keys as texts, ``n`` and the quartile columns)."""
-    split = entry["split"]
     framed = _framed(entry, cells)
     framed = framed.merge(rows[keys].drop_duplicates(), on=keys, how="inner")
-    quartiles = [f"{entry['measure']}_{s}" for s in QUANTILES]
-    by_cell = dict(tuple(rows.groupby(keys, sort=False)))
-    for key, part in framed.groupby(keys, sort=True):
+    # the same cells on both sides, so that both number them alike
+    rows = rows.merge(framed[keys].drop_duplicates(), on=keys, how="inner")
+    framed, shown = _by_cell(framed, keys), _by_cell(rows, keys)
+    quartiles = shown[[f"{entry['measure']}_{s}" for s in QUANTILES]].to_numpy(float)
+    parts = _Parts(framed, entry["split"])
+    row_split = shown[entry["split"]].to_numpy(object)
+    edges = bands.edges(entry["bands"])
+    for cell, key in enumerate(framed["__key"].drop_duplicates().tolist()):
         out.starts.append((len(out.equations), len(out.inequalities), len(out.owner)))
-        shown = by_cell[key]
-        inside, band = slices(bands.edges(entry["bands"]), shown[quartiles].to_numpy(float).ravel())
-        leaves = sorted(set(part[split]) - {total}) or [total]
-        of_var = part[part["__of"]].set_index(split)["__var"]
-        numbers = {leaf: _leaf(part[part[split] == leaf], band, key, out) for leaf in leaves}
+        mine = slice(*np.searchsorted(shown["__code"].to_numpy(), [cell, cell + 1]))
+        inside, band = slices(edges, quartiles[mine].ravel())
+        own = parts.of_cell(cell)
+        leaves = sorted(set(own["split"].tolist()) - {total}) or [total]
+        of_var = dict(zip(own["split"][own["of"]], own["var"][own["of"]].tolist(), strict=True))
+        numbers = {
+            leaf: _leaf(_taken(own, own["split"] == leaf), band, key, out) for leaf in leaves
+        }
         for row_of, n, values in zip(
-            shown[split], shown["n"], shown[quartiles].to_numpy(float), strict=True
+            row_split[mine], shown["n"].to_numpy()[mine], quartiles[mine], strict=True
         ):
-            if row_of not in of_var.index:
+            if row_of not in of_var:
                 continue
             under = [numbers[leaf] for leaf in (leaves if row_of == total else [row_of])]
             for fact in facts(int(n), values, inside):
                 out.inequalities.append(_fact(fact, int(n), int(of_var[row_of]), under))
+
+
+def _by_cell(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` sorted by its cell (``keys``), with the cell's number (``__code``,
+    in sorted order) and its keys as a tuple (``__key``)."""
+    texts = [frame[k].astype(str) for k in keys]
+    key = pd.Series(list(zip(*texts, strict=True)), index=frame.index)
+    codes, _ = pd.factorize(key, sort=True)
+    return frame.assign(__code=codes, __key=key).sort_values("__code", kind="stable")
+
+
+class _Parts:
+    """The rows of ``framed`` (sorted by cell: :func:`_by_cell`) as arrays."""
+
+    def __init__(self, framed: pd.DataFrame, split: str):
+        self.code = framed["__code"].to_numpy()
+        self.arrays = {
+            "split": framed[split].to_numpy(object),
+            "band": framed["__band"].to_numpy(np.int64),
+            "of": framed["__of"].to_numpy(bool),
+            "role": framed["__role"].to_numpy(object),
+            "var": framed["__var"].to_numpy(np.int64),
+        }
+
+    def of_cell(self, cell: int) -> dict[str, np.ndarray]:
+        first, stop = np.searchsorted(self.code, [cell, cell + 1])
+        return {name: values[first:stop] for name, values in self.arrays.items()}
+
+
+def _taken(own: dict, mask: np.ndarray) -> dict:
+    return {name: values[mask] for name, values in own.items()}
 
 
 def _framed(entry: dict, cells: pd.DataFrame) -> pd.DataFrame:
@@ -172,29 +210,30 @@ def _roles(framed: pd.DataFrame, entry: dict) -> np.ndarray:
     return roles
 
 
-def _leaf(own: pd.DataFrame, band: np.ndarray, key, out: Written) -> np.ndarray:
+def _leaf(own: dict, band: np.ndarray, key, out: Written) -> np.ndarray:
     """A leaf's slice variables (-1 for a slice in a band the leaf has no row of:
-    none there) and their relations to the leaf's cells."""
-    band_vars = own[own["__band"] >= 0].set_index("__band")["__var"]
-    present = np.isin(band, band_vars.index.to_numpy())
+    none there) and their relations to the leaf's cells (``own``: its rows as
+    arrays)."""
+    is_band = own["band"] >= 0
+    band_of, band_var = own["band"][is_band], own["var"][is_band]
+    present = np.isin(band, band_of)
     numbers = np.full(len(band), -1, dtype=np.int64)
     numbers[present] = out.hidden(int(present.sum()), key)
-    of = own.loc[own["__of"], "__var"].to_numpy()
+    of = own["var"][own["of"]]
     if len(of):
-        out.equations.append({int(of[0]): 1.0, **{int(v): -1.0 for v in numbers[present]}})
-    for number, var in band_vars.items():
-        out.inequalities.append({**{int(v): 1.0 for v in numbers[band == number]}, int(var): -1.0})
-    role = own.set_index("__var")["__role"]
+        out.equations.append({int(of[0]): 1.0, **dict.fromkeys(numbers[present].tolist(), -1.0)})
+    for number, var in zip(band_of.tolist(), band_var.tolist(), strict=True):
+        out.inequalities.append({**dict.fromkeys(numbers[band == number].tolist(), 1.0), var: -1.0})
     for kind, first in (("with", False), ("without", True)):
-        told = role.index[role == kind].tolist()
+        told = own["var"][own["role"] == kind].tolist()
         if not told:
             continue
-        lower = band_vars[(band_vars.index == 0) == first].tolist()
+        lower = band_var[(band_of == 0) == first].tolist()
         if kind == "without":
-            lower += role.index[role == "unknown"].tolist()
-        inner = numbers[((band == 0) == first) & (numbers >= 0)]
-        relation = {int(v): 1.0 for v in [*told, *inner]}
-        out.inequalities.append({**relation, **{int(v): -1.0 for v in lower}})
+            lower += own["var"][own["role"] == "unknown"].tolist()
+        inner = numbers[((band == 0) == first) & (numbers >= 0)].tolist()
+        relation = {**dict.fromkeys([*told, *inner], 1.0), **dict.fromkeys(lower, -1.0)}
+        out.inequalities.append(relation)
     return numbers
 
 
@@ -208,39 +247,98 @@ def _fact(fact: Fact, n: int, of: int, under: list[np.ndarray]) -> dict:
 
 def exact_counts(out: Written, values) -> np.ndarray:
     """A whole-number count per hidden slice variable of ``out`` that every
-    relation holds with, the cells at their exact ``values`` (one small integer
-    programme per cell; the true counts are one solution). Stops where there is
-    none: the quartiles, bands and counts of a cell do not fit together."""
-    found = np.zeros(len(out.owner), dtype=np.int64)
-    ends = [*out.starts[1:], (len(out.equations), len(out.inequalities), len(out.owner))]
-    for (eq0, le0, first), (eq1, le1, stop) in zip(out.starts, ends, strict=True):
-        if stop > first:
-            solved = _solved(
-                out.equations[eq0:eq1], out.inequalities[le0:le1],
-                out.first + first, stop - first, values,
-            )  # fmt: skip
-            if solved is None:
-                raise StructureError(
-                    f"quantile_slices: the quartiles, bands and counts of the cell "
-                    f"{out.owner[first]} do not fit together (no whole-number slice counts)"
-                )
-            found[first:stop] = solved
-    return found
+    relation holds with, the cells at their exact ``values`` (the true counts
+    are one solution). One LP over every cell (the cells share no variable);
+    a cell whose solution is not whole numbers is solved again alone as an
+    integer programme. Stops, naming the cell, where there is none: its
+    quartiles, bands and counts do not fit together."""
+    system = _System(out, values)
+    found = system.solved(system.rows_of(range(len(out.starts))), integer=False)
+    if found is None:
+        found = np.zeros(len(out.owner))
+        fractional = range(len(out.starts))
+    else:
+        found = np.round(found)
+        fractional = system.broken_cells(found)
+    for cell in fractional:
+        first, stop = system.columns_of(cell)
+        if stop == first:
+            continue
+        alone = system.solved(system.rows_of([cell]), integer=True, columns=(first, stop))
+        if alone is None:
+            raise StructureError(
+                f"quantile_slices: the quartiles, bands and counts of the cell "
+                f"{out.owner[first]} do not fit together (no whole-number slice counts)"
+            )
+        found[first:stop] = alone
+    return np.round(found).astype(np.int64)
 
 
-def _solved(equations, inequalities, first: int, n: int, values) -> np.ndarray | None:
-    """The integer programme of one cell: its ``n`` hidden variables from ``first``."""
-    rows = [*equations, *inequalities]
-    matrix, bound = np.zeros((len(rows), n)), np.zeros(len(rows))
-    for i, relation in enumerate(rows):
-        for var, coef in relation.items():
-            if var >= first:
-                matrix[i, var - first] = coef
-            else:
-                bound[i] -= coef * values[var]
-    low = np.where(np.arange(len(rows)) < len(equations), bound, -np.inf)
-    result = milp(
-        np.zeros(n), constraints=LinearConstraint(matrix, low, bound + 1e-9),
-        integrality=np.ones(n), bounds=Bounds(0, np.inf),
-    )  # fmt: skip
-    return None if result.x is None else np.round(result.x).astype(np.int64)
+class _System:
+    """The relations of ``out`` over its hidden variables (columns), the cells'
+    exact ``values`` moved to the bounds, as CSR arrays."""
+
+    def __init__(self, out: Written, values):
+        eq, le = Relations.from_dicts(out.equations), Relations.from_dicts(out.inequalities)
+        self.n_eq, self.starts, self.n = len(eq), out.starts, len(out.owner)
+        self.ends = [*out.starts[1:], (len(eq), len(le), self.n)]
+        indptr = np.r_[eq.indptr, le.indptr[1:] + eq.indptr[-1]]
+        indices = np.r_[eq.indices, le.indices].astype(np.int64) - out.first
+        coefs = np.r_[eq.coefs, le.coefs]
+        row = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        cell = indices < 0
+        known = np.asarray(values, dtype=float)[indices[cell] + out.first]
+        bound = -np.bincount(row[cell], coefs[cell] * known, minlength=len(indptr) - 1)
+        self.upper = bound
+        self.lower = np.where(np.arange(len(bound)) < len(eq), bound, -np.inf)
+        self.row, self.column, self.coef = row[~cell], indices[~cell], coefs[~cell]
+
+    def rows_of(self, cells) -> np.ndarray:
+        """The rows of the ``cells`` (numbers in ``starts``)."""
+        parts = []
+        for cell in cells:
+            (eq0, le0, _), (eq1, le1, _) = self.starts[cell], self.ends[cell]
+            parts += [np.arange(eq0, eq1), self.n_eq + np.arange(le0, le1)]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+    def columns_of(self, cell: int) -> tuple[int, int]:
+        return self.starts[cell][2], self.ends[cell][2]
+
+    def broken_cells(self, x: np.ndarray) -> list[int]:
+        """The cells with a relation the whole numbers ``x`` break (the LP's
+        solution rounded: a vertex need not be whole)."""
+        value = np.bincount(self.row, self.coef * x[self.column], minlength=len(self.upper))
+        broken = (value > self.upper + 1e-6) | (value < self.lower - 1e-6)
+        rows = np.flatnonzero(broken)
+        ends = np.array([self.n_eq + end[1] for end in self.ends], dtype=np.int64)
+        eq_ends = np.array([end[0] for end in self.ends], dtype=np.int64)
+        cells = np.where(
+            rows < self.n_eq,
+            np.searchsorted(eq_ends, rows, "right"),
+            np.searchsorted(ends, rows, "right"),
+        )  # fmt: skip
+        return sorted(set(cells.tolist()))
+
+    def solved(self, rows: np.ndarray, integer: bool, columns=None) -> np.ndarray | None:
+        """A solution over the ``rows`` (columns first..stop, default all), None
+        where there is none."""
+        first, stop = columns or (0, self.n)
+        taken = np.isin(self.row, rows)
+        local = np.searchsorted(rows, self.row[taken])
+        matrix = sparse.csc_matrix(
+            (self.coef[taken], (local, self.column[taken] - first)), shape=(len(rows), stop - first)
+        )
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        n = stop - first
+        solver.passModel(
+            n, len(rows), matrix.nnz, int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMinimize), 0.0, np.zeros(n), np.zeros(n), np.full(n, np.inf),
+            self.lower[rows], self.upper[rows], matrix.indptr.astype(np.int32),
+            matrix.indices.astype(np.int32), matrix.data.astype(float),
+            np.full(n, 1 if integer else 0, dtype=np.int32),
+        )  # fmt: skip
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(solver.getSolution().col_value, dtype=float)

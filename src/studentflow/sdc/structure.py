@@ -76,7 +76,8 @@ class Structure:
     floors: np.ndarray | None = None
     # variables no mart publishes, always hidden (window_sums.py; None: none)
     hidden: np.ndarray | None = None
-    # hidden too, with a floor and nothing to reach (quantile_bounds.py; None: none)
+    # hidden too, with a floor and nothing to reach (quantile_bounds.py,
+    # quantile_slices.py; None: none)
     bounded: np.ndarray | None = None
 
     def __post_init__(self):
@@ -382,8 +383,8 @@ def build_structure(
     """The structure of ``spec``'s marts; ``periods`` (mart -> its period dim) also
     records each variable's period (``Structure.period``); ``extra``: the
     relations computed from other figures, per kind each entry with its figures
-    (computed.py: "sums", window_sums; "bounds", quantile_bounds;
-    "thresholds", threshold_bands), added where its marts are."""
+    (computed.py: "sums", window_sums; "bounds", quantile_bounds; "slices",
+    quantile_slices; "thresholds", threshold_bands), added where its marts are."""
     populations = spec.get("populations") or {}
     marts = spec["marts"]
     pop_attrs = _population_attributes(marts)

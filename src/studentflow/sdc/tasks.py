@@ -210,8 +210,9 @@ class Tasks:
                 # a window sum must reach its floor + k - 1 (window_sums.py)
                 self.need[structure.hidden] = np.maximum(k, self.low[structure.hidden] + k - 1)
             if structure.bounded is not None:
-                # a run of bands need reach nothing: it only tells the attacker
-                # its floor (quantile_bounds.py)
+                # a run of bands or an income slice need reach nothing: it
+                # only ties what the attacker knows (quantile_bounds.py,
+                # quantile_slices.py)
                 self.hidden[structure.bounded] = True
                 self.need[structure.bounded] = 0
         self.sort_keys = np.asarray(structure.sort_keys, dtype=np.int64)
