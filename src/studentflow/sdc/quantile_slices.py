@@ -98,8 +98,8 @@ def facts(n: int, quantiles, inside: np.ndarray) -> list[Fact]:
 
 @dataclass
 class Written:
-    """The relations found so far, the hidden slice variables numbered from
-    ``first`` and each one's cell (the row of ``cells`` per variable)."""
+    """The relations found so far, and the hidden slice variables, numbered
+    from ``first``, with each one's cell (its keys)."""
 
     first: int
     equations: list = field(default_factory=list)
