@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.optimize import linprog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
@@ -174,13 +175,7 @@ def test_the_exact_slice_counts_fit_and_a_broken_one_is_found():
     """The slice counts the engine starts from fit every relation; moved by one,
     the LP's rounding check names their cell, which is then solved alone."""
     aggregate = _aggregate()
-    cells = aggregate[["grp", "sex", "variable", "category_code"]].assign(
-        __var=np.arange(len(aggregate))
-    )
-    rows = computed._quartile_rows(_spec(ENTRY), ENTRY, {"agg_alm": aggregate}, K_MAGNITUDE)
-    out = quantile_slices.Written(len(aggregate))
-    keys = quantile_slices.cell_keys(_spec(ENTRY)["marts"]["alm"], ENTRY)
-    quantile_slices.relations(ENTRY, "Totalt", keys, cells, rows, out)
+    out = _written(aggregate)
     values = aggregate["n_persons"].to_numpy()
     found = quantile_slices.exact_counts(out, values)
     system = quantile_slices._System(out, values)
@@ -189,3 +184,60 @@ def test_the_exact_slice_counts_fit_and_a_broken_one_is_found():
     moved = found.astype(float)
     moved[0] += 1
     assert system.broken_cells(moved) == [0]
+
+
+def _written(aggregate: pd.DataFrame) -> quantile_slices.Written:
+    """The slices' relations of the hand-built cell, over its rows' numbers."""
+    cells = aggregate[["grp", "sex", "variable", "category_code"]].assign(
+        __var=np.arange(len(aggregate))
+    )
+    rows = computed._quartile_rows(_spec(ENTRY), ENTRY, {"agg_alm": aggregate}, K_MAGNITUDE)
+    out = quantile_slices.Written(len(aggregate))
+    keys = quantile_slices.cell_keys(_spec(ENTRY)["marts"]["alm"], ENTRY)
+    quantile_slices.relations(ENTRY, "Totalt", keys, cells, rows, out)
+    return out
+
+
+def _intervals(out: quantile_slices.Written, values: np.ndarray, hidden: np.ndarray):
+    """Each hidden row's least and greatest value under the relations, the others
+    at their ``values``: what the attacker proves."""
+    n = out.first + len(out.owner)
+
+    def matrix(relations):
+        dense = np.zeros((len(relations), n))
+        for i, relation in enumerate(relations):
+            dense[i, list(relation)] = list(relation.values())
+        return dense
+
+    known = np.r_[values.astype(float), np.full(len(out.owner), np.nan)]
+    known[: out.first][hidden] = np.nan
+    bounds = [(0, None) if np.isnan(v) else (v, v) for v in known]
+    eq, le = matrix(out.equations), matrix(out.inequalities)
+    found = []
+    for row in np.flatnonzero(hidden):
+        ends = []
+        for sign in (1, -1):
+            objective = np.zeros(n)
+            objective[row] = sign
+            result = linprog(objective, le, np.zeros(len(le)), eq, np.zeros(len(eq)), bounds)
+            ends.append(sign * result.fun if result.status == 0 else np.inf)
+        found.append(ends)
+    return found
+
+
+def test_slices_no_relation_tells_apart_share_one_variable(monkeypatch):
+    """A band edge no quartile falls on, and a quartile of a row without facts,
+    cut nothing: their slices merge with a neighbour, and the attacker proves
+    exactly what one variable per slice lets him prove."""
+    aggregate = _aggregate()
+    values, hidden = aggregate["n_persons"].to_numpy(), _men_bands_and_totals_hidden()
+    merged = _written(aggregate)
+    with monkeypatch.context() as patch:
+        patch.setattr(
+            quantile_slices, "distinct", lambda band, masks: np.arange(len(band)), raising=False
+        )
+        every = _written(aggregate)
+    assert len(merged.owner) < len(every.owner)
+    proved = _intervals(merged, values, hidden)
+    np.testing.assert_allclose(proved, _intervals(every, values, hidden))
+    assert any(0 < low for low, _ in proved)  # the slices do tell something

@@ -20,7 +20,9 @@ q of a row of N employed (``quantile_cont``: between the values at lo =
 floor((N-1)p) and hi = ceil((N-1)p)) gives four facts on the row's slices:
 at least lo + 1 at or below q, at least N - hi at or above q, at most hi below
 q and at most N - 1 - lo above q. The slices summing to N, the first and the
-third say the other two.
+third say the other two. Neighbours in one band that every fact counts alike
+(either side of a band edge no quartile falls on) share one variable
+(:func:`distinct`): the relations count them together anyway.
 
 Each leaf's slices are variables no mart publishes (at least 0); the
 relations (dicts {variable: coefficient}: an equation = 0, an inequality <= 0):
@@ -96,6 +98,20 @@ def facts(n: int, quantiles, inside: np.ndarray) -> list[Fact]:
     return [f for f in found if (f.bound > 0 if f.sense == "ge" else f.bound < n)]
 
 
+def distinct(band: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """The slices (positions) worth a variable of their own: the first of each
+    run of neighbours in one band that every mask takes alike. Every relation
+    counts such a run whole (a band, a fact, a leaf's total), so one variable
+    for the run says exactly what one per slice would: a band edge no quartile
+    falls on, or a quartile of a row whose count is not published, cuts
+    nothing."""
+    changes = band[1:] != band[:-1]
+    if masks:
+        stacked = np.vstack(masks)
+        changes |= (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
+    return np.flatnonzero(np.r_[True, changes])
+
+
 @dataclass
 class Written:
     """The relations found so far, and the hidden slice variables, numbered
@@ -140,17 +156,21 @@ def relations(entry: dict, total: str, keys: list[str], cells, rows: pd.DataFram
         own = parts.of_cell(cell)
         leaves = sorted(set(own["split"].tolist()) - {total}) or [total]
         of_var = dict(zip(own["split"][own["of"]], own["var"][own["of"]].tolist(), strict=True))
+        told = [
+            (row_of, int(n), facts(int(n), values, inside))
+            for row_of, n, values in zip(
+                row_split[mine], shown["n"].to_numpy()[mine], quartiles[mine], strict=True
+            )
+            if row_of in of_var
+        ]
+        kept = distinct(band, [fact.mask for *_, found in told for fact in found])
         numbers = {
-            leaf: _leaf(_taken(own, own["split"] == leaf), band, key, out) for leaf in leaves
+            leaf: _leaf(_taken(own, own["split"] == leaf), band[kept], key, out) for leaf in leaves
         }
-        for row_of, n, values in zip(
-            row_split[mine], shown["n"].to_numpy()[mine], quartiles[mine], strict=True
-        ):
-            if row_of not in of_var:
-                continue
+        for row_of, n, found in told:
             under = [numbers[leaf] for leaf in (leaves if row_of == total else [row_of])]
-            for fact in facts(int(n), values, inside):
-                out.inequalities.append(_fact(fact, int(n), int(of_var[row_of]), under))
+            for fact in found:
+                out.inequalities.append(_fact(fact, kept, n, int(of_var[row_of]), under))
 
 
 def _by_cell(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -237,10 +257,10 @@ def _leaf(own: dict, band: np.ndarray, key, out: Written) -> np.ndarray:
     return numbers
 
 
-def _fact(fact: Fact, n: int, of: int, under: list[np.ndarray]) -> dict:
-    """One fact over the leaves' slices as an inequality, scaled by the row's
-    count ``of`` (n)."""
-    inner = np.concatenate([numbers[fact.mask] for numbers in under])
+def _fact(fact: Fact, kept: np.ndarray, n: int, of: int, under: list[np.ndarray]) -> dict:
+    """One fact over the leaves' slices (the ``kept`` ones: :func:`distinct`) as
+    an inequality, scaled by the row's count ``of`` (n)."""
+    inner = np.concatenate([numbers[fact.mask[kept]] for numbers in under])
     sign = -1.0 if fact.sense == "ge" else 1.0
     return {**{int(v): sign for v in inner[inner >= 0]}, of: -sign * fact.bound / n}
 
