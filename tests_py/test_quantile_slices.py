@@ -43,6 +43,8 @@ INCOMES = {
     "Kvinnor": [100, 105, 110, 115, *range(300, 410, 10)],
 }
 NOT_EMPLOYED = {"Män": 4, "Kvinnor": 0}  # without an income: band a
+THRESHOLD = "etablering_threshold_sek"
+FIRST = {"incomes": INCOMES, "without": NOT_EMPLOYED, "lowest": LOWEST}
 ENTRY["not_employed"] = {"without_income": [{"variable": "etablering", "category_code": "utanför"}]}
 
 
@@ -63,25 +65,45 @@ def _spec(entry: dict) -> dict:
     }
 
 
-def _aggregate(incomes: dict = INCOMES) -> pd.DataFrame:
-    """The exact rows (zero rows left out, as the marts do), with the quartiles of
-    ``quantile_cont`` on the employed's row."""
+def _aggregate(world: dict | None = None) -> pd.DataFrame:
+    """The exact rows of a ``world`` (default :data:`FIRST`; zero rows left out,
+    as the marts do), with the quartiles of ``quantile_cont`` on the employed's
+    row; with a ``threshold``, etablerad (the employed from it up) and the
+    threshold column on every row."""
+    world = world or FIRST
+    edges = [value for value in world["lowest"].values() if value is not None]
     rows = []
-    without = {**NOT_EMPLOYED, "Totalt": sum(NOT_EMPLOYED.values())}
-    for sex, values in [*incomes.items(), ("Totalt", sum(incomes.values(), []))]:
-        values = np.asarray(values, dtype=float)
-        quartiles = np.quantile(values, list(QUANTILES.values()), method="linear").tolist()
-        rows.append((sex, "inkomst", "förvärvsarbetande", len(values), len(values), *quartiles))
-        band = np.searchsorted([100, 200], np.r_[values, np.zeros(without[sex])], side="right")
-        counts = np.bincount(band, minlength=len(LOWEST))
-        for code, count in zip(LOWEST, counts.tolist(), strict=True):
-            if count:
-                rows.append((sex, "inkomstklass", code, count, 0, *[None] * 3))
-        rows.append((sex, "inkomstklass", "Totalt", len(band), 0, *[None] * 3))
-        if without[sex]:
-            rows.append((sex, "etablering", "utanför", without[sex], 0, *[None] * 3))
+    for sex in [*world["incomes"], "Totalt"]:
+        employed, with_income, without = _persons(world, sex)
+        quartiles = np.quantile(employed, list(QUANTILES.values()), method="linear").tolist()
+        rows.append((sex, "inkomst", "förvärvsarbetande", len(employed), len(employed), *quartiles))
+        everyone = np.r_[employed, with_income, np.zeros(without)]
+        counts = np.bincount(
+            np.searchsorted(edges, everyone, side="right"), minlength=len(world["lowest"])
+        )
+        told = [*zip(world["lowest"], counts.tolist(), strict=True), ("Totalt", len(everyone))]
+        rows += [(sex, "inkomstklass", code, count) for code, count in told]
+        rows += [(sex, "etablering", "utanför", without), (sex, "etablering", "svag position",
+                 len(with_income))]  # fmt: skip
+        if world.get("threshold"):
+            count = int((employed >= world["threshold"]).sum())
+            rows.append((sex, "etablering", "etablerad", count))
     columns = ["sex", "variable", "category_code", "n_persons", "income_sek_n", *QUARTILES]
-    return pd.DataFrame(rows, columns=columns).assign(grp="g")
+    rows = [row + (0, None, None, None)[len(row) - 4 :] for row in rows]
+    frame = pd.DataFrame(rows, columns=columns).assign(grp="g")
+    frame = frame[frame["n_persons"] > 0]
+    if world.get("threshold"):
+        frame = frame.assign(**{THRESHOLD: world["threshold"]})
+    return frame.reset_index(drop=True)
+
+
+def _persons(world: dict, sex: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """(the employed's incomes, the incomes of the not employed with one, how
+    many have none) of a sex, or of all (``Totalt``)."""
+    sexes = list(world["incomes"]) if sex == "Totalt" else [sex]
+    employed = np.concatenate([np.asarray(world["incomes"][s], dtype=float) for s in sexes])
+    with_income = [float(v) for s in sexes for v in world.get("with_income", {}).get(s, [])]
+    return employed, np.asarray(with_income), sum(world["without"][s] for s in sexes)
 
 
 def _published(aggregate: pd.DataFrame, hidden) -> pd.DataFrame:
@@ -94,14 +116,28 @@ def _published(aggregate: pd.DataFrame, hidden) -> pd.DataFrame:
     return fx.as_published(frame, hidden)
 
 
-def _audited(tmp: Path, hidden, entry: dict = ENTRY):
-    aggregate = _aggregate()
+def _audited(tmp: Path, hidden, entry: dict = ENTRY, world: dict | None = None):
+    """The audit of the publication of ``world`` (default :data:`FIRST`) with
+    ``hidden`` suppressed, under ``entry``."""
+    world = world or FIRST
+    aggregate = _aggregate(world)
+    published = _published(aggregate, hidden).drop(columns=THRESHOLD, errors="ignore")
     tables = {
-        "published": {"alm": _published(aggregate, hidden)},
+        "published": {"alm": published},
         "aggregates": {"agg_alm": aggregate.drop(columns=QUARTILES)},
     }
     db = fx.write_warehouse(tmp / "slices.duckdb", tables)
-    return fx.audited_and_scored(db, {"version": 1, **_spec(entry)})[0]
+    spec = _threshold_spec(entry) if world.get("threshold") else _spec(entry)
+    return fx.audited_and_scored(db, {"version": 1, **spec})[0]
+
+
+def _engine_hidden(spec: dict, aggregate: pd.DataFrame) -> np.ndarray:
+    """The engine's decisions on ``aggregate``'s rows."""
+    cells, _ = suppress(spec, {"agg_alm": aggregate}, K, k_magnitude=K_MAGNITUDE)
+    ids = aggregate.apply(
+        lambda r: f"category_code={r.category_code}|grp=g|sex={r.sex}|variable={r.variable}", axis=1
+    )
+    return ids.map(cells.set_index("cell_id")["is_suppressed"]).to_numpy(dtype=bool)
 
 
 def _men_bands_and_totals_hidden() -> np.ndarray:
@@ -151,13 +187,7 @@ def test_the_engine_protects_against_the_slices(tmp_path, aware):
     """The engine's decisions, published and audited with the slices: aware of
     them it passes; unaware (no ``split``) the audit finds the men's band c."""
     entry = ENTRY if aware else {key: value for key, value in ENTRY.items() if key != "split"}
-    aggregate = _aggregate()
-    cells, _ = suppress(_spec(entry), {"agg_alm": aggregate}, K, k_magnitude=K_MAGNITUDE)
-    ids = aggregate.apply(
-        lambda r: f"category_code={r.category_code}|grp=g|sex={r.sex}|variable={r.variable}", axis=1
-    )
-    hidden = ids.map(cells.set_index("cell_id")["is_suppressed"]).to_numpy(dtype=bool)
-    result = _audited(tmp_path, hidden)
+    result = _audited(tmp_path, _engine_hidden(_spec(entry), _aggregate()))
     assert result.failed is not aware, result.leaks
 
 
@@ -241,3 +271,99 @@ def test_slices_no_relation_tells_apart_share_one_variable(monkeypatch):
     proved = _intervals(merged, values, hidden)
     np.testing.assert_allclose(proved, _intervals(every, values, hidden))
     assert any(0 < low for low, _ in proved)  # the slices do tell something
+
+
+# A cell of the kind the demo's audit found with ``employed_from_threshold``
+# (umu 1MELT MAST, window 2013, 3 years; here scaled to K_MAGNITUDE). All 13
+# employed men are etablerad, so all earn at least 236 100, and no man is in
+# 200-299: the men's first quartile, 340 550, puts at least 4 of them in
+# 300-399, so the women's 300-399 is at most 8 - 4. The men's median, 420 000,
+# leaves at most 6 employed men below it, and one man not employed has an
+# income: at most 7 men there, so the women's is at least 1. The bands from
+# 200-299 up (threshold_bands) hold the 13 too, but count the not employed as
+# well and allow employed men under 100 000: the women's could be 8.
+INCOME_LOWEST = {"0": None, "1-99": 1, "100-199": 100_000, "200-299": 200_000,
+                 "300-399": 300_000, "400-499": 400_000, "500-": 500_000}  # fmt: skip
+THRESHOLD_WORLD = {
+    "incomes": {
+        "Män": [
+            310_000,
+            320_000,
+            330_000,
+            340_550,
+            350_000,
+            410_000,
+            420_000,
+            430_000,
+            440_000,
+            510_000,
+            520_000,
+            530_000,
+            540_000,
+        ],
+        "Kvinnor": [305_000, 315_000, 325_000, 450_000, 550_000],
+    },  # fmt: skip
+    "with_income": {"Män": [50_000], "Kvinnor": [60_000]},
+    "without": {"Män": 1, "Kvinnor": 1},
+    "lowest": INCOME_LOWEST,
+    "threshold": 236_100,
+}
+THRESHOLD_ENTRY = {
+    **ENTRY,
+    "bands": {**ENTRY["bands"], "lowest": INCOME_LOWEST},
+    "not_employed": {
+        "with_income": [{"variable": "etablering", "category_code": "svag position"}],
+        "without_income": [{"variable": "etablering", "category_code": "utanför"}],
+    },
+    "employed_from_threshold": {
+        "where": {"variable": "etablering", "category_code": "etablerad"},
+        "threshold": THRESHOLD,
+    },
+}
+SHOWN = [("Män", "inkomst", "förvärvsarbetande"), ("Män", "etablering", "etablerad"),
+         ("Män", "etablering", "svag position"), ("Totalt", "inkomstklass", "300-399")]  # fmt: skip
+
+
+def _threshold_spec(entry: dict) -> dict:
+    """The threshold world's declaration: ``entry``'s quartiles and the
+    etablerad within the bands from the threshold up (threshold_bands)."""
+    spec = _spec(entry)
+    spec["populations"]["alumni"]["threshold_bands"] = [
+        {"mart": "alm", "cell": THRESHOLD_ENTRY["employed_from_threshold"]["where"],
+         "threshold": THRESHOLD, "bands": THRESHOLD_ENTRY["bands"]}
+    ]  # fmt: skip
+    return spec
+
+
+def _all_but_shown_hidden() -> np.ndarray:
+    frame = _aggregate(THRESHOLD_WORLD)
+    keys = list(zip(frame["sex"], frame["variable"], frame["category_code"], strict=True))
+    return ~np.isin(np.arange(len(frame)), [keys.index(shown) for shown in SHOWN])
+
+
+def test_the_audit_reads_the_employed_from_the_threshold_up(tmp_path):
+    result = _audited(tmp_path, _all_but_shown_hidden(), THRESHOLD_ENTRY, THRESHOLD_WORLD)
+    leaks = result.leaks
+    assert leaks[["sex", "category_code"]].values.tolist() == [["Kvinnor", "300-399"]]
+    assert leaks[["low", "high"]].values.tolist() == [[1.0, 4.0]]
+    assert leaks["relations"].str.contains("quantile slices").all()
+
+
+def test_the_bands_from_the_threshold_up_leave_the_womens_band_safe(tmp_path):
+    """The same publication without ``employed_from_threshold``: only
+    threshold_bands' whole bands, which count the not employed too."""
+    entry = {k: v for k, v in THRESHOLD_ENTRY.items() if k != "employed_from_threshold"}
+    result = _audited(tmp_path, _all_but_shown_hidden(), entry, THRESHOLD_WORLD)
+    assert not result.failed, result.leaks
+
+
+@pytest.mark.parametrize("aware", [True, False])
+def test_the_engine_protects_against_the_employed_from_the_threshold(tmp_path, aware):
+    """The engine's decisions on the threshold world, audited with
+    ``employed_from_threshold``: aware of it the engine passes."""
+    entry = THRESHOLD_ENTRY
+    if not aware:
+        entry = {k: v for k, v in entry.items() if k != "employed_from_threshold"}
+    hidden = _engine_hidden(_threshold_spec(entry), _aggregate(THRESHOLD_WORLD))
+    result = _audited(tmp_path, hidden, THRESHOLD_ENTRY, THRESHOLD_WORLD)
+    assert result.failed is not aware, result.leaks

@@ -6,11 +6,16 @@ For every cell with a published quartile row, the employed of each leaf row by
 income slice are cells no mart publishes, numbered after every other cell and
 at least 0, tied to the published cells by the relations. They are never
 attacked: no mart publishes them. Everything here is read from the published
-marts: the quartiles are published only where the row's count is.
+marts (the quartiles are published only where the row's count is), but for
+``employed_from_threshold``'s public thresholds, read from the aggregate as
+audit/threshold_bands.py reads them.
 """
 
 from __future__ import annotations
 
+import pandas as pd
+
+from studentflow.audit import threshold_bands
 from studentflow.audit.manifest import Manifest
 from studentflow.audit.quantile_bounds import entries as quantile_entries
 from studentflow.audit.quantile_bounds import published_rows
@@ -32,10 +37,24 @@ def add(con, manifest: Manifest, cells: Cells, schema: str, first: int, out: Rel
             continue
         mart = manifest.marts[entry["mart"]]
         spec = {"cells": mart.cells}
-        shown = published_rows(con, entry, mart, declared.keys_of(spec, entry), schema)
+        row_keys = declared.keys_of(spec, entry)
+        shown = published_rows(con, entry, mart, row_keys, schema)
+        shown = quantile_slices.with_thresholds(
+            entry, row_keys, shown, _thresholds(con, entry, mart, row_keys)
+        )
         framed = rows[mart.cells].assign(__var=rows.index.to_numpy())
         keys = quantile_slices.cell_keys(spec, entry)
         quantile_slices.relations(entry, manifest.total_label, keys, framed, shown, written)
     out.add_dicts(written.equations, "eq", LABEL)
     out.add_dicts(written.inequalities, "le", LABEL)
     return len(written.owner)
+
+
+def _thresholds(con, entry: dict, mart, keys: list[str]) -> pd.DataFrame:
+    """The aggregate's rows that ``employed_from_threshold`` names, with their
+    threshold (public: from a seed, as audit/threshold_bands.py reads it)."""
+    told = entry.get("employed_from_threshold")
+    if not told:
+        return pd.DataFrame()
+    found = {"mart": entry["mart"], "cell": told["where"], "threshold": told["threshold"]}
+    return threshold_bands.thresholds(con, found, mart, keys)

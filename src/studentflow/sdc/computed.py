@@ -122,13 +122,16 @@ def _floors(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.D
 
 def _quartile_rows(spec: dict, entry: dict, aggregates: dict, k_magnitude: int) -> pd.DataFrame:
     """The rows with quartiles over at least ``k_magnitude`` persons: the row keys
-    (texts), ``n`` (the persons the quartiles are over) and the quartiles."""
+    (texts), ``n`` (the persons the quartiles are over) and the quartiles, with
+    the thresholds (quantile_slices.with_thresholds)."""
     rows, n_column, keys = _rows_with_quartiles(spec, entry, aggregates, k_magnitude)
     quartiles = [f"{entry['measure']}_{suffix}" for suffix in quantile_bounds.QUANTILES]
     rows = rows[rows[quartiles].notna().all(axis=1).to_numpy()]
     out = rows[keys].astype(str).assign(n=rows[n_column].to_numpy())
     for column in quartiles:
         out[column] = rows[column].to_numpy(dtype=float)
+    aggregate = aggregates[spec["marts"][entry["mart"]]["aggregate"]]
+    out = quantile_slices.with_thresholds(entry, keys, out, aggregate)
     return out.sort_values(keys, ignore_index=True)
 
 

@@ -35,7 +35,13 @@ relations (dicts {variable: coefficient}: an equation = 0, an inequality <= 0):
   less the employed there, or in the unknown band;
 - each quartile row's facts, over the slices of its leaves, scaled by its count
   N: a floor f is f/N x N - slices <= 0 (N's cell holds N wherever the facts
-  are known: the quartiles are published only beside it).
+  are known: the quartiles are published only beside it);
+- ``employed_from_threshold``: a row whose persons are all employed with the
+  measure at least a public threshold (etablerad: at least the lowest of UKÄ's
+  thresholds of the window's years, the aggregate's column, as
+  threshold_bands.py reads it) is at most its leaves' employed in the slices
+  from the threshold up (a cut of its own). threshold_bands.py says less: the
+  bands from the one holding the threshold, which count the not employed too.
 The audit numbers the slices after its cells and reads the published quartiles
 (audit/quantile_slices.py); the engine adds them as hidden variables, from the
 quartiles of every row of at least k_magnitude persons (a stronger attacker, as
@@ -139,38 +145,94 @@ def cell_keys(mart: dict, entry: dict) -> list[str]:
 def relations(entry: dict, total: str, keys: list[str], cells, rows: pd.DataFrame, out: Written):
     """Adds to ``out`` the relations of every cell (``keys``: :func:`cell_keys`)
     of the mart's ``cells`` (its dims and ``__var``) with a quartile row in
-    ``rows`` (the row keys as texts, ``n`` and the quartile columns)."""
+    ``rows`` (the row keys as texts, ``n`` and the quartile columns; with
+    ``__threshold`` (:func:`with_thresholds`) also the rows of no quartiles)."""
+    if "__threshold" not in rows:
+        rows = rows.assign(__threshold=np.nan)
     framed = _framed(entry, cells)
-    framed = framed.merge(rows[keys].drop_duplicates(), on=keys, how="inner")
+    framed = framed.merge(rows.loc[rows["n"].notna(), keys].drop_duplicates(), on=keys)
     # the same cells on both sides, so that both number them alike
     rows = rows.merge(framed[keys].drop_duplicates(), on=keys, how="inner")
     framed, shown = _by_cell(framed, keys), _by_cell(rows, keys)
-    quartiles = shown[[f"{entry['measure']}_{s}" for s in QUANTILES]].to_numpy(float)
+    arrays = {
+        "split": shown[entry["split"]].to_numpy(object),
+        "n": shown["n"].to_numpy(float),
+        "quartiles": shown[[f"{entry['measure']}_{s}" for s in QUANTILES]].to_numpy(float),
+        "threshold": shown["__threshold"].to_numpy(float),
+    }
     parts = _Parts(framed, entry["split"])
-    row_split = shown[entry["split"]].to_numpy(object)
     edges = bands.edges(entry["bands"])
     for cell, key in enumerate(framed["__key"].drop_duplicates().tolist()):
         out.starts.append((len(out.equations), len(out.inequalities), len(out.owner)))
         mine = slice(*np.searchsorted(shown["__code"].to_numpy(), [cell, cell + 1]))
-        inside, band = slices(edges, quartiles[mine].ravel())
-        own = parts.of_cell(cell)
-        leaves = sorted(set(own["split"].tolist()) - {total}) or [total]
-        of_var = dict(zip(own["split"][own["of"]], own["var"][own["of"]].tolist(), strict=True))
-        told = [
-            (row_of, int(n), facts(int(n), values, inside))
-            for row_of, n, values in zip(
-                row_split[mine], shown["n"].to_numpy()[mine], quartiles[mine], strict=True
-            )
-            if row_of in of_var
-        ]
-        kept = distinct(band, [fact.mask for *_, found in told for fact in found])
-        numbers = {
-            leaf: _leaf(_taken(own, own["split"] == leaf), band[kept], key, out) for leaf in leaves
-        }
-        for row_of, n, found in told:
-            under = [numbers[leaf] for leaf in (leaves if row_of == total else [row_of])]
-            for fact in found:
-                out.inequalities.append(_fact(fact, kept, n, int(of_var[row_of]), under))
+        told = {name: values[mine] for name, values in arrays.items()}
+        _cell(total, key, parts.of_cell(cell), told, edges, out)
+
+
+def _cell(total: str, key, own: dict, shown: dict, edges: np.ndarray, out: Written) -> None:
+    """Adds one cell's slices and relations to ``out``: ``own``, its rows
+    (:class:`_Parts`); ``shown``, its quartile rows' split value, ``n``,
+    quartiles and threshold (arrays; n NaN where only the threshold is known)."""
+    leaves = sorted(set(own["split"].tolist()) - {total}) or [total]
+    of_var, above_var = _vars_of(own, own["of"]), _vars_of(own, own["role"] == "above")
+    known = np.isfinite(shown["n"]) & np.isin(shown["split"], list(of_var))
+    above = np.isfinite(shown["threshold"]) & np.isin(shown["split"], list(above_var))
+    cuts = np.r_[shown["quartiles"][known].ravel(), shown["threshold"][above]]
+    inside, band = slices(edges, cuts)
+    told = [
+        (row_of, int(n), facts(int(n), values, inside))
+        for row_of, n, values in zip(
+            shown["split"][known], shown["n"][known], shown["quartiles"][known], strict=True
+        )
+    ]
+    from_threshold = [
+        (row_of, inside >= threshold)
+        for row_of, threshold in zip(shown["split"][above], shown["threshold"][above], strict=True)
+    ]
+    masks = [fact.mask for *_, found in told for fact in found]
+    kept = distinct(band, [*masks, *(mask for _, mask in from_threshold)])
+    numbers = {
+        leaf: _leaf(_taken(own, own["split"] == leaf), band[kept], key, out) for leaf in leaves
+    }
+
+    def under(row_of) -> list[np.ndarray]:
+        return [numbers[leaf] for leaf in (leaves if row_of == total else [row_of])]
+
+    for row_of, n, found in told:
+        for fact in found:
+            out.inequalities.append(_fact(fact, kept, n, of_var[row_of], under(row_of)))
+    for row_of, mask in from_threshold:
+        inner = np.concatenate([numbers[mask[kept]] for numbers in under(row_of)])
+        out.inequalities.append(
+            {above_var[row_of]: 1.0, **dict.fromkeys(inner[inner >= 0].tolist(), -1.0)}
+        )
+
+
+def _vars_of(own: dict, mask: np.ndarray) -> dict:
+    """The split value -> variable of the cell's rows in ``mask``."""
+    return dict(zip(own["split"][mask].tolist(), own["var"][mask].tolist(), strict=True))
+
+
+def with_thresholds(entry: dict, keys: list[str], rows: pd.DataFrame, frame: pd.DataFrame):
+    """``rows`` (quartile rows: the row ``keys`` as texts) with ``__threshold``:
+    the threshold of the row of the same keys in ``frame`` (an aggregate's rows)
+    that the entry's ``employed_from_threshold`` names, NaN where none; such a
+    row without quartiles is added (n NaN): its persons are still among the
+    employed its cell's slices count."""
+    told = entry.get("employed_from_threshold")
+    if not told:
+        return rows.assign(__threshold=np.nan)
+    if {"where", "threshold"} - set(told):
+        raise StructureError(
+            f"quantile_slices: '{entry['mart']}' employed_from_threshold needs where and threshold"
+        )
+    column = told["threshold"]
+    missing = [c for c in [*keys, *told["where"], column] if c not in frame]
+    if missing:
+        raise StructureError(f"quantile_slices: mart '{entry['mart']}' lacks {missing}")
+    above = frame[bands.matching(frame, told["where"]) & frame[column].notna().to_numpy()]
+    found = above[keys].astype(str).assign(__threshold=above[column].to_numpy(float))
+    return rows.merge(found, on=keys, how="outer")
 
 
 def _by_cell(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -218,12 +280,16 @@ def _framed(entry: dict, cells: pd.DataFrame) -> pd.DataFrame:
 def _roles(framed: pd.DataFrame, entry: dict) -> np.ndarray:
     """Each row's part in what the entry's ``not_employed`` says: 'with' (not
     employed, with an income), 'without' (without one), 'unknown' (the bands' row
-    of an unknown income); '' for the others."""
+    of an unknown income); 'above' (``employed_from_threshold``: employed, from a
+    threshold up); '' for the others."""
     roles = np.full(len(framed), "", dtype=object)
     told = entry.get("not_employed") or {}
     for role in ("with", "without"):
         for where in told.get(f"{role}_income") or []:
             roles[bands.matching(framed, where)] = role
+    above = entry.get("employed_from_threshold")
+    if above:
+        roles[bands.matching(framed, above["where"])] = "above"
     if told.get("unknown_band") is not None:
         unknown = {**entry["bands"]["where"], entry["bands"]["column"]: told["unknown_band"]}
         roles[bands.matching(framed, unknown)] = "unknown"
