@@ -48,6 +48,10 @@ FIRST = {"incomes": INCOMES, "without": NOT_EMPLOYED, "lowest": LOWEST}
 ENTRY["not_employed"] = {"without_income": [{"variable": "etablering", "category_code": "utanför"}]}
 
 
+def _without(entry: dict, key: str) -> dict:
+    return {name: value for name, value in entry.items() if name != key}
+
+
 def _spec(entry: dict) -> dict:
     return {
         "total_label": "Totalt",
@@ -177,7 +181,7 @@ def test_the_audit_reads_the_sexes_quartiles_together(tmp_path):
 
 def test_each_rows_quartiles_alone_leave_the_mens_band_safe(tmp_path):
     """The same publication read row by row (quantile_bounds without ``split``)."""
-    alone = {key: value for key, value in ENTRY.items() if key != "split"}
+    alone = _without(ENTRY, "split")
     result = _audited(tmp_path, _men_bands_and_totals_hidden(), alone)
     assert not result.failed, result.leaks
 
@@ -186,7 +190,7 @@ def test_each_rows_quartiles_alone_leave_the_mens_band_safe(tmp_path):
 def test_the_engine_protects_against_the_slices(tmp_path, aware):
     """The engine's decisions, published and audited with the slices: aware of
     them it passes; unaware (no ``split``) the audit finds the men's band c."""
-    entry = ENTRY if aware else {key: value for key, value in ENTRY.items() if key != "split"}
+    entry = ENTRY if aware else _without(ENTRY, "split")
     result = _audited(tmp_path, _engine_hidden(_spec(entry), _aggregate()))
     assert result.failed is not aware, result.leaks
 
@@ -352,7 +356,7 @@ def test_the_audit_reads_the_employed_from_the_threshold_up(tmp_path):
 def test_the_bands_from_the_threshold_up_leave_the_womens_band_safe(tmp_path):
     """The same publication without ``employed_from_threshold``: only
     threshold_bands' whole bands, which count the not employed too."""
-    entry = {k: v for k, v in THRESHOLD_ENTRY.items() if k != "employed_from_threshold"}
+    entry = _without(THRESHOLD_ENTRY, "employed_from_threshold")
     result = _audited(tmp_path, _all_but_shown_hidden(), entry, THRESHOLD_WORLD)
     assert not result.failed, result.leaks
 
@@ -360,10 +364,9 @@ def test_the_bands_from_the_threshold_up_leave_the_womens_band_safe(tmp_path):
 @pytest.mark.parametrize("aware", [True, False])
 def test_the_engine_protects_against_the_employed_from_the_threshold(tmp_path, aware):
     """The engine's decisions on the threshold world, audited with
-    ``employed_from_threshold``: aware of it the engine passes."""
-    entry = THRESHOLD_ENTRY
-    if not aware:
-        entry = {k: v for k, v in entry.items() if k != "employed_from_threshold"}
+    ``employed_from_threshold``: aware of it the engine passes; unaware (only
+    threshold_bands) the audit finds a cell."""
+    entry = THRESHOLD_ENTRY if aware else _without(THRESHOLD_ENTRY, "employed_from_threshold")
     hidden = _engine_hidden(_threshold_spec(entry), _aggregate(THRESHOLD_WORLD))
     result = _audited(tmp_path, hidden, THRESHOLD_ENTRY, THRESHOLD_WORLD)
     assert result.failed is not aware, result.leaks
