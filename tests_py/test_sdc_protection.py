@@ -148,6 +148,28 @@ def test_neighbourhood_columns_are_the_matrix_columns():
         assert np.array_equal(block, expected.toarray()[used])
 
 
+def test_neighbourhood_is_every_cell_within_the_radius():
+    """_near walks out from each step's new cells only: it finds exactly the
+    cells a breadth-first search over the relations puts within the radius."""
+    structure, protection, _ = _municipal_protection(seed=5)
+    members = defaultdict(set)
+    for relation, relation_cells in enumerate(structure.equations):
+        for cell in relation_cells:
+            members[cell].add(relation)
+    rng = np.random.default_rng(1)
+    for radius in (0, 1, 2, 4):
+        for size in (1, 3, 12):
+            start = sorted(rng.choice(protection.n, size=size, replace=False).tolist())
+            within, frontier = set(start), set(start)
+            for _ in range(radius):
+                relations = {r for cell in frontier for r in members[cell]}
+                reached = {c for r in relations for c in structure.equations[r]}
+                frontier = reached - within
+                within |= reached
+            assert protection._near(start, radius).tolist() == sorted(within)
+    assert protection._near([0], None).tolist() == list(range(protection.n))
+
+
 def test_reused_solver_solves_each_lp_afresh():
     """One HiGHS instance serves every protection LP of a component: an LP
     solved after others is solved from scratch, as on a new instance (the

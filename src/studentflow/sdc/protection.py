@@ -186,13 +186,24 @@ class Protection:
         return sorted(added)
 
     def _near(self, cells: Sequence[int], radius: int | None) -> np.ndarray:
+        """The cells within ``radius`` relations of ``cells`` (None: all), walked
+        out from the last step's new cells only. A product with the whole incidence
+        matrix per step took 19.5 s of the national largest component's solve
+        (4.7 s now), where a neighbourhood is a sixth of the component
+        (benchmarks/results.md, 2026-12-07 tenth)."""
         if radius is None:
             return np.arange(self.n)
         seen = np.zeros(self.n, dtype=bool)
         seen[cells] = True
+        reached = np.zeros(self.by_relation.shape[0], dtype=bool)
+        frontier = np.flatnonzero(seen)
         for _ in range(radius):
-            relations = (self.by_relation @ seen.astype(float)) > 0
-            seen |= (self.by_var @ relations.astype(float)) > 0
+            relations = np.flatnonzero(_marked(self.by_var, frontier, len(reached)) & ~reached)
+            reached[relations] = True
+            frontier = np.flatnonzero(_marked(self.by_relation, relations, self.n) & ~seen)
+            if not len(frontier):
+                break
+            seen[frontier] = True
         return np.flatnonzero(seen)
 
     def _columns(self, inside: np.ndarray):
@@ -204,10 +215,7 @@ class Protection:
         if len(inside) == self.n:
             start, rows, coefs = indptr, indices, data
         else:
-            first, lengths = indptr[inside], np.diff(indptr)[inside]
-            start = np.zeros(len(inside) + 1, dtype=np.int32)
-            np.cumsum(lengths, out=start[1:])
-            taken = np.arange(start[-1], dtype=np.int32) + np.repeat(first - start[:-1], lengths)
+            taken, start = _positions(indptr, inside)
             rows, coefs = indices[taken], data[taken]
         touched = np.zeros(self.matrix.shape[0], dtype=bool)
         touched[rows] = True
@@ -271,3 +279,22 @@ class Protection:
             # LPs (one year of the per-municipality marts: 19 s -> 10 s)
             self.highs.setOptionValue("presolve", "off")
         return self.highs
+
+
+def _positions(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the positions of the entries of ``rows`` in a compressed sparse matrix's
+    arrays, row after row; where each row starts among them, one more than
+    rows): a gather in numpy, without scipy's per-call checks on slicing."""
+    first, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
+    start = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=start[1:])
+    taken = np.arange(start[-1], dtype=np.int32) + np.repeat(first - start[:-1], lengths)
+    return taken, start
+
+
+def _marked(matrix: sparse.csr_matrix, rows: np.ndarray, size: int) -> np.ndarray:
+    """Which of the ``size`` columns the ``rows`` of ``matrix`` hold an entry in
+    (a mask: np.unique's sort of the entries cost more than the walk itself)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[matrix.indices[_positions(matrix.indptr, rows)[0]]] = True
+    return mask
