@@ -40,6 +40,7 @@ import numpy as np
 from scipy import sparse
 
 from studentflow.sdc.highs_lp import pass_columnwise
+from studentflow.sdc.relations import ramp
 
 EPSILON = 1e-3  # moving a suppressed cell: nearly free, but not arbitrary
 MOVED = 1e-6
@@ -288,8 +289,7 @@ def _positions(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     first, lengths = indptr[rows], indptr[rows + 1] - indptr[rows]
     start = np.zeros(len(rows) + 1, dtype=np.int32)
     np.cumsum(lengths, out=start[1:])
-    taken = np.arange(start[-1], dtype=np.int32) + np.repeat(first - start[:-1], lengths)
-    return taken, start
+    return np.repeat(first, lengths) + ramp(lengths), start
 
 
 def _marked(matrix: sparse.csr_matrix, rows: np.ndarray, size: int) -> np.ndarray:
