@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from studentflow.release import keep as keep_release
 from studentflow.sdc import held
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -189,13 +190,27 @@ def state_changes(database: Path, last: Path) -> str:
     return f"{hidden} hidden, {shown} shown of {same}"
 
 
-def run_audit(database: Path, out: Path, env) -> tuple[float, bool, int]:
+def run_audit(database: Path, out: Path, env, extra=()) -> tuple[float, bool, int]:
     """`studentflow audit` on the published marts: (seconds, passed, peak RSS bytes).
     It keeps the LP results per component in ``out`` and reuses those of unchanged
     components."""
     cmd = [_venv_bin("studentflow"), "audit", "--duckdb", str(database), "--out", str(out)]
-    seconds, peak, code = run_measured(cmd, env)
+    seconds, peak, code = run_measured([*cmd, *extra], env)
     return seconds, code == 0, peak
+
+
+def _across_releases(figures: dict, database: Path, last: Path, out: Path, env) -> None:
+    """The update's audit with the last release's published counts known too
+    (audit/last_release.py): what the two releases give away together."""
+    seconds, passed, _ = run_audit(database, out, env, ["--last-release", str(last)])
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    figures["incremental_audit_across_releases_s"] = round(seconds, 1)
+    figures["incremental_audit_across_releases_passed"] = passed
+    figures["incremental_audit_across_releases_revealed"] = summary["revealed_by_last_release"]
+    figures["incremental_audit_across_releases_leaks"] = (
+        f"{summary['determined_exactly']} exact, {summary['provably_small']} small, "
+        f"{summary['means_derivable']} means"
+    )
 
 
 def audit_slices_kept(out: Path) -> str:
@@ -324,6 +339,8 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     """One more year delivered, then an incremental build."""
     last_release = target_dir.parent / "decisions_last_release.parquet"
     save_decisions(database, last_release)
+    kept_release = target_dir.parent / "last_release.duckdb"
+    keep_release(database, kept_release)
     windows_before = published_windows(database)
     start = time.perf_counter()
     generate(raw_dir, args.scale, args.seed, args.end_year, env)
@@ -354,6 +371,7 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     figures["incremental_audit_peak_rss_gib"] = round(audit_peak / 2**30, 2)
     # periods whose published rows did not change keep their result (audit/slices.py)
     figures["incremental_audit_slices_kept"] = audit_slices_kept(target_dir.parent / "audit")
+    _across_releases(figures, database, kept_release, target_dir.parent / "audit_across", env)
     figures["incremental_with_audit_share"] = round(
         (incremental_s + audit_s) / figures["build_with_audit_s"], 2
     )

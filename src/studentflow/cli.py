@@ -162,6 +162,7 @@ FORWARDED: dict[str, tuple[str, str]] = {
     "bench": ("studentflow.bench", "national-scale benchmark: build times, memory, floor"),
     "sdc-report": ("studentflow.sdc_report", "cells suppressed per mart and rule"),
     "audit": ("studentflow.audit.__main__", "attack the published marts: provable intervals by LP"),
+    "keep-release": ("studentflow.release", "keep a release's published marts for the next audit"),
 }
 
 

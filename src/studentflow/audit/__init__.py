@@ -9,6 +9,7 @@ cells), relations (linear relations), components, bounds (rank test and bound
 propagation), lp (HiGHS intervals), cache (LP results per component kept
 between audits), slices (the periods whose published rows did not change,
 kept between audits), window_sums (a year's persons within its window: the
-windows attacked before the years), report (counts, worst cases, summary), run
-(the pipeline).
+windows attacked before the years), last_release (the counts the last release
+published, revealed where unchanged), report (counts, worst cases, summary),
+run (the pipeline).
 """

@@ -50,13 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--score", action="store_true", help="compare with the exact aggregates (reporting only)"
     )
+    parser.add_argument(
+        "--last-release",
+        type=Path,
+        help="the last release's DuckDB file (a warehouse, or one `studentflow keep-release` "
+        "wrote): the attacker knows the counts it published too, where a cell's count did "
+        "not change",
+    )
     args = parser.parse_args(argv)
     k = args.k or _default_k()
-    # the slices' results are kept for the report's figures; --score and --mart
-    # need every published cell of this run
-    keep = not (args.no_cache or args.score or args.mart)
+    # the slices' results are kept for the report's figures; --score, --mart and
+    # --last-release need every published cell of this run
+    keep = not (args.no_cache or args.score or args.mart or args.last_release)
     options = AuditOptions(args.workers, None if args.no_cache else Path(args.out), keep)
-    result, manifest, con = run_audit(args.duckdb, args.linked_tables, k, args.mart, options)
+    result, manifest, con = run_audit(
+        args.duckdb, args.linked_tables, k, args.mart, options, args.last_release
+    )
     cells, checks = None, None
     if args.score:
         cells, checks = score(con, manifest, result)

@@ -136,6 +136,8 @@ def summary(result: AuditResult, table: pd.DataFrame) -> dict:
         "slices_kept": len(result.kept),
         "seconds": round(result.seconds, 1),
         "per_mart": table.to_dict(orient="records"),
+        # None: no last release given (last_release.py)
+        "revealed_by_last_release": result.revealed,
     }
 
 
@@ -168,6 +170,11 @@ def render(result: AuditResult, data: dict) -> str:
         f"{data['means_derivable']} ({data['components']} components, {data['lp_solves']} LPs, "
         f"{data['components_reused']} components' LPs reused, {data['seconds']} s)"
     )
+    if result.revealed is not None:
+        lines.append(
+            f"with the last release: {result.revealed} protected cells it published with "
+            "their count now are known (not counted as protected)"
+        )
     for mart in result.undeclared:
         lines.append(f"FAIL: published mart {mart} is not declared in sdc/linked_tables.yml")
     for text in result.inconsistent:

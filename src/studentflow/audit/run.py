@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from studentflow.audit import (
     bounds,
     components,
     identities,
+    last_release,
     quantile_bounds,
     quantile_slices,
     relations,
@@ -65,6 +67,8 @@ class AuditResult:
     # slices kept from the last audit (their cells are not in `cells`), of n_slices
     kept: list[slices.SliceResult] = field(default_factory=list)
     n_slices: int = 0
+    # protected cells the last release published with their count now (last_release.py)
+    revealed: int | None = None
 
     @property
     def leaks(self) -> pd.DataFrame:
@@ -257,19 +261,23 @@ def audit(
     schema: str = structure.PUBLISHED,
     marts: list[str] | None = None,
     options: AuditOptions | None = None,
+    last: Path | None = None,
 ) -> AuditResult:
+    """``last``: the last release's DuckDB file; the cells it published with their
+    count now are known to the attacker too (last_release.py)."""
     options = options or AuditOptions()
     started = time.perf_counter()
     published = structure.published_marts(con, schema)
     undeclared = [m for m in published if m not in manifest.marts]
     plan = None
-    if options.keep_slices and options.cache_dir is not None and marts is None:
+    # a kept slice's result knew nothing of the last release
+    if options.keep_slices and options.cache_dir is not None and marts is None and last is None:
         plan = slices.plan(con, manifest, k, schema, options.cache_dir, slices.code_version())
     only = None if plan is None else plan.only()
     if only == {}:  # every slice kept
         result = _nothing_audited(k, undeclared)
     else:
-        result = _attack_published(con, manifest, k, schema, marts, options, only)
+        result = _attack_published(con, manifest, k, schema, marts, options, only, last)
     result.undeclared = undeclared
     if plan is not None:
         _keep_slices(result, plan, options.cache_dir)
@@ -356,9 +364,13 @@ def _joined(first: _Attack, second: _Attack) -> _Attack:
     )
 
 
-def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, options, only):
+def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, options, only, last):
     """The audit of the published cells (of the slices in ``only``, when given)."""
     cells = structure.load_cells(con, manifest, k, schema, marts, only)
+    revealed = None
+    if last is not None:
+        truth = partial(_truth, con, manifest)
+        revealed = last_release.reveal(cells, last, manifest, truth)
     frame = cells.frame
     _release_freed()
     found = relations.build(cells, manifest)
@@ -402,6 +414,7 @@ def _attack_published(con, manifest: Manifest, k: int, schema: str, marts, optio
         n_reused=attack.n_reused,
         relation_arrays=(rel, cell, coef, eq, found.label),
         frame=frame,
+        revealed=revealed,
     )
 
 
@@ -574,7 +587,8 @@ def run_audit(
     k: int,
     marts: list[str] | None = None,
     options: AuditOptions | None = None,
+    last: Path | None = None,
 ) -> tuple[AuditResult, Manifest, duckdb.DuckDBPyConnection]:
     manifest = load(linked_tables)
     con = duckdb.connect(str(duckdb_path), read_only=True)
-    return audit(con, manifest, k, marts=marts, options=options), manifest, con
+    return audit(con, manifest, k, marts=marts, options=options, last=last), manifest, con
