@@ -1024,12 +1024,15 @@ def test_a_relation_value_the_engine_and_the_audit_would_read_apart_is_refused(
         manifest.load(fx.write_manifest(tmp_path / "m.yml", raw))
 
 
-def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path):
+@pytest.mark.parametrize("aggregate_names", ["mart", "attribute"])
+def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path, aggregate_names):
     """`--score` joins the exact aggregates to the audited cells. A mart whose
     `attributes` rename a cell column (category 2's group_code is a programme_code)
-    has an aggregate with the mart's names, as every agg_* model does; the old
-    score asked the aggregate for the attribute names and stopped with a binder
-    error. The true counts come back for every protected cell."""
+    has an aggregate with the mart's names; the old score asked the aggregate for
+    the attribute names and stopped with a binder error. Another keeps the
+    attribute's name (outcome_matching_by_programme's matching_code is its
+    aggregate's category_code), where the score stopped the same way. The true
+    counts come back for every protected cell."""
     marts = {
         "alumni": pd.DataFrame(
             {"group_code": ["P1", "P1", "P1"], "sex": ["Kvinnor", "Män", "Totalt"], "n": [3, 9, 12]}
@@ -1053,6 +1056,9 @@ def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path):
     }
     db = tmp_path / "w.duckdb"
     fx.write_published(db, marts, {"alumni": pd.Series([True, True, False])})
+    if aggregate_names == "attribute":
+        with duckdb.connect(str(db)) as con:
+            con.execute("alter table aggregates.agg_alumni rename group_code to programme_code")
     manifest_path = fx.write_manifest(tmp_path / "m.yml", spec)
     result = fx._audit(db, manifest_path)
     con = duckdb.connect(str(db), read_only=True)

@@ -16,9 +16,12 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import generate, run_dbt
+import yaml
+from conftest import PROJECT, generate, run_dbt
 
+from studentflow.audit.run import AuditOptions, run_audit
 from studentflow.bench import save_decisions
+from studentflow.release import keep as keep_release
 
 # Relations compared: everything a user can see or that feeds it (staging too:
 # its large models are incremental by year).
@@ -95,6 +98,9 @@ def revise_delivery(raw) -> dict[str, int]:
     return changed
 
 
+LINKED_TABLES = PROJECT / "sdc" / "linked_tables.yml"
+K = yaml.safe_load((PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]["sdc_k"]
+
 # the adversarial world (5 000 students, nearly every cell tiny): every model and the
 # linked suppression run as on the demo, on a tenth of the persons, so the three
 # builds cost a quarter less CPU (benchmarks/results.md, 2026-12-03)
@@ -119,6 +125,7 @@ def incremental_and_full(tmp_path_factory):
     assert result.returncode == 0, result.output
     last_release = root / "decisions_last_release.parquet"
     save_decisions(incremental / "warehouse.duckdb", last_release)
+    keep_release(incremental / "warehouse.duckdb", _kept(last_release))
     # this year's delivery: the same seed, one more year, revising old years
     shutil.rmtree(raw)
     generate(raw, scale=SCALE, extra=["--end-year", "2024"])
@@ -210,3 +217,48 @@ def test_update_holds_last_years_decisions_where_counts_did_not_change(increment
         ).fetchone()
     assert published_same > 1000 and changed > 0
     assert hidden_now <= published_same * 0.005
+
+
+def _kept(last_release):
+    """Last year's published marts (`studentflow keep-release`), beside its decisions."""
+    return last_release.parent / "last_release.duckdb"
+
+
+def test_the_update_audited_with_last_year_s_release(incremental_and_full):
+    """The attacker keeps last year's release too (audit/last_release.py). The
+    audit reveals exactly the cells the engine hid although last year published
+    them with the same count, and whatever the two releases give away lies in a
+    component where the engine had to do that: no pattern of this release
+    protects its cells once last year's counts are known (held.py,
+    "released"). In this world: 7 revealed; the revised residences leave
+    liu's 6SJSK entrants of 2013 (30 women: 7 in county 01 and 11 in 05 as
+    last year, 12 now over nine other counties) with 16 cells provably 1..4."""
+    incremental_db, _, _, last_release = incremental_and_full
+    result, manifest, con = run_audit(
+        incremental_db, LINKED_TABLES, K, options=AuditOptions(workers=1), last=_kept(last_release)
+    )
+    con.close()
+    with duckdb.connect(str(incremental_db), read_only=True) as con:
+        cells = con.execute(
+            f"""
+            select now.mart, now.cell_id, now.component_hash,
+                now.n_exact = last.n_exact and now.is_suppressed and not last.is_suppressed
+                    as released
+            from intermediate.int_sdc_cells_suppressed as now
+            left join read_parquet('{last_release}') as last using (mart, cell_id)
+            """
+        ).df()
+    released = cells[cells["released"].fillna(False).astype(bool)]
+    assert result.revealed == len(released) > 0
+    # revealed: published to the attacker, no longer among the protected cells
+    audited = result.cells[result.cells["mart"].isin(set(released["mart"]))]
+    protected = {(row["mart"], _cell_id(row, manifest)) for _, row in audited.iterrows()}
+    assert not protected & set(zip(released["mart"], released["cell_id"], strict=True))
+    component = cells.set_index(["mart", "cell_id"])["component_hash"]
+    leaks = [(row["mart"], _cell_id(row, manifest)) for _, row in result.leaks.iterrows()]
+    assert {component[leak] for leak in leaks} <= set(released["component_hash"])
+
+
+def _cell_id(row, manifest) -> str:
+    """The engine's id of an audited cell (sdc_publish: its dims, sorted, as 'dim=value')."""
+    return "|".join(f"{dim}={row[dim]}" for dim in sorted(manifest.marts[row["mart"]].cells))

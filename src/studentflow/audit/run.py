@@ -562,10 +562,13 @@ def _truth(con: duckdb.DuckDBPyConnection, manifest: Manifest, frame: pd.DataFra
         spec = manifest.marts[mart]
         extras = sorted({a for e in spec.counts.values() for a in e})
         columns = [spec.attribute(c) for c in spec.cells] + extras
-        # an aggregate has the mart's column names; the cells are matched as
-        # population attributes (a mart's `attributes` renames them)
+        # the cells are matched as population attributes (a mart's `attributes`
+        # renames them); an aggregate has the mart's column name (category 2's
+        # group_code) or the attribute's (outcome_matching_by_programme's
+        # matching_code is its aggregate's category_code)
+        held = set(structure.columns_of(con, "aggregates", spec.aggregate))
         select = ", ".join(
-            f'cast("{c}" as varchar) as "{a}"'
+            f'cast("{c if c in held else a}" as varchar) as "{a}"'
             for c, a in zip(spec.cells + extras, columns, strict=True)
         )
         truth = con.execute(

@@ -76,7 +76,7 @@ def _spans(marts: pd.Series) -> dict[str, slice | np.ndarray]:
     return spans
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
     rows = con.execute(
         "select column_name from information_schema.columns"
         " where table_schema = ? and table_name = ? order by ordinal_position",
@@ -102,7 +102,7 @@ def _mart_cells(
     conversion of DuckDB's text columns and the NULL columns a concatenation of
     frames with other marts' dims creates took 15 of the national audit's 21 s
     of reading."""
-    columns = _columns(con, schema, spec.name)
+    columns = columns_of(con, schema, spec.name)
     missing = [c for c in spec.cells + list(spec.counts) if c not in columns]
     if missing:
         raise ValueError(f"mart {schema}.{spec.name}: declared columns {missing} are not published")
