@@ -156,6 +156,26 @@ def protect_per_mart(frame: pd.DataFrame, name: str) -> pd.Series:
     return suppressed
 
 
+def alumni_spec(rows: str, attributes: dict | None = None) -> dict:
+    """The declaration of one mart of graduates by programme (group_code) and sex."""
+    mart = {
+        "population": "graduates",
+        "aggregate": "agg_alumni",
+        "count": "n",
+        "cells": ["group_code", "sex"],
+        "additive": ["sex"],
+        "rows": rows,
+    }
+    if attributes:
+        mart["attributes"] = attributes
+    return {
+        "version": 1,
+        "total_label": TOTAL,
+        "populations": {"graduates": {}},
+        "marts": {"alumni": mart},
+    }
+
+
 def write_published(path: Path, marts: dict[str, pd.DataFrame], flags: dict[str, pd.Series]):
     """A warehouse with only a `published` schema, as the marts would be published."""
     con = duckdb.connect(str(path))

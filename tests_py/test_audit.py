@@ -1038,22 +1038,7 @@ def test_score_reads_an_aggregate_under_the_marts_column_names(tmp_path, aggrega
             {"group_code": ["P1", "P1", "P1"], "sex": ["Kvinnor", "Män", "Totalt"], "n": [3, 9, 12]}
         )
     }
-    spec = {
-        "version": 1,
-        "total_label": fx.TOTAL,
-        "populations": {"graduates": {}},
-        "marts": {
-            "alumni": {
-                "population": "graduates",
-                "aggregate": "agg_alumni",
-                "count": "n",
-                "cells": ["group_code", "sex"],
-                "additive": ["sex"],
-                "attributes": {"group_code": "programme_code"},
-                "rows": "present_only",
-            }
-        },
-    }
+    spec = fx.alumni_spec("present_only", {"group_code": "programme_code"})
     db = tmp_path / "w.duckdb"
     fx.write_published(db, marts, {"alumni": pd.Series([True, True, False])})
     if aggregate_names == "attribute":

@@ -24,21 +24,7 @@ from studentflow.audit import manifest, run  # noqa: E402
 from studentflow.audit.__main__ import main as audit_main  # noqa: E402
 from studentflow.release import keep  # noqa: E402
 
-SPEC = {
-    "version": 1,
-    "total_label": fx.TOTAL,
-    "populations": {"graduates": {}},
-    "marts": {
-        "alumni": {
-            "population": "graduates",
-            "aggregate": "agg_alumni",
-            "count": "n",
-            "cells": ["group_code", "sex"],
-            "additive": ["sex"],
-            "rows": "all",
-        }
-    },
-}
+SPEC = fx.alumni_spec("all")
 SEXES = ["Kvinnor", "Män", fx.TOTAL]
 
 
