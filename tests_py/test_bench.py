@@ -98,3 +98,27 @@ def test_layer_figures_name_the_build_they_come_from(tmp_path):
         "incremental_layer_staging_s": 2.0,
         "incremental_layer_tests_s": 1.0,
     }
+
+
+def test_an_audit_across_releases_that_stops_leaves_the_other_figures(monkeypatch, tmp_path):
+    """The last figure of a national run: an across-releases audit that stopped
+    (its summary not written) is reported as such, and the run's other figures
+    are still written. The first national run with it lost them all."""
+    monkeypatch.setattr(bench, "run_audit", lambda *args: (12.5, False, 2**30))
+    figures = {"build_total_s": 1571.7}
+    bench._across_releases(figures, tmp_path / "w.duckdb", tmp_path / "last.duckdb", tmp_path, {})
+    assert figures["incremental_audit_across_releases_revealed"] == "the audit stopped"
+    assert figures["incremental_audit_across_releases_passed"] is False
+    assert figures["build_total_s"] == 1571.7
+
+    def finished(database, out, env, extra):
+        (out / "summary.json").write_text(
+            '{"revealed_by_last_release": 1273, "determined_exactly": 0, "provably_small": 5,'
+            ' "means_derivable": 0}'
+        )
+        return 30.0, False, 2**30
+
+    monkeypatch.setattr(bench, "run_audit", finished)
+    bench._across_releases(figures, tmp_path / "w.duckdb", tmp_path / "last.duckdb", tmp_path, {})
+    assert figures["incremental_audit_across_releases_revealed"] == 1273
+    assert figures["incremental_audit_across_releases_leaks"] == "0 exact, 5 small, 0 means"

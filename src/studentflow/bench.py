@@ -202,11 +202,16 @@ def run_audit(database: Path, out: Path, env, extra=()) -> tuple[float, bool, in
 def _across_releases(figures: dict, database: Path, last: Path, out: Path, env) -> None:
     """The update's audit with the last release's published counts known too
     (audit/last_release.py): what the two releases give away together."""
+    (out / "summary.json").unlink(missing_ok=True)
     seconds, passed, peak = run_audit(database, out, env, ["--last-release", str(last)])
-    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     figures["incremental_audit_across_releases_s"] = round(seconds, 1)
     figures["incremental_audit_across_releases_passed"] = passed
     figures["incremental_audit_across_releases_peak_rss_gib"] = round(peak / 2**30, 2)
+    if not (out / "summary.json").is_file():
+        # the audit stopped: the figures measured so far are kept all the same
+        figures["incremental_audit_across_releases_revealed"] = "the audit stopped"
+        return
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     figures["incremental_audit_across_releases_revealed"] = summary["revealed_by_last_release"]
     figures["incremental_audit_across_releases_leaks"] = (
         f"{summary['determined_exactly']} exact, {summary['provably_small']} small, "
