@@ -19,6 +19,7 @@ import pytest
 import yaml
 from conftest import PROJECT, generate, run_dbt
 
+from studentflow.audit import structure
 from studentflow.audit.run import AuditOptions, run_audit
 from studentflow.bench import save_decisions
 from studentflow.release import keep as keep_release
@@ -237,8 +238,7 @@ def test_the_update_audited_with_last_year_s_release(incremental_and_full):
     result, manifest, con = run_audit(
         incremental_db, LINKED_TABLES, K, options=AuditOptions(workers=1), last=_kept(last_release)
     )
-    con.close()
-    with duckdb.connect(str(incremental_db), read_only=True) as con:
+    try:
         cells = con.execute(
             f"""
             select now.mart, now.cell_id, now.component_hash,
@@ -248,17 +248,32 @@ def test_the_update_audited_with_last_year_s_release(incremental_and_full):
             left join read_parquet('{last_release}') as last using (mart, cell_id)
             """
         ).df()
+        cell_id = _engine_ids(con, manifest)
+    finally:
+        con.close()
     released = cells[cells["released"].fillna(False).astype(bool)]
     assert result.revealed == len(released) > 0
     # revealed: published to the attacker, no longer among the protected cells
     audited = result.cells[result.cells["mart"].isin(set(released["mart"]))]
-    protected = {(row["mart"], _cell_id(row, manifest)) for _, row in audited.iterrows()}
+    protected = {(row["mart"], cell_id(row)) for _, row in audited.iterrows()}
     assert not protected & set(zip(released["mart"], released["cell_id"], strict=True))
     component = cells.set_index(["mart", "cell_id"])["component_hash"]
-    leaks = [(row["mart"], _cell_id(row, manifest)) for _, row in result.leaks.iterrows()]
+    leaks = [(row["mart"], cell_id(row)) for _, row in result.leaks.iterrows()]
     assert {component[leak] for leak in leaks} <= set(released["component_hash"])
 
 
-def _cell_id(row, manifest) -> str:
-    """The engine's id of an audited cell (sdc_publish: its dims, sorted, as 'dim=value')."""
-    return "|".join(f"{dim}={row[dim]}" for dim in sorted(manifest.marts[row["mart"]].cells))
+def _engine_ids(con, manifest):
+    """An audited cell's id in int_sdc_cells_suppressed (sdc_publish): its dims,
+    sorted, as 'dim=value', named as in the mart's aggregate (the mart's name,
+    or the attribute's: outcome_matching_by_programme's matching_code is its
+    aggregate's category_code)."""
+    names = {}
+    for mart, spec in manifest.marts.items():
+        held = set(structure.columns_of(con, "aggregates", spec.aggregate))
+        names[mart] = {c: c if c in held else spec.attribute(c) for c in spec.cells}
+
+    def cell_id(row) -> str:
+        named = names[row["mart"]]
+        return "|".join(sorted(f"{named[dim]}={row[dim]}" for dim in named))
+
+    return cell_id
