@@ -105,3 +105,11 @@ def test_a_missing_last_release_is_named(releases):
     now = _release(tmp / "now.duckdb", [3, 9, 12], [True, False, True])
     with pytest.raises(FileNotFoundError, match="no DuckDB file"):
         _audit(now, spec_path, tmp / "nowhere.duckdb")
+
+
+def test_a_warehouse_without_published_marts_is_no_release(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(ValueError, match="no table in schema published"):
+        keep(empty, tmp_path / "kept.duckdb")
+    assert not (tmp_path / "kept.duckdb").exists()

@@ -44,6 +44,7 @@ def keep(warehouse: Path, out: Path) -> list[str]:
     finally:
         con.close()
     if not marts:
+        out.unlink()  # no release to keep: no file that looks like one
         raise ValueError(f"warehouse '{warehouse}' has no table in schema {PUBLISHED}")
     return marts
 
