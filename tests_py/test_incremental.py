@@ -267,10 +267,7 @@ def _engine_ids(con, manifest):
     sorted, as 'dim=value', named as in the mart's aggregate (the mart's name,
     or the attribute's: outcome_matching_by_programme's matching_code is its
     aggregate's category_code)."""
-    names = {}
-    for mart, spec in manifest.marts.items():
-        held = set(structure.columns_of(con, "aggregates", spec.aggregate))
-        names[mart] = {c: c if c in held else spec.attribute(c) for c in spec.cells}
+    names = {mart: structure.aggregate_columns(con, spec) for mart, spec in manifest.marts.items()}
 
     def cell_id(row) -> str:
         named = names[row["mart"]]

@@ -83,8 +83,7 @@ def _keyed(rows: pd.DataFrame, manifest: Manifest, payload: str) -> pa.Table:
     keys, payloads = [], []
     for name, group in rows.groupby("mart", sort=False, observed=True):
         spec = manifest.marts[name]
-        extras = sorted({a for e in spec.counts.values() for a in e})
-        columns = ["mart", "count", *extras, *spec.cells]
+        columns = ["mart", "count", *spec.extras(), *spec.cells]
         keys.append(pc.binary_join_element_wise(*(_texts(group[c]) for c in columns), _SEP))
         payloads.append(
             group.index.to_numpy()

@@ -48,10 +48,13 @@ class MartSpec:
             return name
         return next((c for c in self.cells if self.attribute(c) == name), None)
 
+    def extras(self) -> list[str]:
+        """The attributes the count columns add to a cell (e.g. `basis`), sorted."""
+        return sorted({attribute for extra in self.counts.values() for attribute in extra})
+
     def attribute_names(self) -> set[str]:
         """The population attributes the mart's cells carry (extra counts' too)."""
-        extras = {attribute for extra in self.counts.values() for attribute in extra}
-        return {self.attribute(column) for column in self.cells} | extras
+        return {self.attribute(column) for column in self.cells} | set(self.extras())
 
 
 @dataclass(frozen=True)

@@ -383,7 +383,7 @@ def _same_cohort(cells: Cells, manifest: Manifest, relation: dict, out: Relation
     mart, column, window = relation["mart"], relation["column"], relation["window"]
     values = [str(v) for v in relation["values"]]
     spec = manifest.marts[mart]
-    extras = sorted({a for e in spec.counts.values() for a in e})
+    extras = spec.extras()
     rows = cells.of_mart(mart)[list(dict.fromkeys([*spec.cells, *extras, "quantity"]))]
     complete = set(_followups_by_window(rows, column, window, values))
     side = {"mart": mart, "where": relation.get("where") or {}}

@@ -560,15 +560,13 @@ def _truth(con: duckdb.DuckDBPyConnection, manifest: Manifest, frame: pd.DataFra
     scored = []
     for mart, sub in cells.groupby("mart"):
         spec = manifest.marts[mart]
-        extras = sorted({a for e in spec.counts.values() for a in e})
+        extras = spec.extras()
         columns = [spec.attribute(c) for c in spec.cells] + extras
         # the cells are matched as population attributes (a mart's `attributes`
-        # renames them); an aggregate has the mart's column name (category 2's
-        # group_code) or the attribute's (outcome_matching_by_programme's
-        # matching_code is its aggregate's category_code)
-        held = set(structure.columns_of(con, "aggregates", spec.aggregate))
+        # renames them)
+        named = structure.aggregate_columns(con, spec)
         select = ", ".join(
-            f'cast("{c if c in held else a}" as varchar) as "{a}"'
+            f'cast("{named.get(c, c)}" as varchar) as "{a}"'
             for c, a in zip(spec.cells + extras, columns, strict=True)
         )
         truth = con.execute(

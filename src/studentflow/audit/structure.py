@@ -85,6 +85,14 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[
     return [row[0] for row in rows]
 
 
+def aggregate_columns(con: duckdb.DuckDBPyConnection, spec: MartSpec) -> dict[str, str]:
+    """Each cell column of the mart -> its column in the mart's aggregate: the mart's
+    name (category 2's group_code) where the aggregate has it, else the attribute's
+    (outcome_matching_by_programme's matching_code is its aggregate's category_code)."""
+    held = set(columns_of(con, "aggregates", spec.aggregate))
+    return {c: c if c in held else spec.attribute(c) for c in spec.cells}
+
+
 def published_marts(con: duckdb.DuckDBPyConnection, schema: str = PUBLISHED) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables where table_schema = ? order by 1",
