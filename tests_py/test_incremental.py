@@ -127,6 +127,7 @@ def incremental_and_full(tmp_path_factory):
     last_release = root / "decisions_last_release.parquet"
     save_decisions(incremental / "warehouse.duckdb", last_release)
     keep_release(incremental / "warehouse.duckdb", _kept(last_release))
+    shutil.copyfile(incremental / "warehouse.duckdb", _last_warehouse(last_release))
     # this year's delivery: the same seed, one more year, revising old years
     shutil.rmtree(raw)
     generate(raw, scale=SCALE, extra=["--end-year", "2024"])
@@ -225,6 +226,11 @@ def _kept(last_release):
     return last_release.parent / "last_release.duckdb"
 
 
+def _last_warehouse(last_release):
+    """Last year's whole warehouse (its exact counts too), before the update."""
+    return last_release.parent / "last_warehouse.duckdb"
+
+
 def test_the_update_audited_with_last_year_s_release(incremental_and_full):
     """The attacker keeps last year's release too (audit/last_release.py). The
     audit reveals exactly the cells the engine hid although last year published
@@ -274,3 +280,32 @@ def _engine_ids(con, manifest):
         return "|".join(sorted(f"{named[dim]}={row[dim]}" for dim in named))
 
     return cell_id
+
+
+def test_last_year_s_release_audited_with_the_update(incremental_and_full):
+    """The other way round: last year's release attacked with every count the
+    update published unchanged. A cell last year suppressed that the update
+    would determine is moved off its count by a protection LP (protect.py,
+    HELD_EXPOSED), so the update shows few such cells and they unlock
+    nothing. Before, the update showed 121, and last year's release with them
+    had 94 protected cells determined and 20 proven 1..4."""
+    incremental_db, _, _, last_release = incremental_and_full
+    with duckdb.connect(str(incremental_db), read_only=True) as con:
+        (shown,) = con.execute(
+            f"""
+            select count(*)
+            from intermediate.int_sdc_cells_suppressed as now
+            join read_parquet('{last_release}') as last using (mart, cell_id)
+            where now.n_exact = last.n_exact and last.is_suppressed and not now.is_suppressed
+            """
+        ).fetchone()
+    result, _, con = run_audit(
+        _last_warehouse(last_release),
+        LINKED_TABLES,
+        K,
+        options=AuditOptions(workers=1),
+        last=incremental_db,
+    )
+    con.close()
+    assert result.revealed == shown
+    assert result.leaks.empty, result.leaks[["mart", "status"]].value_counts()

@@ -106,6 +106,25 @@ def test_held_the_two_releases_together_show_nothing_more(releases):
     assert result.stats["held_published"] > 0 and result.stats["held_suppressed"] > 0
 
 
+# a fixture where B, solved with A's cells held, determined cells A suppressed
+# with the count B has: shown in B, they unlocked cells A protected with them
+EXPOSING_SEED = 2
+
+
+def test_the_last_release_with_this_one_shows_nothing_more():
+    """The other direction: A attacked with every cell B published at A's count
+    known. A held suppressed cell that B would determine gets a protection LP
+    that moves it off its count (protect.py, HELD_EXPOSED); before, B showed
+    it, and A with B's cells determined 10 protected cells and proved 6 small."""
+    persons = _small_municipalities(EXPOSING_SEED)
+    structure_a, _, cells_a = _release(persons)
+    grown = pd.concat([persons, _newcomers(EXPOSING_SEED)], ignore_index=True)
+    structure_b, result_b, cells_b = _release(grown, last=cells_a)
+    assert _attack_both(structure_a, cells_a, cells_b) == ([], [])
+    assert result_b.stats["held_exposed"] > 0
+    assert attack(structure_b, result_b.is_suppressed) == ([], [])
+
+
 def test_a_cell_whose_count_changed_is_decided_afresh():
     values = np.array([2, 30, 31, 63])
     cells = pd.DataFrame(

@@ -317,3 +317,20 @@ def test_a_try_over_the_whole_component_is_not_solved_twice(monkeypatch):
     monkeypatch.setattr(protection, "_solve", lambda *a, **kw: solved.append(a[4]) or solve(*a))
     protection.cells_to_suppress([2], K, suppressed)
     assert solved == [True, False]
+
+
+def test_a_cell_kept_off_its_count_moves_no_held_cell():
+    """T = a + b with T and b published last release at these counts (held) and
+    a (30) suppressed then: this release determines a. Lifting it off its count
+    (protect.py, HELD_EXPOSED) must not release a held cell for it: there is no
+    such point, so nothing is suppressed and a stays as it is. A failing primary
+    cell, lifted with ``release``, moves the cheapest held cell instead."""
+    values = [60, 30, 30]  # T, a, b
+    equations = [{0: 1.0, 1: -1.0, 2: -1.0}]
+    suppressed = np.array([False, True, False])
+    need = np.array([K, 31, K], dtype=float)
+    protection = Protection(equations, [], values, [1.0] * 3, fixed=[0, 2])
+    assert protection.cells_to_suppress([1], need, suppressed, release=False) == []
+    assert protection.released == 0
+    assert protection.cells_to_suppress([1], need, suppressed) == [2]
+    assert protection.released == 1

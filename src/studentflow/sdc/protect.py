@@ -27,7 +27,10 @@ population) share no relation, so each is solved on its own from its task
    rule alone, which the tests compare with;
 4. a non-primary suppressed cell the attacker can prove exactly anyway (e.g. a
    zero that a linked present-only mart shows by the absence of its row) is
-   published: that adds nothing to what the attacker knows.
+   published: that adds nothing to what the attacker knows. A cell the last
+   release suppressed with the same count is first moved off its count
+   where held published cells allow (HELD_EXPOSED): the last release may
+   have protected other cells with it.
 """
 
 from __future__ import annotations
@@ -261,15 +264,14 @@ def _window_sums(task: Task, merged: Merged, k: int):
 
 
 def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden=()) -> list[int]:
-    values, low = merged.values, merged.low
-    eqs, ineqs = merged.eqs, merged.ineqs
-    n = len(values)
-    need = np.broadcast_to(k, (n,))  # k: one number, or one per variable (_window_sums)
+    values = merged.values
+    need = np.broadcast_to(k, (len(values),))  # k: one number, or one per variable (_window_sums)
     primary = {i for i, value in enumerate(values) if 0 < value < need[i]}
     # last release's states where the count did not change (held.py; a primary cell
     # is suppressed whatever it was); a hidden variable is as good as suppressed
     kept_out = {i for i, state in enumerate(held) if state == holding.PUBLISHED} - primary
-    kept_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED} | set(hidden)
+    held_in = {i for i, state in enumerate(held) if state == holding.SUPPRESSED} - primary
+    kept_in = held_in | set(hidden)
     if not intervals:
         gauss = _gauss_runner(merged, primary, secondary_zeros, (kept_out, kept_in), stats)
         first = primary | kept_in
@@ -281,45 +283,70 @@ def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden
     # left with one suppressed cell gets a partner (partners.py).
     suppressed = primary | kept_in
     suppressed |= partners(suppressed)
-    protection = Protection(eqs, ineqs, values, low, sorted(kept_out), merged.n_covering)
+    protection = Protection(
+        merged.eqs, merged.ineqs, values, merged.low, sorted(kept_out), merged.n_covering
+    )
+    return _checked(merged, need, primary, held_in, suppressed, protection, partners, hidden, stats)
+
+
+def _checked(merged, k, primary, held_in, suppressed, protection, partners, hidden, stats):
+    """The suppressed cells once every primary cell is certified to reach k,
+    each held suppressed cell is kept undetermined where it can be (HELD_EXPOSED)
+    and the other determined cells are shown.
+
+    The cells the protection LPs add are moved by a point the attacker
+    cannot rule out, so they are no linear combination of the published
+    cells, and suppressing more keeps every earlier cell protected. The
+    second check finds every primary cell certified (each failure's
+    protection point lifts it to k) and only works out which other
+    suppressed cells are determined. The protection points are witnesses
+    for that too: a cell one of them moves is not determined, so only the
+    cells no point moves need an LP (the demo's largest components: 5.6 s
+    of that check -> 0.5 s, the same decisions)."""
     certified: set[int] = set()  # primary cells shown to reach k
     moved: set[int] = set(hidden)  # taken off their value by a point; hidden: never shown
-    # The cells the protection LPs add are moved by a point the attacker
-    # cannot rule out, so they are no linear combination of the published
-    # cells, and suppressing more keeps every earlier cell protected. The
-    # second check finds every primary cell certified (each failure's
-    # protection point lifts it to k) and only works out which other
-    # suppressed cells are determined. The protection points are witnesses
-    # for that too: a cell one of them moves is not determined, so only the
-    # cells no point moves need an LP (the demo's largest components: 5.6 s
-    # of that check -> 0.5 s, the same decisions).
     known: set[int] = set()  # cells a check proved exactly: never a partner
+    exposed_tried = False
     for attempt in range(CHECKS):
         stats["lp_runs"] += 1
         certified |= protection.certified(k) & primary
         moved |= protection.moved()
         failures, determined = _check(merged, suppressed, primary, k, certified, moved)
-        if not failures:
-            # a held suppressed cell too: this release shows it anyway
-            known |= set(determined)
-            shown = suppressed - set(determined)
-            added = partners(shown, frozenset(known)) if attempt < CHECKS - 1 else set()
-            if added:
-                # a shown cell left a covering relation alone: it gets a partner
-                # (the protection points stay feasible: see CHECKS)
-                suppressed = shown | added
-                continue
-            stats["held_released"] += protection.released
-            stats["published_as_determined"] += len(determined)
-            return sorted(shown)
-        stats["interval_failures"] += len(failures)
-        is_suppressed = np.zeros(n, dtype=bool)
-        is_suppressed[sorted(suppressed)] = True
-        suppressed |= _protect_failures(protection, failures, k, is_suppressed, stats)
-        # an inequality-only protection point can leave a covering relation
-        # with one suppressed cell
-        suppressed |= partners(suppressed, frozenset(known))
+        exposed = sorted(held_in.intersection(determined))
+        if failures or (exposed and not exposed_tried):
+            if failures:
+                stats["interval_failures"] += len(failures)
+                suppressed |= _lift(protection, [f.var for f in failures], k, suppressed, stats)
+            else:
+                exposed_tried = True
+                stats["held_exposed"] += len(exposed)
+                off = np.array(k, dtype=float)
+                off[exposed] = np.asarray(merged.values, dtype=float)[exposed] + 1
+                suppressed |= _lift(protection, exposed, off, suppressed, stats, release=False)
+            # an inequality-only protection point can leave a covering relation
+            # with one suppressed cell
+            suppressed |= partners(suppressed, frozenset(known))
+            continue
+        known |= set(determined)
+        shown = suppressed - set(determined)
+        added = partners(shown, frozenset(known)) if attempt < CHECKS - 1 else set()
+        if added:
+            # a shown cell left a covering relation alone: it gets a partner
+            # (the protection points stay feasible: see CHECKS)
+            suppressed = shown | added
+            continue
+        stats["held_released"] += protection.released
+        stats["held_shown"] += len(exposed)  # no point moves them: shown anyway
+        stats["published_as_determined"] += len(determined)
+        return sorted(shown)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
+
+
+def _lift(protection: Protection, cells, k, suppressed: set[int], stats, release=True) -> set[int]:
+    """The published cells to suppress so that each of ``cells`` can reach its k."""
+    is_suppressed = np.zeros(protection.n, dtype=bool)
+    is_suppressed[sorted(suppressed)] = True
+    return _protect_failures(protection, cells, k, is_suppressed, stats, release)
 
 
 # A hidden sum (window_sums.py, quantile_bounds.py) counts as moved from the
@@ -327,12 +354,26 @@ def _merged_component(merged, k, secondary_zeros, intervals, stats, held, hidden
 # work it out needs no LP (nationally the quantile bounds' 330 000 sums each took
 # one: the engine ran over 36 minutes instead of 16).
 #
-# interval checks per component: the first, one after the protection LPs, and
-# spares for a covering relation that showing determined cells leaves with one
-# suppressed cell. It then gets a partner other than a cell a check proved,
-# and the check runs again; the protection points stay feasible, since they
-# keep determined cells at their values and a partner only widens the set.
-CHECKS = 4
+# interval checks per component: the first, one after the protection LPs, one
+# after the LPs for exposed held cells (HELD_EXPOSED), and spares for a
+# covering relation that showing determined cells leaves with one suppressed
+# cell. It then gets a partner other than a cell a check proved, and the check
+# runs again; the protection points stay feasible, since they keep determined
+# cells at their values and a partner only widens the set.
+CHECKS = 5
+
+# HELD_EXPOSED: a cell the last release suppressed with the count it has now,
+# and which this release determines. Shown (step 4), or merely determined, it
+# gives the attacker with the last release a value that release protected
+# other cells with: the adversarial world's first release, with the update's
+# 121 shown held cells known, had 94 cells determined and 20 proven 1..4
+# (benchmarks/results.md, 2026-12-07 eleventh). So such a cell gets a
+# protection LP that lifts it one above its count, as a failing primary cell
+# is lifted to k: the cells that point moves are suppressed and the cell is
+# no longer determined. No held published cell moves for it (that would
+# release a cell to protect one the last release already hides); where no
+# other point exists, the two releases' relations determine it whatever this
+# one does, and it is shown as before (``held_shown``).
 
 
 def _partner_runner(merged: Merged, secondary_zeros: bool, kept_out: set[int], stats):
@@ -434,13 +475,16 @@ def _publishing_order(merged: Merged, secondary_zeros: bool, kept_out) -> list[i
     )
 
 
-def _protect_failures(protection: Protection, failures, k, is_suppressed, stats) -> set[int]:
-    """Suppress the published cells the protection LPs move. Failures are
-    taken in batches of cells that share no relation (one LP per batch);
-    later LPs see earlier additions as suppressed (nearly free), so a failure
-    an earlier addition already protects adds nothing."""
+def _protect_failures(
+    protection: Protection, cells: list[int], k, is_suppressed, stats, release: bool = True
+) -> set[int]:
+    """Suppress the published cells the protection LPs move to lift each of
+    ``cells`` to its ``k``. They are taken in batches of cells that share no
+    relation (one LP per batch); later LPs see earlier additions as suppressed
+    (nearly free), so a cell an earlier addition already lifts adds nothing.
+    ``release``: whether a held published cell may move (Protection)."""
     added: set[int] = set()
-    remaining = [failure.var for failure in failures]
+    remaining = list(cells)
     relations_of = {var: protection.relations_of(var) for var in remaining}
     while remaining:
         batch, blocked, rest = [], set(), []
@@ -458,7 +502,7 @@ def _protect_failures(protection: Protection, failures, k, is_suppressed, stats)
                 batch.append(var)
                 blocked |= relations
         stats["protection_lps"] += 1
-        extra = protection.cells_to_suppress(batch, k, is_suppressed)
+        extra = protection.cells_to_suppress(batch, k, is_suppressed, release)
         if extra:
             is_suppressed[extra] = True
             added.update(extra)

@@ -122,12 +122,16 @@ class Protection:
     def relations_of(self, var: int) -> set[int]:
         return set(self.by_var.indices[self.by_var.indptr[var] : self.by_var.indptr[var + 1]])
 
-    def cells_to_suppress(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
+    def cells_to_suppress(
+        self, cells: Sequence[int], k: int, suppressed: np.ndarray, release: bool = True
+    ) -> list[int]:
         """Published cells whose suppression lets each of ``cells`` reach ``k``.
 
         One LP lifts all of ``cells`` at once: the caller passes cells that
         share no relation, so the LP falls apart into one problem per cell
-        and solving them together costs one solve instead of many.
+        and solving them together costs one solve instead of many. Without
+        ``release`` no held cell moves: a cell with no such point is left
+        where it is (nothing to suppress for it).
         """
         k = np.broadcast_to(np.asarray(k, dtype=float), (self.n,))  # one, or one per cell
         cells = [
@@ -145,10 +149,12 @@ class Protection:
             change = self._solve(cells, k, inside, suppressed, exact)
             if change is not None:
                 return self._taken(change, inside, suppressed)
-        if self.fixed.any() and len(cells) > 1:
+        if len(cells) > 1 and (self.fixed.any() or not release):
             # held cells can leave cells that share no relation competing for the
             # same room (a point for each, none for both): one LP per cell
-            return self._one_at_a_time(cells, k, suppressed)
+            return self._one_at_a_time(cells, k, suppressed, release)
+        if not release:
+            return []
         if self.fixed.any():
             # Last release's published cells and this release's relations
             # determine the cell (a new relation ties them to it): the two
@@ -177,11 +183,13 @@ class Protection:
         self.fixed[moved] = False  # released: suppressed from now on
         return sorted(moved[~suppressed[moved]].tolist())
 
-    def _one_at_a_time(self, cells: Sequence[int], k: int, suppressed: np.ndarray) -> list[int]:
+    def _one_at_a_time(
+        self, cells: Sequence[int], k: int, suppressed: np.ndarray, release: bool
+    ) -> list[int]:
         suppressed = suppressed.copy()
         added: list[int] = []
         for cell in cells:
-            extra = self.cells_to_suppress([cell], k, suppressed)
+            extra = self.cells_to_suppress([cell], k, suppressed, release)
             suppressed[extra] = True
             added += extra
         return sorted(added)
