@@ -106,7 +106,8 @@ def test_an_audit_across_releases_that_stops_leaves_the_other_figures(monkeypatc
     are still written. The first national run with it lost them all."""
     monkeypatch.setattr(bench, "run_audit", lambda *args: (12.5, False, 2**30))
     figures = {"build_total_s": 1571.7}
-    bench._across_releases(figures, tmp_path / "w.duckdb", tmp_path / "last.duckdb", tmp_path, {})
+    paths = tmp_path / "w.duckdb", tmp_path / "last.duckdb"
+    bench._across_releases(figures, bench.ACROSS, *paths, tmp_path, {})
     assert figures["incremental_audit_across_releases_revealed"] == "the audit stopped"
     assert figures["incremental_audit_across_releases_passed"] is False
     assert figures["build_total_s"] == 1571.7
@@ -119,6 +120,6 @@ def test_an_audit_across_releases_that_stops_leaves_the_other_figures(monkeypatc
         return 30.0, False, 2**30
 
     monkeypatch.setattr(bench, "run_audit", finished)
-    bench._across_releases(figures, tmp_path / "w.duckdb", tmp_path / "last.duckdb", tmp_path, {})
+    bench._across_releases(figures, bench.ACROSS, *paths, tmp_path, {})
     assert figures["incremental_audit_across_releases_revealed"] == 1273
     assert figures["incremental_audit_across_releases_leaks"] == "0 exact, 5 small, 0 means"

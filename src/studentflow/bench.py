@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -199,21 +200,26 @@ def run_audit(database: Path, out: Path, env, extra=()) -> tuple[float, bool, in
     return seconds, code == 0, peak
 
 
-def _across_releases(figures: dict, database: Path, last: Path, out: Path, env) -> None:
-    """The update's audit with the last release's published counts known too
-    (audit/last_release.py): what the two releases give away together."""
+# the audits across two releases (audit/last_release.py), by their figures' names
+ACROSS = "incremental_audit_across_releases"  # the update, the last release known
+BACKWARD = "last_release_audit_with_update"  # the last release, the update known
+
+
+def _across_releases(figures: dict, name: str, database: Path, last: Path, out: Path, env) -> None:
+    """The audit of the release in ``database`` with the published counts of the
+    release in ``last`` known too: what the two releases give away together."""
     (out / "summary.json").unlink(missing_ok=True)
     seconds, passed, peak = run_audit(database, out, env, ["--last-release", str(last)])
-    figures["incremental_audit_across_releases_s"] = round(seconds, 1)
-    figures["incremental_audit_across_releases_passed"] = passed
-    figures["incremental_audit_across_releases_peak_rss_gib"] = round(peak / 2**30, 2)
+    figures[f"{name}_s"] = round(seconds, 1)
+    figures[f"{name}_passed"] = passed
+    figures[f"{name}_peak_rss_gib"] = round(peak / 2**30, 2)
     if not (out / "summary.json").is_file():
         # the audit stopped: the figures measured so far are kept all the same
-        figures["incremental_audit_across_releases_revealed"] = "the audit stopped"
+        figures[f"{name}_revealed"] = "the audit stopped"
         return
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    figures["incremental_audit_across_releases_revealed"] = summary["revealed_by_last_release"]
-    figures["incremental_audit_across_releases_leaks"] = (
+    figures[f"{name}_revealed"] = summary["revealed_by_last_release"]
+    figures[f"{name}_leaks"] = (
         f"{summary['determined_exactly']} exact, {summary['provably_small']} small, "
         f"{summary['means_derivable']} means"
     )
@@ -341,12 +347,25 @@ def published_windows(database: Path) -> set[int]:
     return found
 
 
+def _copy_warehouse(database: Path, copy: Path) -> None:
+    """A closed DuckDB file, with its write-ahead log where one was left."""
+    shutil.copyfile(database, copy)
+    wal, copied_wal = Path(f"{database}.wal"), Path(f"{copy}.wal")
+    copied_wal.unlink(missing_ok=True)
+    if wal.exists():
+        shutil.copyfile(wal, copied_wal)
+
+
 def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir: Path, env, full_s):
     """One more year delivered, then an incremental build."""
     last_release = target_dir.parent / "decisions_last_release.parquet"
     save_decisions(database, last_release)
     kept_release = target_dir.parent / "last_release.duckdb"
     keep_release(database, kept_release)
+    # the last release's whole warehouse: its exact counts, for the audit the
+    # other way round (the update updates ``database`` in place)
+    last_warehouse = target_dir.parent / "last_warehouse.duckdb"
+    _copy_warehouse(database, last_warehouse)
     windows_before = published_windows(database)
     start = time.perf_counter()
     generate(raw_dir, args.scale, args.seed, args.end_year, env)
@@ -377,7 +396,12 @@ def _incremental(figures: dict, args, raw_dir: Path, database: Path, target_dir:
     figures["incremental_audit_peak_rss_gib"] = round(audit_peak / 2**30, 2)
     # periods whose published rows did not change keep their result (audit/slices.py)
     figures["incremental_audit_slices_kept"] = audit_slices_kept(target_dir.parent / "audit")
-    _across_releases(figures, database, kept_release, target_dir.parent / "audit_across", env)
+    _across_releases(
+        figures, ACROSS, database, kept_release, target_dir.parent / "audit_across", env
+    )
+    _across_releases(
+        figures, BACKWARD, last_warehouse, database, target_dir.parent / "audit_backward", env
+    )
     figures["incremental_with_audit_share"] = round(
         (incremental_s + audit_s) / figures["build_with_audit_s"], 2
     )
