@@ -9,7 +9,8 @@ B with A's published cells determined 1 317 protected cells exactly,
 benchmarks/results.md, 2026-12-05). So a component solved again keeps, for
 each cell whose count did not change, last release's state: a cell published
 then is published now and no protection LP may move it, a cell suppressed then
-stays suppressed. Only new cells and cells whose count changed are decided
+stays suppressed and, where it can be, undetermined (protect.py,
+HELD_EXPOSED). Only new cells and cells whose count changed are decided
 afresh (docs/disclosure-control.md, 5a).
 
 A component whose fingerprint did not change keeps its stored decision
