@@ -323,8 +323,8 @@ def test_a_cell_kept_off_its_count_moves_no_held_cell():
     """T = a + b with T and b published last release at these counts (held) and
     a (30) suppressed then: this release determines a. Lifting it off its count
     (protect.py, HELD_EXPOSED) must not release a held cell for it: there is no
-    such point, so nothing is suppressed and a stays as it is. A failing primary
-    cell, lifted with ``release``, moves the cheapest held cell instead."""
+    such point, so nothing is suppressed and a stays as it is. With ``release``
+    (as a failing primary cell is lifted) the cheaper held cell moves instead."""
     values = [60, 30, 30]  # T, a, b
     equations = [{0: 1.0, 1: -1.0, 2: -1.0}]
     suppressed = np.array([False, True, False])

@@ -336,7 +336,7 @@ def _checked(merged, k, primary, held_in, suppressed, protection, partners, hidd
             suppressed = shown | added
             continue
         stats["held_released"] += protection.released
-        stats["held_shown"] += len(exposed)  # no point moves them: shown anyway
+        stats["held_shown"] += len(exposed)  # no point lifts them: shown anyway
         stats["published_as_determined"] += len(determined)
         return sorted(shown)
     raise RuntimeError(f"interval protection: cells {[f.var for f in failures]} not certified")
@@ -371,9 +371,12 @@ CHECKS = 5
 # protection LP that lifts it one above its count, as a failing primary cell
 # is lifted to k: the cells that point moves are suppressed and the cell is
 # no longer determined. No held published cell moves for it (that would
-# release a cell to protect one the last release already hides); where no
-# other point exists, the two releases' relations determine it whatever this
-# one does, and it is shown as before (``held_shown``).
+# release a cell to protect one the last release already hides). Where no
+# such point exists, the last release's counts and this release's relations
+# keep it from rising whatever this release suppresses, and it is shown as
+# before (``held_shown``). Only the upward move is tried: a point that
+# lowers it is not sought (nationally 21 cells are shown, benchmarks/
+# results.md, 2026-12-07 twelfth; whether any of them could move down is open).
 
 
 def _partner_runner(merged: Merged, secondary_zeros: bool, kept_out: set[int], stats):
