@@ -17,10 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audit_fixtures as fx  # noqa: E402
 
 from studentflow.sdc import computed, quantile_slices
+from studentflow.sdc.protect import protect
 from studentflow.sdc.quantile_bounds import QUANTILES
 from studentflow.sdc.quantile_slices import facts, slices
 from studentflow.sdc.run import suppress
-from studentflow.sdc.structure import StructureError
+from studentflow.sdc.structure import Structure, StructureError
 
 K, K_MAGNITUDE = 5, 13  # the men (12) show no quartiles
 LOWEST = {"a": None, "b": 100, "c": 200}
@@ -361,12 +362,38 @@ def test_the_bands_from_the_threshold_up_leave_the_womens_band_safe(tmp_path):
     assert not result.failed, result.leaks
 
 
-@pytest.mark.parametrize("aware", [True, False])
-def test_the_engine_protects_against_the_employed_from_the_threshold(tmp_path, aware):
+def test_the_engine_protects_against_the_employed_from_the_threshold(tmp_path):
     """The engine's decisions on the threshold world, audited with
-    ``employed_from_threshold``: aware of it the engine passes; unaware (only
-    threshold_bands) the audit finds a cell."""
-    entry = THRESHOLD_ENTRY if aware else _without(THRESHOLD_ENTRY, "employed_from_threshold")
-    hidden = _engine_hidden(_threshold_spec(entry), _aggregate(THRESHOLD_WORLD))
+    ``employed_from_threshold``, pass. (Unaware of it, only threshold_bands,
+    the engine once failed here: it suppressed the etablerad of both sexes,
+    which the audit then determined exactly. It suppressed them only because
+    it took positive income slices as known to be at least 1 (tasks.py,
+    BOUNDED_LOW); without that it publishes them and passes here too.)"""
+    hidden = _engine_hidden(_threshold_spec(THRESHOLD_ENTRY), _aggregate(THRESHOLD_WORLD))
     result = _audited(tmp_path, hidden, THRESHOLD_ENTRY, THRESHOLD_WORLD)
-    assert result.failed is not aware, result.leaks
+    assert not result.failed, result.leaks
+
+
+def _employed_by_slice(first: int, second: int) -> Structure:
+    """a (2) + b (4) = t (6), the three published cells; b's employed in two
+    income slices, hidden (bounded): ``first`` and ``second``, one whole-number
+    solution of b = first + second."""
+    cells = pd.DataFrame({"mart": "m", "cell_id": ["g=a", "g=b", "g=t"], "var": [0, 1, 2]})
+    return Structure(
+        cells, [2, 4, 6, first, second], [False] * 5, [0, 1, 2, 3, 4], [0, 0, 1, 0, 0],
+        equations=[{0: 1.0, 1: 1.0, 2: -1.0}, {1: 1.0, 3: -1.0, 4: -1.0}],
+        bounded=np.array([3, 4]),
+    )  # fmt: skip
+
+
+def test_the_decision_does_not_depend_on_which_slice_counts_are_taken():
+    """The engine's slice counts are any whole-number solution (exact_counts), not
+    the truth. Taken as known to be at least 1 where that solution is positive,
+    the slices (3, 1) put b at 2 or more and a below k, and t was suppressed;
+    the slices (4, 0) left t published. Only the slices' public floor binds them
+    (tasks.py, BOUNDED_LOW), so a is protected by b alone either way, as the
+    audit, which takes slices as at least 0, finds."""
+    decisions = [
+        protect(_employed_by_slice(*counts), K).is_suppressed[:3] for counts in ((3, 1), (4, 0))
+    ]
+    assert decisions == [[True, True, False], [True, True, False]]
