@@ -375,8 +375,9 @@ CHECKS = 5
 # such point exists, the last release's counts and this release's relations
 # keep it from rising whatever this release suppresses, and it is shown as
 # before (``held_shown``). Only the upward move is tried: a point that
-# lowers it is not sought (nationally 21 cells are shown, benchmarks/
-# results.md, 2026-12-07 twelfth; whether any of them could move down is open).
+# lowers it is not sought (nationally 21 cells were shown, benchmarks/
+# results.md, 2026-12-07 twelfth; none since income slices are at least their
+# floor, tasks.py BOUNDED_LOW, 2026-12-08).
 
 
 def _partner_runner(merged: Merged, secondary_zeros: bool, kept_out: set[int], stats):
