@@ -196,7 +196,7 @@ def _grouped(relations: Relations, layout: _Layout, n_leading: int = 0) -> _Grou
 # a build of one window alone took other slices positive than the full build
 # and proved cells below k that the full build had protected: replaying the
 # national update's window 2013 of category 3 on last year's counts, every
-# cell held, released 170 held cells in 140 components, each liftable to k
+# cell held, released 170 held variables in 140 components, each liftable to k
 # once its slices may be 0 (benchmarks/results.md, 2026-12-08). The audit
 # takes slices as at least 0 too. A run of bands is a sum of cells, each
 # with its own lower bound, so it loses nothing.
